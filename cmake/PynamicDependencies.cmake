@@ -1,0 +1,28 @@
+# Finds MPICH (by name, never through Debian's mpicc/mpiexec alternatives,
+# which may point at Open MPI), jansson, and a Python interpreter for tests.
+# A site preset may set MPI_C_COMPILER / MPIEXEC_EXECUTABLE to its own.
+
+if(NOT MPI_C_COMPILER)
+  find_program(PYNAMIC_MPICH_CC NAMES mpicc.mpich DOC "MPICH's C compiler wrapper")
+  if(PYNAMIC_MPICH_CC)
+    set(MPI_C_COMPILER "${PYNAMIC_MPICH_CC}" CACHE FILEPATH "MPI C compiler wrapper" FORCE)
+  endif()
+endif()
+if(NOT MPIEXEC_EXECUTABLE)
+  find_program(PYNAMIC_MPICH_EXEC NAMES mpiexec.mpich DOC "MPICH's launcher")
+  if(PYNAMIC_MPICH_EXEC)
+    set(MPIEXEC_EXECUTABLE "${PYNAMIC_MPICH_EXEC}" CACHE FILEPATH "MPI launcher" FORCE)
+  endif()
+endif()
+# Ask FindMPI to run MPI_Get_library_version, so we can tell MPICH from others.
+set(MPI_DETERMINE_LIBRARY_VERSION TRUE)
+find_package(MPI 3.0 REQUIRED COMPONENTS C)
+if(NOT MPI_C_LIBRARY_VERSION_STRING MATCHES "MPICH|CRAY MPICH|Intel|MVAPICH")
+  message(WARNING "The MPI found (${MPI_C_LIBRARY_VERSION_STRING}) does not look like MPICH or an MPICH "
+                  "derivative; pynamic is tested with MPICH. Set MPI_C_COMPILER to choose another.")
+endif()
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson>=2.10)
+
+find_package(Python3 3.8 REQUIRED COMPONENTS Interpreter)

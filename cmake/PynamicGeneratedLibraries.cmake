@@ -1,0 +1,36 @@
+# pynamic_generated_library(NAME KIND SOURCE [LINKED_LIBRARY...])
+#
+# Called once per library by the generator's fragment (generated/targets.cmake).
+# The source is compiled once, into NAME_objects; that object feeds both the
+# shared library NAME (lib/NAME.so, what the modes load) and the static
+# archive NAME_static (built only when a target needs it: the static and
+# big-executable modes). Each module links with --no-as-needed against every
+# utility library, so it carries one DT_NEEDED per utility like the original.
+
+function(pynamic_generated_library name kind source)
+  if(NOT kind MATCHES "^(UTILITY|MODULE)$")
+    message(FATAL_ERROR "pynamic_generated_library(${name}): KIND must be UTILITY or MODULE, not '${kind}'")
+  endif()
+  add_library(${name}_objects OBJECT "${source}")
+  set_target_properties(${name}_objects PROPERTIES POSITION_INDEPENDENT_CODE ON C_STANDARD 11 C_EXTENSIONS OFF)
+  target_include_directories(${name}_objects PRIVATE "${PROJECT_SOURCE_DIR}/src/runtime")
+  target_compile_options(${name}_objects PRIVATE ${PYNAMIC_GENERATED_C_FLAGS})
+  pynamic_apply_sanitizers(${name}_objects)
+
+  add_library(${name} SHARED $<TARGET_OBJECTS:${name}_objects>)
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    LIBRARY_OUTPUT_DIRECTORY "${PYNAMIC_LIBRARY_DIR}"
+    BUILD_RPATH "$ORIGIN")
+  target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
+  if(ARGN)
+    target_link_libraries(${name} PRIVATE ${ARGN})
+  endif()
+  pynamic_apply_sanitizers(${name})
+
+  add_library(${name}_static STATIC EXCLUDE_FROM_ALL $<TARGET_OBJECTS:${name}_objects>)
+  set_target_properties(${name}_static PROPERTIES
+    OUTPUT_NAME "${name}"
+    PREFIX ""
+    ARCHIVE_OUTPUT_DIRECTORY "${PYNAMIC_LIBRARY_DIR}/static")
+endfunction()

@@ -1,0 +1,9 @@
+# Every user-facing knob of the build, in one place.
+
+set(PYNAMIC_CONFIG "12 40 -e -u 4 40 -n 20" CACHE STRING
+    "Generator arguments in the original Pynamic's syntax: NUM_FILES AVG_FUNCS [-e] [-u NUM_UTIL AVG_UTIL] [-n PAD] [-d DEPTH] [-s SEED] [-p]")
+set(PYNAMIC_GENERATED_C_FLAGS "-O2;-g" CACHE STRING
+    "Compile options for the generated libraries, fixed whatever CMAKE_BUILD_TYPE is so their shape does not change with it")
+set(PYNAMIC_SANITIZERS "" CACHE STRING
+    "Sanitizers for the runtime, the modes and the generated code, e.g. address;undefined (empty: none)")
+set(PYNAMIC_TEST_RANKS 4 CACHE STRING "Ranks used by the parallel tests")

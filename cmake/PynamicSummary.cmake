@@ -1,0 +1,13 @@
+# What was found and what will be built, at the end of every configure.
+message(STATUS "")
+message(STATUS "pynamic ${PROJECT_VERSION} configuration")
+message(STATUS "  generator arguments : ${PYNAMIC_CONFIG}")
+message(STATUS "  generated libraries : ${PYNAMIC_NUM_UTILITIES} utility + ${PYNAMIC_NUM_MODULES} module, in ${PYNAMIC_LIBRARY_DIR}")
+message(STATUS "  generated C flags   : ${PYNAMIC_GENERATED_C_FLAGS}")
+message(STATUS "  C compiler          : ${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION} (${CMAKE_BUILD_TYPE})")
+message(STATUS "  MPI                 : ${MPI_C_LIBRARY_VERSION_STRING}")
+message(STATUS "  MPI launcher        : ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} N")
+message(STATUS "  jansson             : ${JANSSON_VERSION}")
+message(STATUS "  Python (tests)      : ${Python3_EXECUTABLE} ${Python3_VERSION}")
+message(STATUS "  sanitizers          : ${PYNAMIC_SANITIZERS}")
+message(STATUS "")

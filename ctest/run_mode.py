@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Runs one pynamic mode (alone or under an MPI launcher) and checks what it
+produced against what the generator's manifest predicts.
+
+A passing run must print the original Pynamic's result lines, and write a
+JSON and a CSV report whose every rank imported and visited every module of
+the manifest with the expected checksum. A run expected to fail must exit
+with the given status on every rank, within the test's timeout, say why on
+stderr, and leave either no report or one that says it failed.
+
+Standard library only: run with the interpreter CMake found.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+COMPAT_LINES = [
+    r"Pynamic: Version \S+",
+    r"Pynamic: run on .+ with (?P<ntasks>\d+) MPI tasks",
+    r"Pynamic: startup time = (?P<startup>[0-9.]+) secs",
+    r"Pynamic: driver beginning\.\.\. now importing modules",
+    r"Pynamic: driver finished importing all modules\.\.\. visiting all module functions",
+    r"Pynamic: module import time = (?P<import>[0-9.]+) secs",
+    r"Pynamic: module visit time = (?P<visit>[0-9.]+) secs",
+    r"Pynamic: module test passed!",
+]
+METRICS = ["mpi_init_s", "startup_s", "import_s", "visit_s", "total_s"]
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise CheckFailed(what)
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--manifest", required=True, help="the manifest the run must match")
+    p.add_argument("--workdir", required=True, help="directory for reports and per-rank exit codes")
+    p.add_argument("--mode", required=True, help="mode name the report must carry")
+    p.add_argument("--ranks", type=int, default=1)
+    p.add_argument("--launcher", help="MPI launcher (omit to run one process without one)")
+    p.add_argument("--numproc-flag", default="-n")
+    p.add_argument("--preflags", default="", help="launcher flags before the program (one string)")
+    p.add_argument("--last-rank-args", default=None,
+                   help="extra arguments for the last rank only (MPMD launch): to make one rank fail")
+    p.add_argument("--launch-time", choices=["none", "before", "after", "option"], default="none",
+                   help="pass `date +%%s.%%N` as the first positional argument, after the options, or as --launch-time")
+    p.add_argument("--no-report", action="store_true", help="do not ask for --json/--csv")
+    p.add_argument("--expect-exit", type=int, default=0, help="exit status every rank must return")
+    p.add_argument("--expect-stderr", action="append", default=[], help="regex stderr must match (repeatable)")
+    p.add_argument("--expect-stdout", action="append", default=[], help="regex stdout must match (repeatable)")
+    p.add_argument("--one-line-error", action="store_true", help="stderr must be exactly one line")
+    p.add_argument("--binding", help="binding the report's options must show (dlopen: now or lazy)")
+    p.add_argument("command", nargs=argparse.REMAINDER, help="-- program and its arguments")
+    args = p.parse_args()
+    if args.command and args.command[0] == "--":
+        args.command = args.command[1:]
+    if not args.command:
+        p.error("no program given after --")
+    return args
+
+
+def build_command(args, report, csv_path, launch_time):
+    program = list(args.command)
+    if not args.no_report:
+        program += ["--json", report, "--csv", csv_path]
+    if launch_time is not None:
+        if args.launch_time == "before":
+            program = [program[0], launch_time] + program[1:]
+        elif args.launch_time == "after":
+            program = program + [launch_time]
+        else:
+            program = program + ["--launch-time", launch_time]
+    # Every rank records its own exit status, so "fails on every rank" is checked, not assumed.
+    record = 'rank=${PMI_RANK:-${SLURM_PROCID:-0}}; "$@"; rc=$?; echo $rc > "$PYN_EXIT_DIR/exit.$rank"; exit $rc'
+    wrap = ["/bin/sh", "-c", record, "sh"]
+    if not args.launcher:
+        return wrap + program
+    launch = [args.launcher] + shlex.split(args.preflags)
+    if args.last_rank_args is None:
+        return launch + [args.numproc_flag, str(args.ranks)] + wrap + program
+    # MPMD: ranks 0..N-2 run the program as is, the last one with extra arguments.
+    return (launch + [args.numproc_flag, str(args.ranks - 1)] + wrap + program + [":", args.numproc_flag, "1"]
+            + wrap + program + shlex.split(args.last_rank_args))
+
+
+def check_exit_codes(args, exit_dir, returncode):
+    codes = {}
+    for name in os.listdir(exit_dir):
+        if name.startswith("exit."):
+            with open(os.path.join(exit_dir, name)) as f:
+                codes[int(name[5:])] = int(f.read().strip())
+    check(sorted(codes) == list(range(args.ranks)),
+          f"exit status recorded for ranks {sorted(codes)}, expected all of 0..{args.ranks - 1}")
+    bad = {r: c for r, c in codes.items() if c != args.expect_exit}
+    check(not bad, f"ranks exited with {bad}, expected {args.expect_exit} on every rank")
+    check((returncode == 0) == (args.expect_exit == 0),
+          f"launcher exited {returncode}, expected {'0' if args.expect_exit == 0 else 'non-zero'}")
+
+
+def awk_number(line):
+    """What site scripts do: awk '{print $(NF-1)}'."""
+    return float(line.split()[-2])
+
+
+def check_compat_lines(stdout, nranks, report):
+    lines = [l for l in stdout.splitlines() if l.startswith("Pynamic:")]
+    check(len(lines) == len(COMPAT_LINES), f"expected {len(COMPAT_LINES)} 'Pynamic:' lines, got {len(lines)}: {lines}")
+    found = {}
+    for line, pattern in zip(lines, COMPAT_LINES):
+        m = re.fullmatch(pattern, line)
+        check(m, f"line {line!r} does not match {pattern!r}")
+        found.update(m.groupdict())
+    check(int(found["ntasks"]) == nranks, f"'run on ... with {found['ntasks']} MPI tasks', expected {nranks}")
+    by_key = {l.split("=")[0]: l for l in lines if "=" in l}
+    imp = awk_number(by_key["Pynamic: module import time "])
+    vis = awk_number(by_key["Pynamic: module visit time "])
+    st = awk_number(by_key["Pynamic: startup time "])
+    if report is not None:
+        close(imp, report["spans"]["import_s"], 1e-5, "compat import line vs spans.import_s")
+        close(vis, report["spans"]["visit_s"], 1e-5, "compat visit line vs spans.visit_s")
+        close(st, report["summary"]["startup_s"]["max"], 1e-5, "compat startup line vs summary.startup_s.max")
+
+
+def close(a, b, tol, what):
+    check(a is not None and b is not None and abs(a - b) <= tol, f"{what}: {a} vs {b}")
+
+
+def positive(x, what):
+    check(isinstance(x, (int, float)) and math.isfinite(x) and x > 0, f"{what} = {x!r}, expected > 0")
+
+
+def check_report(report, manifest, args, launch_time, report_path):
+    totals = manifest["totals"]
+    check(report["schema_version"] == 1, "schema_version")
+    check(report["tool"]["name"] == "pynamic" and report["tool"]["version"], "tool")
+    check(report["mode"] == args.mode, f"mode {report['mode']!r}, expected {args.mode!r}")
+    for key, value in manifest["config"].items():
+        check(report["config"].get(key) == value, f"config.{key} = {report['config'].get(key)!r}, manifest has {value!r}")
+    gen = report["generated"]
+    for key in ("libraries", "utilities", "modules", "functions"):
+        check(gen[key] == totals[key], f"generated.{key} = {gen[key]}, manifest totals say {totals[key]}")
+    check(gen["expected_checksum"] == manifest["expected_checksum"], "generated.expected_checksum")
+    check(report["options"]["json"] == report_path, "options.json is the path given")
+    if args.binding:
+        check(report["options"]["binding"] == args.binding, f"options.binding = {report['options'].get('binding')}")
+    check(report["nranks"] == args.ranks and len(report["ranks"]) == args.ranks,
+          f"nranks {report['nranks']} with {len(report['ranks'])} rows, expected {args.ranks}")
+    check(report["nhosts"] >= 1, "nhosts")
+    check(report["run"]["startup_source"] == ("launch_time" if launch_time else "exec"), "run.startup_source")
+    check(report["environment"]["mpi_library"], "environment.mpi_library")
+    check(report["result"] == {"passed": True, "failed_ranks": 0, "checksum_verified_ranks": args.ranks, "errors": []},
+          f"result {report['result']}")
+    for i, r in enumerate(report["ranks"]):
+        where = f"ranks[{i}]"
+        check(r["rank"] == i, f"{where}.rank = {r['rank']}")
+        check(r["host"], f"{where}.host empty")
+        for key in ("startup_s", "import_s", "visit_s", "total_s", "mpi_init_s", "startup_exec_s"):
+            positive(r[key], f"{where}.{key}")
+        close(r["total_s"], r["startup_s"] + r["import_s"] + r["visit_s"], 1e-9, f"{where}.total_s")
+        if launch_time:
+            check(r["startup_launch_s"] is not None and r["startup_s"] == r["startup_launch_s"], f"{where}.startup_launch_s")
+        else:
+            check(r["startup_launch_s"] is None and r["startup_s"] == r["startup_exec_s"], f"{where}.startup_exec_s")
+        check(r["checksum_ok"] is True and r["checksum"] == manifest["expected_checksum"],
+              f"{where}.checksum {r['checksum']} (ok={r['checksum_ok']}), expected {manifest['expected_checksum']}")
+        check(r["libraries_loaded"] == totals["libraries"],
+              f"{where}.libraries_loaded = {r['libraries_loaded']}, manifest has {totals['libraries']} libraries")
+        check(r["modules_imported"] == totals["modules"] and r["modules_visited"] == totals["modules"],
+              f"{where}: imported {r['modules_imported']}, visited {r['modules_visited']}, expected {totals['modules']}")
+        check(r["error"] is None, f"{where}.error = {r['error']!r}")
+    for metric in METRICS:
+        s = report["summary"][metric]
+        values = [r[metric] for r in report["ranks"]]
+        check(s["min"] == min(values) and s["max"] == max(values), f"summary.{metric} min/max disagree with the ranks")
+        check(s["min"] <= s["median"] <= s["max"] and s["min"] <= s["mean"] <= s["max"], f"summary.{metric} order")
+        close(s["mean"], sum(values) / len(values), 1e-9, f"summary.{metric}.mean")
+        check(report["ranks"][s["max_rank"]][metric] == s["max"], f"summary.{metric}.max_rank does not hold the max")
+        check(s["max_host"] == report["ranks"][s["max_rank"]]["host"], f"summary.{metric}.max_host")
+    for key in ("import_s", "visit_s"):
+        positive(report["spans"][key], f"spans.{key}")
+
+
+def check_csv(path, report):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    check(len(rows) == report["nranks"], f"CSV has {len(rows)} rows, expected {report['nranks']}")
+    for row, r in zip(rows, report["ranks"]):
+        check(int(row["rank"]) == r["rank"] and row["host"] == r["host"], f"CSV rank/host of row {row['rank']}")
+        for metric in METRICS:
+            close(float(row[metric]), r[metric], 1e-8, f"CSV {metric} of rank {r['rank']}")
+        check(row["checksum"] == r["checksum"] and row["checksum_ok"] == "true", f"CSV checksum of rank {r['rank']}")
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    exit_dir = os.path.join(args.workdir, "exit-codes")
+    os.makedirs(exit_dir, exist_ok=True)
+    for name in os.listdir(exit_dir):
+        os.remove(os.path.join(exit_dir, name))
+    report_path = os.path.abspath(os.path.join(args.workdir, "report.json"))
+    csv_path = os.path.abspath(os.path.join(args.workdir, "report.csv"))
+    for path in (report_path, csv_path):
+        if os.path.exists(path):
+            os.remove(path)
+    launch_time = f"{time.time():.9f}" if args.launch_time != "none" else None
+    cmd = build_command(args, report_path, csv_path, launch_time)
+    print("running:", shlex.join(cmd), flush=True)
+    env = dict(os.environ, PYN_EXIT_DIR=exit_dir)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    with open(args.manifest) as f:
+        manifest = json.load(f)
+    try:
+        check_exit_codes(args, exit_dir, proc.returncode)
+        for pattern in args.expect_stderr:
+            check(re.search(pattern, proc.stderr), f"stderr does not match {pattern!r}")
+        for pattern in args.expect_stdout:
+            check(re.search(pattern, proc.stdout), f"stdout does not match {pattern!r}")
+        if args.one_line_error:
+            check(len(proc.stderr.splitlines()) == 1, f"stderr has {len(proc.stderr.splitlines())} lines, expected one")
+        if args.expect_exit == 0 and not args.no_report:
+            with open(report_path) as f:
+                report = json.load(f)
+            check_report(report, manifest, args, launch_time, report_path)
+            check_csv(csv_path, report)
+            check_compat_lines(proc.stdout, args.ranks, report)
+        elif not args.no_report and os.path.exists(report_path):
+            with open(report_path) as f:
+                report = json.load(f)
+            check(report["result"]["passed"] is False, "a failed run wrote a report that says it passed")
+        leftovers = [n for n in os.listdir(args.workdir) if ".tmp." in n]
+        check(not leftovers, f"temporary files left behind: {leftovers}")
+    except CheckFailed as e:
+        print(f"CHECK FAILED: {e}", file=sys.stderr)
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

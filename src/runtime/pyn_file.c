@@ -1,0 +1,121 @@
+#define _GNU_SOURCE
+#include "pyn_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int pyn_file_read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "read %s: open: %s", path, strerror(e));
+        return -e;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            close(fd);
+            snprintf(err, errlen, "read %s: out of memory", path);
+            return -ENOMEM;
+        }
+        if (n + 1 == cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+                continue;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            snprintf(err, errlen, "read %s: read: %s", path, strerror(e));
+            return -e;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+static int fail(const char *path, const char *call, int e, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "write %s: %s: %s", path, call, strerror(e));
+    return -e;
+}
+
+int pyn_file_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+        return fail(path, "asprintf", ENOMEM, err, errlen);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return fail(path, "create temporary file", e, err, errlen);
+    }
+    const char *p = data;
+    size_t left = len;
+    const char *call = NULL;
+    int e = 0;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            call = "write";
+            e = errno;
+            break;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    /* Reports are small; fsync makes "renamed" mean "on disk" for readers on other nodes. */
+    if (!call && fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+        call = "fsync";
+        e = errno;
+    }
+    /* mkostemp creates 0600; reports are meant to be shared like any output file. */
+    if (!call) {
+        mode_t mask = umask(0);
+        umask(mask);
+        if (fchmod(fd, 0666 & ~mask) != 0) {
+            call = "fchmod";
+            e = errno;
+        }
+    }
+    if (close(fd) != 0 && !call) {
+        call = "close";
+        e = errno;
+    }
+    if (!call && rename(tmp, path) != 0) {
+        call = "rename";
+        e = errno;
+    }
+    if (call) {
+        unlink(tmp);
+        free(tmp);
+        return fail(path, call, e, err, errlen);
+    }
+    free(tmp);
+    return 0;
+}

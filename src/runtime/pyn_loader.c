@@ -1,0 +1,76 @@
+#define _GNU_SOURCE
+#include "pyn_loader.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *pyn_loader_path(const char *dir, const char *file)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/%s", dir, file) < 0)
+        return NULL;
+    return path;
+}
+
+void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen)
+{
+    void *h = dlopen(name, flags);
+    if (!h) {
+        const char *why = dlerror();
+        if (!why)
+            why = "unknown error";
+        /* dlerror() usually names the file already: do not say it twice. */
+        if (strstr(why, name))
+            snprintf(err, errlen, "dlopen: %s", why);
+        else
+            snprintf(err, errlen, "dlopen %s: %s", name, why);
+    }
+    return h;
+}
+
+int pyn_loader_entry(void *handle, const struct pyn_library *lib, pyn_entry_fn *fn, char *err, size_t errlen)
+{
+    dlerror();
+    void *sym = dlsym(handle, lib->entry);
+    if (!sym) {
+        const char *why = dlerror();
+        snprintf(err, errlen, "dlsym %s in %s: %s", lib->entry, lib->file, why ? why : "symbol is NULL");
+        return -ENOENT;
+    }
+    /* POSIX guarantees object and function pointers convert for dlsym. */
+    *(void **)fn = sym;
+    return 0;
+}
+
+struct count_ctx {
+    const struct pyn_manifest *m;
+    size_t count;
+};
+
+static int count_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct count_ctx *c = data;
+    const char *name = info->dlpi_name;
+    if (!name || !*name)
+        return 0;
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    for (size_t i = 0; i < c->m->nlibraries; ++i)
+        if (strcmp(base, c->m->libraries[i].file) == 0) {
+            c->count++;
+            break;
+        }
+    return 0;
+}
+
+size_t pyn_loader_count_loaded(const struct pyn_manifest *m)
+{
+    struct count_ctx c = {m, 0};
+    dl_iterate_phdr(count_one, &c);
+    return c.count;
+}

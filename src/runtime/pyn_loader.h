@@ -1,0 +1,29 @@
+/* pyn_loader.h: what the C modes ask of the dynamic loader. */
+#ifndef PYN_LOADER_H
+#define PYN_LOADER_H
+
+#include "pyn_manifest.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every module's entry: runs the module's call chains, returns its checksum. */
+typedef uint64_t (*pyn_entry_fn)(void);
+
+/* Joins dir and file into a malloc'd path (caller frees); NULL when out of memory. */
+char *pyn_loader_path(const char *dir, const char *file);
+
+/* dlopen(name, flags). On failure returns NULL with "dlopen <name>: <dlerror>"
+ * in err. */
+void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen);
+
+/* Looks up lib->entry in handle. Returns 0, or -ENOENT with
+ * "dlsym <entry> in <file>: <dlerror>" in err. */
+int pyn_loader_entry(void *handle, const struct pyn_library *lib, pyn_entry_fn *fn, char *err, size_t errlen);
+
+/* Counts the objects mapped into this process (dl_iterate_phdr) whose file
+ * name is one of the manifest's libraries: what the loader really loaded,
+ * whoever asked for it. */
+size_t pyn_loader_count_loaded(const struct pyn_manifest *m);
+
+#endif

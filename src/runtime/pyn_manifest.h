@@ -1,0 +1,50 @@
+/* pyn_manifest.h: the generator's manifest (DIR/manifest.json), read-only.
+ * It names every generated library, its kind and function count, each
+ * module's entry symbol and the checksum its visit must return. */
+#ifndef PYN_MANIFEST_H
+#define PYN_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pyn_library_kind { PYN_LIBRARY_UTILITY, PYN_LIBRARY_MODULE };
+
+struct pyn_library {
+    char *name; /* "libmodule3" */
+    char *file; /* "libmodule3.so" */
+    enum pyn_library_kind kind;
+    long functions;
+    char *entry;       /* modules only: "libmodule3_entry"; NULL for utilities */
+    uint64_t checksum; /* modules only: what the entry must return */
+};
+
+/* The generator's configuration, in the original Pynamic's terms. */
+struct pyn_config {
+    char *arguments; /* normalised original-syntax argument string */
+    long num_files, avg_functions, num_utilities, avg_utility_functions;
+    long name_pad, depth;
+    long long seed;
+    int cross_module, print;
+};
+
+struct pyn_manifest {
+    int schema_version;
+    char *generator_version;
+    struct pyn_config config;
+    long total_functions;
+    uint64_t expected_checksum; /* the run total: pyn_mix over module checksums in order */
+    size_t nlibraries, nmodules, nutilities;
+    struct pyn_library *libraries;  /* utilities first, then modules in visit order */
+    struct pyn_library **modules;   /* the modules, in visit order (points into libraries) */
+};
+
+/* Parses manifest text. origin names the file in messages. Checks the
+ * schema version, that the totals agree with the library list and that the
+ * module checksums fold to the expected total. Returns 0, or a negative
+ * errno with one line in err naming origin and the offending field. */
+int pyn_manifest_parse(const char *text, size_t len, const char *origin, struct pyn_manifest **out,
+                       char *err, size_t errlen);
+
+void pyn_manifest_free(struct pyn_manifest *m);
+
+#endif

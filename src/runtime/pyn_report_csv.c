@@ -1,0 +1,73 @@
+/* CSV report: one row per rank, RFC 4180 quoting. */
+#define _GNU_SOURCE
+#include "pyn_report.h"
+
+#include "pyn_file.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; ++s) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void put_seconds(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, ",%.9f", v);
+    else
+        fputs(",", f); /* empty: not measured */
+}
+
+int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        snprintf(err, errlen, "write %s: open_memstream: %s", path, strerror(errno));
+        return -errno;
+    }
+    fputs("rank,host,pid", f);
+    for (int m = 0; m < PYN_METRIC_COUNT; ++m)
+        fprintf(f, ",%s", pyn_metric_key(m));
+    fputs(",startup_exec_s,startup_launch_s,checksum,checksum_ok,libraries_loaded,modules_imported,"
+          "modules_visited,error\n",
+          f);
+    for (int i = 0; i < res->nranks; ++i) {
+        const struct pyn_rank_record *r = &res->ranks[i];
+        fprintf(f, "%d,", r->rank);
+        put_field(f, r->host);
+        fprintf(f, ",%d", r->pid);
+        for (int m = 0; m < PYN_METRIC_COUNT; ++m)
+            put_seconds(f, pyn_record_metric(r, m));
+        put_seconds(f, r->startup_exec_s);
+        put_seconds(f, r->startup_launch_s);
+        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d,", r->checksum, r->checksum_ok ? "true" : "false",
+                r->libraries_loaded, r->modules_imported, r->modules_visited);
+        put_field(f, r->failed ? r->error : "");
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0 || !text) {
+        free(text);
+        snprintf(err, errlen, "write %s: out of memory", path);
+        return -ENOMEM;
+    }
+    int rc = pyn_file_write_atomic(path, text, len, err, errlen);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,196 @@
+/* JSON report, built with jansson so nothing is hand-escaped. */
+#include "pyn_report.h"
+
+#include "pyn_file.h"
+#include "pyn_version.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* JSON has no NaN: unmeasured values are null. */
+static json_t *jreal(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jhex(uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "0x%016" PRIx64, v);
+    return json_string(buf);
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static void add_setting(const char *key, const char *value, void *ctx)
+{
+    json_t *obj = ctx;
+    if (!value)
+        json_object_set_new(obj, key, json_null());
+    else if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+        json_object_set_new(obj, key, json_boolean(value[0] == 't'));
+    else
+        json_object_set_new(obj, key, json_string(value));
+}
+
+static json_t *config_json(const struct pyn_config *c)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "arguments", json_string(c->arguments));
+    json_object_set_new(o, "num_files", json_integer(c->num_files));
+    json_object_set_new(o, "avg_functions", json_integer(c->avg_functions));
+    json_object_set_new(o, "num_utilities", json_integer(c->num_utilities));
+    json_object_set_new(o, "avg_utility_functions", json_integer(c->avg_utility_functions));
+    json_object_set_new(o, "name_pad", json_integer(c->name_pad));
+    json_object_set_new(o, "depth", json_integer(c->depth));
+    json_object_set_new(o, "seed", json_integer(c->seed));
+    json_object_set_new(o, "cross_module", json_boolean(c->cross_module));
+    json_object_set_new(o, "print", json_boolean(c->print));
+    return o;
+}
+
+static json_t *generated_json(const struct pyn_run_info *info)
+{
+    const struct pyn_manifest *m = info->manifest;
+    json_t *o = json_object();
+    json_object_set_new(o, "manifest", json_string(info->manifest_path));
+    json_object_set_new(o, "library_dir", json_string(info->library_dir));
+    json_object_set_new(o, "generator_version", json_string(m->generator_version));
+    json_object_set_new(o, "libraries", json_integer((json_int_t)m->nlibraries));
+    json_object_set_new(o, "utilities", json_integer((json_int_t)m->nutilities));
+    json_object_set_new(o, "modules", json_integer((json_int_t)m->nmodules));
+    json_object_set_new(o, "functions", json_integer(m->total_functions));
+    json_object_set_new(o, "expected_checksum", jhex(m->expected_checksum));
+    return o;
+}
+
+static json_t *run_json(const struct pyn_run_info *info)
+{
+    json_t *o = json_object(), *argv = json_array();
+    for (int i = 0; i < info->argc; ++i)
+        json_array_append_new(argv, json_string(info->argv[i]));
+    json_object_set_new(o, "date", json_string(info->date));
+    json_object_set_new(o, "start_epoch_s", jreal(info->start_epoch_s));
+    json_object_set_new(o, "command_line", argv);
+    json_object_set_new(o, "launch_time", jreal(info->launch_time));
+    json_object_set_new(o, "startup_source", json_string(info->startup_source));
+    json_object_set_new(o, "startup_exec_resolution_s", jreal(info->startup_exec_resolution_s));
+    return o;
+}
+
+static json_t *environment_json(const struct pyn_run_info *info)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "mpi_library", json_string(info->mpi_library));
+    json_object_set_new(o, "libc", json_string(info->libc_version));
+    json_object_set_new(o, "compiler", json_string(info->compiler));
+    return o;
+}
+
+static json_t *rank_json(const struct pyn_rank_record *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "rank", json_integer(r->rank));
+    json_object_set_new(o, "host", json_string(r->host));
+    json_object_set_new(o, "pid", json_integer(r->pid));
+    for (int m = 0; m < PYN_METRIC_COUNT; ++m)
+        json_object_set_new(o, pyn_metric_key(m), jreal(pyn_record_metric(r, m)));
+    json_object_set_new(o, "startup_exec_s", jreal(r->startup_exec_s));
+    json_object_set_new(o, "startup_launch_s", jreal(r->startup_launch_s));
+    json_object_set_new(o, "checksum", jhex(r->checksum));
+    json_object_set_new(o, "checksum_ok", json_boolean(r->checksum_ok));
+    json_object_set_new(o, "libraries_loaded", json_integer(r->libraries_loaded));
+    json_object_set_new(o, "modules_imported", json_integer(r->modules_imported));
+    json_object_set_new(o, "modules_visited", json_integer(r->modules_visited));
+    json_object_set_new(o, "error", jstr_or_null(r->failed ? r->error : NULL));
+    return o;
+}
+
+static json_t *summary_json(const struct pyn_results *res)
+{
+    json_t *o = json_object();
+    for (int m = 0; m < PYN_METRIC_COUNT; ++m) {
+        const struct pyn_stat *s = &res->summary[m];
+        json_t *st = json_object();
+        json_object_set_new(st, "min", jreal(s->min));
+        json_object_set_new(st, "median", jreal(s->median));
+        json_object_set_new(st, "mean", jreal(s->mean));
+        json_object_set_new(st, "max", jreal(s->max));
+        json_object_set_new(st, "max_rank", json_integer(s->max_rank));
+        json_object_set_new(st, "max_host", json_string(res->ranks[s->max_rank].host));
+        json_object_set_new(o, pyn_metric_key(m), st);
+    }
+    return o;
+}
+
+static json_t *result_json(const struct pyn_results *res)
+{
+    json_t *o = json_object(), *errors = json_array();
+    for (int i = 0; i < res->nranks; ++i)
+        if (res->ranks[i].failed) {
+            json_t *e = json_object();
+            json_object_set_new(e, "rank", json_integer(res->ranks[i].rank));
+            json_object_set_new(e, "error", json_string(res->ranks[i].error));
+            json_array_append_new(errors, e);
+        }
+    json_object_set_new(o, "passed", json_boolean(res->passed));
+    json_object_set_new(o, "failed_ranks", json_integer(res->nfailed));
+    json_object_set_new(o, "checksum_verified_ranks", json_integer(res->nchecksum_ok));
+    json_object_set_new(o, "errors", errors);
+    return o;
+}
+
+int pyn_report_json_write(const struct pyn_results *res, const char *path, char *err, size_t errlen)
+{
+    const struct pyn_run_info *info = res->info;
+    json_t *root = json_object(), *tool = json_object(), *options = json_object();
+    json_t *ranks = json_array(), *spans = json_object();
+
+    json_object_set_new(root, "schema_version", json_integer(PYN_REPORT_SCHEMA_VERSION));
+    json_object_set_new(tool, "name", json_string("pynamic"));
+    json_object_set_new(tool, "version", json_string(PYN_VERSION));
+    json_object_set_new(root, "tool", tool);
+    json_object_set_new(root, "mode", json_string(info->mode));
+    pyn_options_each_setting(info->option_tables, add_setting, options);
+    json_object_set_new(root, "options", options);
+    json_object_set_new(root, "config", config_json(&info->manifest->config));
+    json_object_set_new(root, "generated", generated_json(info));
+    json_object_set_new(root, "run", run_json(info));
+    json_object_set_new(root, "environment", environment_json(info));
+    json_object_set_new(root, "nranks", json_integer(res->nranks));
+    json_object_set_new(root, "nhosts", json_integer(res->nhosts));
+    json_object_set_new(root, "result", result_json(res));
+    for (int i = 0; i < res->nranks; ++i)
+        json_array_append_new(ranks, rank_json(&res->ranks[i]));
+    json_object_set_new(root, "ranks", ranks);
+    json_object_set_new(root, "summary", summary_json(res));
+    for (int p = PYN_PHASE_IMPORT; p <= PYN_PHASE_VISIT; ++p)
+        json_object_set_new(spans, pyn_metric_key(p), jreal(res->span_s[p]));
+    json_object_set_new(root, "spans", spans);
+
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+    json_decref(root);
+    if (!text) {
+        snprintf(err, errlen, "write %s: json_dumps: out of memory", path);
+        return -ENOMEM;
+    }
+    size_t len = strlen(text);
+    char *with_newline = realloc(text, len + 2);
+    if (!with_newline) {
+        free(text);
+        snprintf(err, errlen, "write %s: out of memory", path);
+        return -ENOMEM;
+    }
+    with_newline[len] = '\n';
+    with_newline[len + 1] = '\0';
+    int rc = pyn_file_write_atomic(path, with_newline, len + 1, err, errlen);
+    free(with_newline);
+    return rc;
+}

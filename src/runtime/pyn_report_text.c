@@ -1,0 +1,89 @@
+/* Human-readable output on rank 0: the original's lines, then our table. */
+#include "pyn_report.h"
+
+#include "pyn_version.h"
+
+#include <inttypes.h>
+#include <math.h>
+
+void pyn_compat_print_header(FILE *out, const char *date, int nranks)
+{
+    fprintf(out, "Pynamic: Version %s\n", PYN_VERSION);
+    fprintf(out, "Pynamic: run on %s with %d MPI tasks\n", date, nranks);
+    fflush(out);
+}
+
+void pyn_compat_print_startup(FILE *out, double seconds)
+{
+    fprintf(out, "Pynamic: startup time = %.6f secs\n", seconds);
+    fprintf(out, "Pynamic: driver beginning... now importing modules\n");
+    fflush(out);
+}
+
+void pyn_compat_print_import(FILE *out, double seconds)
+{
+    fprintf(out, "Pynamic: driver finished importing all modules... visiting all module functions\n");
+    fprintf(out, "Pynamic: module import time = %.6f secs\n", seconds);
+    fflush(out);
+}
+
+void pyn_compat_print_visit(FILE *out, double seconds)
+{
+    fprintf(out, "Pynamic: module visit time = %.6f secs\n", seconds);
+    fflush(out);
+}
+
+void pyn_compat_print_verdict(FILE *out, int passed)
+{
+    fprintf(out, passed ? "Pynamic: module test passed!\n" : "Pynamic: module test FAILED!\n");
+    fflush(out);
+}
+
+static void print_seconds(FILE *out, double v)
+{
+    if (isfinite(v))
+        fprintf(out, " %11.6f", v);
+    else
+        fprintf(out, " %11s", "-");
+}
+
+void pyn_report_text_print(const struct pyn_results *res, FILE *out)
+{
+    const struct pyn_run_info *info = res->info;
+    const struct pyn_manifest *m = info->manifest;
+    fprintf(out, "\npynamic %s, mode %s: %d rank%s on %d host%s; %zu libraries (%zu utility, %zu module), %ld functions\n",
+            PYN_VERSION, info->mode, res->nranks, res->nranks == 1 ? "" : "s", res->nhosts,
+            res->nhosts == 1 ? "" : "s", m->nlibraries, m->nutilities, m->nmodules, m->total_functions);
+    fprintf(out, "configuration: %s; startup measured from %s\n", m->config.arguments,
+            info->startup_source[0] == 'l' ? "the launch time" : "process creation");
+    fprintf(out, "%-10s %11s %11s %11s %11s %11s  %s\n", "seconds", "min", "median", "mean", "max", "rank0-span",
+            "slowest rank (host)");
+    for (int k = 0; k < PYN_METRIC_COUNT; ++k) {
+        const struct pyn_stat *s = &res->summary[k];
+        fprintf(out, "%-10s", k == PYN_METRIC_TOTAL ? "total" : pyn_phase_name((enum pyn_phase)k));
+        print_seconds(out, s->min);
+        print_seconds(out, s->median);
+        print_seconds(out, s->mean);
+        print_seconds(out, s->max);
+        print_seconds(out, k < PYN_PHASE_COUNT ? res->span_s[k] : NAN);
+        fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
+    }
+    fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n",
+            res->nchecksum_ok, res->nranks, m->expected_checksum);
+    fflush(out);
+}
+
+void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, const char *prog)
+{
+    int shown = 0;
+    for (int i = 0; i < res->nranks; ++i) {
+        if (!res->ranks[i].failed)
+            continue;
+        if (shown++ == 10) {
+            fprintf(out, "%s: ... and %d more failed ranks (see the JSON report)\n", prog, res->nfailed - 10);
+            break;
+        }
+        fprintf(out, "%s: rank %d (%s): %s\n", prog, res->ranks[i].rank, res->ranks[i].host, res->ranks[i].error);
+    }
+    fflush(out);
+}

@@ -1,0 +1,96 @@
+#include "pyn_results.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const metric_keys[PYN_METRIC_COUNT] = {
+    [PYN_PHASE_MPI_INIT] = "mpi_init_s",
+    [PYN_PHASE_STARTUP] = "startup_s",
+    [PYN_PHASE_IMPORT] = "import_s",
+    [PYN_PHASE_VISIT] = "visit_s",
+    [PYN_METRIC_TOTAL] = "total_s",
+};
+
+const char *pyn_metric_key(int metric)
+{
+    return (metric >= 0 && metric < PYN_METRIC_COUNT) ? metric_keys[metric] : NULL;
+}
+
+double pyn_record_metric(const struct pyn_rank_record *r, int metric)
+{
+    if (metric == PYN_METRIC_TOTAL)
+        return r->phase_s[PYN_PHASE_STARTUP] + r->phase_s[PYN_PHASE_IMPORT] + r->phase_s[PYN_PHASE_VISIT];
+    return r->phase_s[metric];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void pyn_stat_compute(const struct pyn_rank_record *ranks, int nranks, int metric, struct pyn_stat *out)
+{
+    memset(out, 0, sizeof *out);
+    if (nranks <= 0)
+        return;
+    double *v = malloc((size_t)nranks * sizeof *v);
+    double sum = 0;
+    out->max_rank = ranks[0].rank;
+    out->max = out->min = pyn_record_metric(&ranks[0], metric);
+    for (int i = 0; i < nranks; ++i) {
+        double x = pyn_record_metric(&ranks[i], metric);
+        sum += x;
+        if (x > out->max) {
+            out->max = x;
+            out->max_rank = ranks[i].rank;
+        }
+        if (x < out->min)
+            out->min = x;
+        if (v)
+            v[i] = x;
+    }
+    out->mean = sum / nranks;
+    if (v) {
+        qsort(v, (size_t)nranks, sizeof *v, cmp_double);
+        out->median = nranks % 2 ? v[nranks / 2] : 0.5 * (v[nranks / 2 - 1] + v[nranks / 2]);
+        free(v);
+    } else {
+        out->median = NAN;
+    }
+}
+
+static int cmp_host(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorting keeps this O(n log n) for jobs of 100k ranks. */
+static int count_hosts(const struct pyn_rank_record *ranks, int nranks)
+{
+    const char **hosts = malloc((size_t)(nranks > 0 ? nranks : 1) * sizeof *hosts);
+    if (!hosts)
+        return -1;
+    for (int i = 0; i < nranks; ++i)
+        hosts[i] = ranks[i].host;
+    qsort(hosts, (size_t)nranks, sizeof *hosts, cmp_host);
+    int n = 0;
+    for (int i = 0; i < nranks; ++i)
+        n += i == 0 || strcmp(hosts[i - 1], hosts[i]) != 0;
+    free(hosts);
+    return n;
+}
+
+void pyn_results_summarise(struct pyn_results *res)
+{
+    res->nfailed = res->nchecksum_ok = 0;
+    for (int i = 0; i < res->nranks; ++i) {
+        res->nfailed += res->ranks[i].failed != 0;
+        res->nchecksum_ok += res->ranks[i].checksum_ok != 0;
+    }
+    res->nhosts = count_hosts(res->ranks, res->nranks);
+    res->passed = res->nranks > 0 && res->nfailed == 0 && res->nchecksum_ok == res->nranks;
+    for (int m = 0; m < PYN_METRIC_COUNT; ++m)
+        pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
+}

@@ -1,0 +1,88 @@
+/* pyn_results.h: the one results model every writer (text, JSON, CSV) reads.
+ * A record per rank, gathered to rank 0, and their summary across ranks. */
+#ifndef PYN_RESULTS_H
+#define PYN_RESULTS_H
+
+#include "pyn_manifest.h"
+#include "pyn_options.h"
+#include "pyn_phase.h"
+
+#include <stdint.h>
+
+#define PYN_HOST_MAX 64
+#define PYN_ERROR_MAX 512
+
+/* Metrics summarised across ranks: every phase, then their headline total
+ * (startup + import + visit, as the original adds them; mpi_init is apart). */
+#define PYN_METRIC_TOTAL PYN_PHASE_COUNT
+#define PYN_METRIC_COUNT (PYN_PHASE_COUNT + 1)
+
+/* "mpi_init_s", "startup_s", "import_s", "visit_s", "total_s". */
+const char *pyn_metric_key(int metric);
+
+/* Plain old data with fixed sizes: gathered over MPI as bytes (ranks of one
+ * job run the same binary, so the layout agrees). */
+struct pyn_rank_record {
+    int32_t rank;
+    int32_t pid;
+    int32_t failed;      /* this rank hit an error; error[] says which */
+    int32_t checksum_ok; /* every module's visit returned the manifest's checksum */
+    int32_t libraries_loaded;
+    int32_t modules_imported;
+    int32_t modules_visited;
+    int32_t reserved;
+    uint64_t checksum;                /* fold of the module checksums, as the manifest's total */
+    double phase_s[PYN_PHASE_COUNT];  /* startup_s holds the reported startup (see startup_source) */
+    double startup_exec_s;            /* process creation to main, no clock agreement needed */
+    double startup_launch_s;          /* launch time to main; NaN without a launch time */
+    char host[PYN_HOST_MAX];
+    char error[PYN_ERROR_MAX];
+};
+
+double pyn_record_metric(const struct pyn_rank_record *r, int metric);
+
+struct pyn_stat {
+    double min, median, mean, max;
+    int max_rank; /* the slowest rank (lowest rank number on ties) */
+};
+
+/* Min, median, mean, max and the rank holding the max of one metric. */
+void pyn_stat_compute(const struct pyn_rank_record *ranks, int nranks, int metric, struct pyn_stat *out);
+
+/* What a report says about the run besides the per-rank records. */
+struct pyn_run_info {
+    const char *mode;
+    const struct pyn_option *const *option_tables; /* the effective configuration */
+    const struct pyn_manifest *manifest;
+    const char *manifest_path;
+    const char *library_dir;
+    int argc;
+    char **argv;
+    char date[64];        /* when the run started, as the original prints it */
+    double start_epoch_s; /* the same, as seconds since the epoch */
+    double launch_time;   /* NaN when not given */
+    const char *startup_source; /* "launch_time" or "exec" */
+    double startup_exec_resolution_s;
+    char mpi_library[512];
+    char libc_version[64];
+    const char *compiler;
+};
+
+struct pyn_results {
+    const struct pyn_run_info *info;
+    int nranks;
+    int nhosts;
+    int nfailed;       /* ranks whose record says failed */
+    int nchecksum_ok;  /* ranks whose visit was verified */
+    int passed;        /* no rank failed and every checksum verified */
+    struct pyn_rank_record *ranks; /* nranks records, by rank */
+    struct pyn_stat summary[PYN_METRIC_COUNT];
+    /* Each phase as the original timed it: rank 0, barrier to barrier. NaN
+     * for phases not bracketed by barriers (mpi_init, startup). */
+    double span_s[PYN_PHASE_COUNT];
+};
+
+/* Fills the derived fields (nhosts, counts, passed, summary) from ranks. */
+void pyn_results_summarise(struct pyn_results *res);
+
+#endif

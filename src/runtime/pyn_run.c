@@ -1,0 +1,528 @@
+/* The run lifecycle shared by every mode. Every step that can fail on some
+ * ranks ends in an agreement (an allreduce), so either all ranks go on or
+ * all stop together: a failure never leaves a rank waiting in a barrier. */
+#define _GNU_SOURCE
+#include "pyn_run.h"
+
+#include "pyn_checksum.h"
+#include "pyn_clock.h"
+#include "pyn_file.h"
+#include "pyn_phase.h"
+#include "pyn_report.h"
+#include "pyn_results.h"
+#include "pyn_version.h"
+
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <mpi.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PYN_DEFAULT_MANIFEST
+#error "PYN_DEFAULT_MANIFEST (manifest path relative to the executable's directory) must be defined"
+#endif
+#ifndef PYN_DEFAULT_LIBRARY_DIR
+#error "PYN_DEFAULT_LIBRARY_DIR (library directory relative to the executable's directory) must be defined"
+#endif
+
+#if defined(__clang__)
+#define PYN_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define PYN_COMPILER "gcc " __VERSION__
+#else
+#define PYN_COMPILER "unknown"
+#endif
+
+enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+struct run_options {
+    const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
+    int help, version;
+};
+
+struct pyn_run {
+    const struct pyn_mode *mode;
+    const char *prog;
+    int rank, nranks;
+    struct run_options opt;
+    struct pyn_option common_options[8];
+    const struct pyn_option *tables[3];
+    struct pyn_manifest *manifest;
+    char *manifest_path; /* absolute */
+    char *library_dir;   /* absolute */
+    pyn_entry_fn *entries;
+    struct pyn_rank_record rec;
+    struct pyn_run_info info;
+    double span_s[PYN_PHASE_COUNT];
+};
+
+const struct pyn_manifest *pyn_run_manifest(const struct pyn_run *run)
+{
+    return run->manifest;
+}
+
+const char *pyn_run_library_dir(const struct pyn_run *run)
+{
+    return run->library_dir;
+}
+
+void pyn_run_set_entry(struct pyn_run *run, size_t module_index, pyn_entry_fn fn)
+{
+    if (module_index < run->manifest->nmodules && !run->entries[module_index] && fn) {
+        run->entries[module_index] = fn;
+        run->rec.modules_imported++;
+    }
+}
+
+int pyn_run_fail(struct pyn_run *run, int rc, const char *fmt, ...)
+{
+    /* Keep the first error: later ones are usually its consequences. */
+    if (!run->rec.failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(run->rec.error, sizeof run->rec.error, fmt, ap);
+        va_end(ap);
+        run->rec.failed = 1;
+    }
+    return rc;
+}
+
+/* True on every rank if any rank failed. Doubles as the barrier that ends a phase. */
+static int any_failed(struct pyn_run *run)
+{
+    int mine = run->rec.failed != 0, count = 0;
+    MPI_Allreduce(&mine, &count, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    return count > 0;
+}
+
+static int agree_exit_status(int mine)
+{
+    int worst = mine;
+    MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return worst;
+}
+
+static void setup_options(struct pyn_run *run)
+{
+    const struct pyn_option common[] = {
+        {"--json", "FILE", PYN_OPT_STRING, &run->opt.json_path, 0, "json",
+         "write the JSON report to FILE (atomically, rank 0)"},
+        {"--csv", "FILE", PYN_OPT_STRING, &run->opt.csv_path, 0, "csv", "write one CSV row per rank to FILE"},
+        {"--launch-time", "T", PYN_OPT_STRING, &run->opt.launch_time, 0, "launch_time",
+         "job launch time in seconds since the epoch (date +%s or date +%s.%N); may also be given "
+         "as the first positional argument, as the original takes it"},
+        {"--manifest", "FILE", PYN_OPT_STRING, &run->opt.manifest_path, 0, "manifest",
+         "the generator's manifest (default: <executable dir>/" PYN_DEFAULT_MANIFEST ")"},
+        {"--lib-dir", "DIR", PYN_OPT_STRING, &run->opt.library_dir, 0, "library_dir",
+         "directory holding the generated libraries (default: <executable dir>/" PYN_DEFAULT_LIBRARY_DIR ")"},
+        {"--help", NULL, PYN_OPT_FLAG, &run->opt.help, 0, NULL, "print this help and exit"},
+        {"--version", NULL, PYN_OPT_FLAG, &run->opt.version, 0, NULL, "print the version and exit"},
+        PYN_OPTIONS_END,
+    };
+    _Static_assert(sizeof common == sizeof run->common_options, "resize common_options");
+    memcpy(run->common_options, common, sizeof common);
+    static const struct pyn_option none[] = {PYN_OPTIONS_END};
+    run->tables[0] = run->common_options;
+    run->tables[1] = run->mode->options ? run->mode->options : none;
+    run->tables[2] = NULL;
+}
+
+static void print_help(const struct pyn_run *run)
+{
+    printf("usage: %s [LAUNCH_TIME] [options]\n%s\n\n", run->prog, run->mode->summary);
+    printf("Runs under mpiexec/srun or as one process; rank 0 prints the results.\n\noptions:\n");
+    pyn_options_print_help(run->tables, stdout);
+    printf("\nexit status: 0 passed, 1 failed (every rank exits 1), 2 usage error\n");
+}
+
+/* Accepts what `date +%s` and `date +%s.%N` print, and nothing implausible
+ * (a millisecond timestamp would otherwise give a huge negative startup). */
+static int parse_launch_time(const char *text, double *out, char *err, size_t errlen)
+{
+    char *end = NULL;
+    errno = 0;
+    double t = strtod(text, &end);
+    double now = pyn_clock_realtime_s();
+    if (errno || end == text || *end != '\0' || !isfinite(t)) {
+        snprintf(err, errlen, "launch time '%s' is not a number (expected seconds since the epoch: date +%%s or date +%%s.%%N)", text);
+        return -EINVAL;
+    }
+    if (t < 1e8 || t > now + 86400) {
+        snprintf(err, errlen, "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected date +%%s or date +%%s.%%N)", text, now);
+        return -EINVAL;
+    }
+    *out = t;
+    return 0;
+}
+
+/* MPICH run by another MPI's launcher starts N one-rank worlds that would
+ * each report as rank 0 of 1: refuse instead of reporting N fake runs. */
+static int check_launcher(const struct pyn_run *run, char *err, size_t errlen)
+{
+    static const char *const vars[] = {"PMI_SIZE", "PMIX_SIZE", "OMPI_COMM_WORLD_SIZE", "SLURM_STEP_NUM_TASKS"};
+    if (run->nranks != 1)
+        return 0;
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; ++i) {
+        const char *v = getenv(vars[i]);
+        if (v && atoi(v) > 1) {
+            snprintf(err, errlen,
+                     "launched as one of %.16s tasks (%s=%.16s) but MPI_COMM_WORLD has 1 rank: the launcher does not match "
+                     "the MPI library this was built with (%.160s); launch with that MPI's mpiexec or srun --mpi=pmi2",
+                     v, vars[i], v, run->info.mpi_library);
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+static char *executable_dir(void)
+{
+    char *exe = realpath("/proc/self/exe", NULL);
+    if (!exe)
+        return NULL;
+    char *dir = strdup(dirname(exe));
+    free(exe);
+    return dir;
+}
+
+/* Resolves an option or its default (relative to the executable) to an
+ * absolute path that exists. */
+static char *resolve_path(const char *given, const char *default_rel, const char *what, char *err, size_t errlen)
+{
+    char *candidate = NULL;
+    if (given) {
+        candidate = strdup(given);
+    } else {
+        char *dir = executable_dir();
+        if (dir && asprintf(&candidate, "%s/%s", dir, default_rel) < 0)
+            candidate = NULL;
+        free(dir);
+    }
+    if (!candidate) {
+        snprintf(err, errlen, "%s: out of memory", what);
+        return NULL;
+    }
+    char *abs = realpath(candidate, NULL);
+    if (!abs)
+        snprintf(err, errlen, "%s %s: %s", what, candidate, strerror(errno));
+    free(candidate);
+    return abs;
+}
+
+/* Rank 0 reads the manifest and broadcasts it: one file read per job, not
+ * per rank, so the runtime adds nothing to the storm it measures. */
+static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    long long n = 0;
+    int rc = 0;
+    if (run->rank == 0) {
+        run->manifest_path = resolve_path(run->opt.manifest_path, PYN_DEFAULT_MANIFEST, "manifest", err, errlen);
+        rc = run->manifest_path ? pyn_file_read_all(run->manifest_path, &text, &len, err, errlen) : -ENOENT;
+        n = rc ? rc : (long long)len;
+    }
+    MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (n < 0) {
+        if (run->rank != 0)
+            snprintf(err, errlen, "rank 0 could not read the manifest");
+        return (int)n;
+    }
+    if (run->rank != 0) {
+        text = malloc((size_t)n + 1);
+        if (!text)
+            MPI_Abort(MPI_COMM_WORLD, EXIT_FAILED); /* cannot take part in the broadcast */
+        text[n] = '\0';
+    }
+    /* MPI counts are int: broadcast in chunks so any size works. */
+    for (long long off = 0; off < n; off += INT_MAX / 2) {
+        long long chunk = n - off < INT_MAX / 2 ? n - off : INT_MAX / 2;
+        MPI_Bcast(text + off, (int)chunk, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
+    int pathlen = run->rank == 0 ? (int)strlen(run->manifest_path) + 1 : 0;
+    MPI_Bcast(&pathlen, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (run->rank != 0 && !(run->manifest_path = malloc((size_t)pathlen)))
+        MPI_Abort(MPI_COMM_WORLD, EXIT_FAILED);
+    MPI_Bcast(run->manifest_path, pathlen, MPI_CHAR, 0, MPI_COMM_WORLD);
+    rc = pyn_manifest_parse(text, (size_t)n, run->manifest_path, &run->manifest, err, errlen);
+    free(text);
+    if (rc == 0 && !(run->entries = calloc(run->manifest->nmodules, sizeof *run->entries))) {
+        snprintf(err, errlen, "out of memory for %zu modules", run->manifest->nmodules);
+        rc = -ENOMEM;
+    }
+    return rc;
+}
+
+static void fill_info(struct pyn_run *run, int argc, char **argv, double main_epoch_s)
+{
+    struct pyn_run_info *info = &run->info;
+    time_t t = (time_t)main_epoch_s;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(info->date, sizeof info->date, "%a %b %e %H:%M:%S %Y", &tm);
+    info->start_epoch_s = main_epoch_s;
+    info->mode = run->mode->name;
+    info->option_tables = run->tables;
+    info->argc = argc;
+    info->argv = argv;
+    info->launch_time = NAN;
+    info->startup_source = "exec";
+    info->startup_exec_resolution_s = NAN;
+    /* MPICH's string is many lines (8 KiB at most); the first names it and its version. */
+    char *version = calloc(1, MPI_MAX_LIBRARY_VERSION_STRING);
+    int len = 0;
+    if (version && MPI_Get_library_version(version, &len) == MPI_SUCCESS) {
+        version[strcspn(version, "\n")] = '\0';
+        snprintf(info->mpi_library, sizeof info->mpi_library, "%s", version);
+    }
+    free(version);
+    snprintf(info->libc_version, sizeof info->libc_version, "glibc %s", gnu_get_libc_version());
+    info->compiler = PYN_COMPILER;
+}
+
+static void run_visit(struct pyn_run *run, uint64_t *values)
+{
+    const struct pyn_manifest *m = run->manifest;
+    for (size_t i = 0; i < m->nmodules; ++i)
+        values[i] = run->entries[i]();
+    run->rec.modules_visited = (int32_t)m->nmodules;
+}
+
+/* Outside the timed phase: compare what each module returned with the
+ * manifest and fold the run total the same way the generator did. */
+static void verify_visit(struct pyn_run *run, const uint64_t *values)
+{
+    const struct pyn_manifest *m = run->manifest;
+    uint64_t total = PYN_CHECKSUM_INIT;
+    size_t wrong = 0, first = 0;
+    for (size_t i = 0; i < m->nmodules; ++i) {
+        total = pyn_mix(total, values[i]);
+        if (values[i] != m->modules[i]->checksum && wrong++ == 0)
+            first = i;
+    }
+    run->rec.checksum = total;
+    run->rec.checksum_ok = wrong == 0 && total == m->expected_checksum;
+    if (wrong)
+        pyn_run_fail(run, -EINVAL,
+                     "visit: %s returned checksum 0x%016" PRIx64 " but %s expects 0x%016" PRIx64
+                     " (%zu of %zu modules differ): the libraries in %s were not built from this manifest",
+                     m->modules[first]->file, values[first], run->manifest_path, m->modules[first]->checksum, wrong,
+                     m->nmodules, run->library_dir);
+}
+
+static double seconds_since(uint64_t t0_ns)
+{
+    return (double)(pyn_clock_monotonic_ns() - t0_ns) * 1e-9;
+}
+
+/* One timed phase: all ranks start together; each records its own
+ * duration; rank 0 also records the barrier-to-barrier span the original
+ * reported. Returns true when every rank succeeded. */
+static int timed_phase(struct pyn_run *run, enum pyn_phase phase, int (*work)(struct pyn_run *, void *), void *arg)
+{
+    MPI_Barrier(MPI_COMM_WORLD);
+    uint64_t t0 = pyn_clock_monotonic_ns();
+    if (!run->rec.failed)
+        work(run, arg);
+    run->rec.phase_s[phase] = seconds_since(t0);
+    int failed = any_failed(run);
+    run->span_s[phase] = seconds_since(t0);
+    return !failed;
+}
+
+static int import_work(struct pyn_run *run, void *arg)
+{
+    (void)arg;
+    int rc = run->mode->import(run);
+    if (rc == 0 && (size_t)run->rec.modules_imported != run->manifest->nmodules)
+        rc = pyn_run_fail(run, -EINVAL, "import: mode %s made %d of %zu modules callable", run->mode->name,
+                          run->rec.modules_imported, run->manifest->nmodules);
+    return rc;
+}
+
+static int visit_work(struct pyn_run *run, void *values)
+{
+    run_visit(run, values);
+    return 0;
+}
+
+/* Gathers every rank's record to rank 0, which summarises and writes the
+ * reports. Returns this rank's exit status, agreed across ranks. */
+static int finish(struct pyn_run *run)
+{
+    struct pyn_rank_record *all = NULL;
+    int status = EXIT_PASSED;
+    if (run->rank == 0 && !(all = calloc((size_t)run->nranks, sizeof *all)))
+        MPI_Abort(MPI_COMM_WORLD, EXIT_FAILED);
+    MPI_Gather(&run->rec, (int)sizeof run->rec, MPI_BYTE, all, (int)sizeof run->rec, MPI_BYTE, 0, MPI_COMM_WORLD);
+    if (run->rank == 0) {
+        struct pyn_results res = {.info = &run->info, .nranks = run->nranks, .ranks = all};
+        memcpy(res.span_s, run->span_s, sizeof res.span_s);
+        pyn_results_summarise(&res);
+        pyn_compat_print_verdict(stdout, res.passed);
+        pyn_report_text_print(&res, stdout);
+        pyn_report_text_print_errors(&res, stderr, run->prog);
+        status = res.passed ? EXIT_PASSED : EXIT_FAILED;
+        char err[PYN_ERROR_MAX + 128];
+        if (run->opt.json_path && pyn_report_json_write(&res, run->opt.json_path, err, sizeof err)) {
+            fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
+            status = EXIT_FAILED;
+        }
+        if (run->opt.csv_path && pyn_report_csv_write(&res, run->opt.csv_path, err, sizeof err)) {
+            fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
+            status = EXIT_FAILED;
+        }
+        free(all);
+    }
+    /* Every rank exits with the job's verdict, so launchers and scripts see it on any rank. */
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return status;
+}
+
+/* Startup as the original defines it (launch time to main) when a launch
+ * time is given, else from process creation; the max over ranks is what
+ * the original's line reports on a job that waits for its slowest rank. */
+static void record_startup(struct pyn_run *run, double main_epoch_s, double age_s, double age_res_s, int age_rc)
+{
+    struct pyn_rank_record *r = &run->rec;
+    r->startup_exec_s = age_rc == 0 ? age_s : NAN;
+    r->startup_launch_s = NAN;
+    run->info.startup_exec_resolution_s = age_rc == 0 ? age_res_s : NAN;
+    if (isfinite(run->info.launch_time)) {
+        r->startup_launch_s = main_epoch_s - run->info.launch_time;
+        run->info.startup_source = "launch_time";
+    }
+    r->phase_s[PYN_PHASE_STARTUP] = isfinite(r->startup_launch_s) ? r->startup_launch_s : r->startup_exec_s;
+}
+
+/* Launch time, launcher, manifest and library directory: everything a run
+ * needs before its first timed phase. Prints its own error and returns an
+ * exit status; the caller agrees on it across ranks. */
+static int prepare(struct pyn_run *run, const char **positional, size_t npositional)
+{
+    char err[PYN_ERROR_MAX];
+    const char *launch = run->opt.launch_time;
+    if (npositional == 1 && launch) {
+        if (run->rank == 0)
+            fprintf(stderr, "%s: the launch time is given twice ('%s' and --launch-time %s); give it once\n",
+                    run->prog, positional[0], launch);
+        return EXIT_USAGE;
+    }
+    if (npositional == 1)
+        launch = run->opt.launch_time = positional[0];
+    if (launch && parse_launch_time(launch, &run->info.launch_time, err, sizeof err)) {
+        if (run->rank == 0)
+            fprintf(stderr, "%s: %s\n", run->prog, err);
+        return EXIT_USAGE;
+    }
+    /* A mismatched launcher makes every process a rank 0 of its own, so each prints. */
+    if (check_launcher(run, err, sizeof err)) {
+        fprintf(stderr, "%s: rank %d: %s\n", run->prog, run->rank, err);
+        return EXIT_FAILED;
+    }
+    /* Collective: rank 0 read the file, every rank parsed the same bytes, so rank 0 speaks for all. */
+    if (load_manifest(run, err, sizeof err)) {
+        if (run->rank == 0)
+            fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
+        return EXIT_FAILED;
+    }
+    /* Per node: the directory may be missing on some hosts only. */
+    run->library_dir = resolve_path(run->opt.library_dir, PYN_DEFAULT_LIBRARY_DIR, "library directory", err, sizeof err);
+    if (!run->library_dir) {
+        fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
+        return EXIT_FAILED;
+    }
+    return EXIT_PASSED;
+}
+
+int pyn_main(int argc, char **argv, const struct pyn_mode *mode)
+{
+    /* Taken before anything else: the end of the startup phase. */
+    double main_epoch_s = pyn_clock_realtime_s();
+    double age_s = NAN, age_res_s = NAN;
+    int age_rc = pyn_clock_process_age_s(&age_s, &age_res_s);
+
+    struct pyn_run *run = calloc(1, sizeof *run);
+    if (!run) {
+        fprintf(stderr, "%s: out of memory\n", argv[0]);
+        return EXIT_FAILED;
+    }
+    run->mode = mode;
+    run->prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+
+    uint64_t t0 = pyn_clock_monotonic_ns();
+    MPI_Init(&argc, &argv);
+    run->rec.phase_s[PYN_PHASE_MPI_INIT] = seconds_since(t0);
+    MPI_Comm_rank(MPI_COMM_WORLD, &run->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &run->nranks);
+    run->rec.rank = run->rank;
+    run->rec.pid = (int32_t)getpid();
+    if (gethostname(run->rec.host, sizeof run->rec.host) != 0)
+        snprintf(run->rec.host, sizeof run->rec.host, "unknown");
+    run->rec.host[sizeof run->rec.host - 1] = '\0';
+    setup_options(run);
+    fill_info(run, argc, argv, main_epoch_s);
+
+    const char *positional[1];
+    size_t npositional = 0;
+    char err[PYN_ERROR_MAX];
+    int status = EXIT_PASSED;
+    if (pyn_options_parse(run->tables, argc, argv, positional, 1, &npositional, err, sizeof err)) {
+        if (run->rank == 0)
+            fprintf(stderr, "%s: %s\n", run->prog, err);
+        status = EXIT_USAGE;
+    } else if (run->opt.help || run->opt.version) {
+        if (run->rank == 0 && run->opt.help)
+            print_help(run);
+        else if (run->rank == 0)
+            printf("%s (pynamic) %s\n", run->prog, PYN_VERSION);
+    } else {
+        status = agree_exit_status(prepare(run, positional, npositional));
+        if (status == EXIT_PASSED) {
+            run->info.manifest = run->manifest;
+            run->info.manifest_path = run->manifest_path;
+            run->info.library_dir = run->library_dir;
+            record_startup(run, main_epoch_s, age_s, age_res_s, age_rc);
+            double mine = run->rec.phase_s[PYN_PHASE_STARTUP], slowest = 0;
+            MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+            if (run->rank == 0) {
+                pyn_compat_print_header(stdout, run->info.date, run->nranks);
+                pyn_compat_print_startup(stdout, slowest);
+            }
+            run->span_s[PYN_PHASE_MPI_INIT] = run->span_s[PYN_PHASE_STARTUP] = NAN;
+            uint64_t *values = calloc(run->manifest->nmodules, sizeof *values);
+            if (!values)
+                pyn_run_fail(run, -ENOMEM, "out of memory for %zu module results", run->manifest->nmodules);
+            if (timed_phase(run, PYN_PHASE_IMPORT, import_work, NULL)) {
+                run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(run->manifest);
+                if (run->rank == 0)
+                    pyn_compat_print_import(stdout, run->span_s[PYN_PHASE_IMPORT]);
+                timed_phase(run, PYN_PHASE_VISIT, visit_work, values);
+                if (run->rank == 0)
+                    pyn_compat_print_visit(stdout, run->span_s[PYN_PHASE_VISIT]);
+                verify_visit(run, values);
+            } else {
+                run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(run->manifest);
+                run->rec.phase_s[PYN_PHASE_VISIT] = NAN;
+                run->span_s[PYN_PHASE_VISIT] = NAN;
+            }
+            free(values);
+            status = finish(run);
+        }
+    }
+    MPI_Finalize();
+    pyn_manifest_free(run->manifest);
+    free(run->manifest_path);
+    free(run->library_dir);
+    free(run->entries);
+    free(run);
+    return status;
+}

@@ -36,6 +36,7 @@ message(STATUS "${_gen_out}")
 # generator's CMakeLists.txt, which is listed here anyway.)
 file(GLOB _gen_sources
   "${PROJECT_SOURCE_DIR}/src/generator/*.c" "${PROJECT_SOURCE_DIR}/src/generator/*.h"
+  "${PROJECT_SOURCE_DIR}/src/generator/*.in"
   "${PROJECT_SOURCE_DIR}/src/generator/CMakeLists.txt")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   ${_gen_sources} "${PROJECT_SOURCE_DIR}/src/runtime/pyn_checksum.h" "${PYNAMIC_GENERATED_DIR}/manifest.json")

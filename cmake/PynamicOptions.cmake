@@ -2,7 +2,9 @@
 
 set(PYNAMIC_CONFIG "12 40 -e -u 4 40 -n 20" CACHE STRING
     "Generator arguments in the original Pynamic's syntax: NUM_FILES AVG_FUNCS [-e] [-u NUM_UTIL AVG_UTIL] [-n PAD] [-d DEPTH] [-s SEED] [-p]")
-set(PYNAMIC_GENERATED_C_FLAGS "-O2;-g" CACHE STRING
+# The original compiles its generated code with plain `gcc -g` (no optimisation);
+# doing the same keeps text near the original's and builds ~4x faster than -O2.
+set(PYNAMIC_GENERATED_C_FLAGS "-O0;-g" CACHE STRING
     "Compile options for the generated libraries, fixed whatever CMAKE_BUILD_TYPE is so their shape does not change with it")
 set(PYNAMIC_SANITIZERS "" CACHE STRING
     "Sanitizers for the runtime, the modes and the generated code, e.g. address;undefined (empty: none)")

@@ -18,7 +18,8 @@ static int find_modules(struct pyn_run *run)
         void *handle = pyn_loader_open(m->modules[i]->file, RTLD_LAZY | RTLD_NOLOAD, err, sizeof err);
         pyn_entry_fn entry = NULL;
         if (!handle)
-            return pyn_run_fail(run, -ENOENT, "import: %s was not loaded before main (is it a DT_NEEDED of this executable?)",
+            return pyn_run_fail(run, -ENOENT,
+                                "import: %s was not loaded before main (is it a DT_NEEDED of this executable?)",
                                 m->modules[i]->file);
         if (pyn_loader_entry(handle, m->modules[i], &entry, err, sizeof err))
             return pyn_run_fail(run, -ENOENT, "import: %s", err);

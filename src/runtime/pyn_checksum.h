@@ -27,18 +27,48 @@ static inline uint64_t pyn_mix(uint64_t h, uint64_t v)
 }
 
 /* Exact conversions of a hash to each generated return type ... */
-static inline int pyn_ret_int(uint64_t h) { return (int)(h & 0x7fffffffu); }
-static inline long pyn_ret_long(uint64_t h) { return (long)(h & UINT64_C(0x7fffffffffffffff)); }
-static inline float pyn_ret_float(uint64_t h) { return (float)(h & 0xffffffu); }
-static inline double pyn_ret_double(uint64_t h) { return (double)(h & UINT64_C(0xfffffffffffff)); }
+static inline int pyn_ret_int(uint64_t h)
+{
+    return (int)(h & 0x7fffffffu);
+}
+static inline long pyn_ret_long(uint64_t h)
+{
+    return (long)(h & UINT64_C(0x7fffffffffffffff));
+}
+static inline float pyn_ret_float(uint64_t h)
+{
+    return (float)(h & 0xffffffu);
+}
+static inline double pyn_ret_double(uint64_t h)
+{
+    return (double)(h & UINT64_C(0xfffffffffffff));
+}
 /* char* results point into a per-library text of at least 16 letters. */
-static inline char *pyn_ret_str(uint64_t h, char *text) { return text + (h & 15u); }
+static inline char *pyn_ret_str(uint64_t h, char *text)
+{
+    return text + (h & 15u);
+}
 
 /* ... and back to a value to fold. */
-static inline uint64_t pyn_fold_int(int v) { return (uint64_t)(uint32_t)v; }
-static inline uint64_t pyn_fold_long(long v) { return (uint64_t)v; }
-static inline uint64_t pyn_fold_float(float v) { return (uint64_t)v; }
-static inline uint64_t pyn_fold_double(double v) { return (uint64_t)v; }
-static inline uint64_t pyn_fold_str(const char *v) { return (uint64_t)(unsigned char)v[0]; }
+static inline uint64_t pyn_fold_int(int v)
+{
+    return (uint64_t)(uint32_t)v;
+}
+static inline uint64_t pyn_fold_long(long v)
+{
+    return (uint64_t)v;
+}
+static inline uint64_t pyn_fold_float(float v)
+{
+    return (uint64_t)v;
+}
+static inline uint64_t pyn_fold_double(double v)
+{
+    return (uint64_t)v;
+}
+static inline uint64_t pyn_fold_str(const char *v)
+{
+    return (uint64_t)(unsigned char)v[0];
+}
 
 #endif

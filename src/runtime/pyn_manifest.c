@@ -13,8 +13,7 @@
 #define PYN_MANIFEST_SCHEMA 1
 
 /* Field readers: each returns 0 or -EINVAL with a message naming the field. */
-static int get_long(json_t *obj, const char *where, const char *key, long min, long *out, char *err,
-                    size_t errlen)
+static int get_long(json_t *obj, const char *where, const char *key, long min, long *out, char *err, size_t errlen)
 {
     json_t *v = json_object_get(obj, key);
     if (!json_is_integer(v) || json_integer_value(v) < min) {
@@ -137,14 +136,14 @@ static int check_consistency(struct pyn_manifest *m, json_t *totals, char *err, 
         return rc;
     for (size_t i = 0; i < m->nlibraries; ++i)
         sum += m->libraries[i].functions;
-    if ((size_t)libraries != m->nlibraries || (size_t)utilities != m->nutilities ||
-        (size_t)modules != m->nmodules || libraries != m->config.num_files ||
-        utilities != m->config.num_utilities) {
-        snprintf(err, errlen,
-                 "totals: %ld libraries (%ld utility, %ld module) disagree with the %zu listed (%zu utility, %zu module) "
-                 "or with config num_files %ld / num_utilities %ld",
-                 libraries, utilities, modules, m->nlibraries, m->nutilities, m->nmodules, m->config.num_files,
-                 m->config.num_utilities);
+    if ((size_t)libraries != m->nlibraries || (size_t)utilities != m->nutilities || (size_t)modules != m->nmodules ||
+        libraries != m->config.num_files || utilities != m->config.num_utilities) {
+        snprintf(
+            err, errlen,
+            "totals: %ld libraries (%ld utility, %ld module) disagree with the %zu listed (%zu utility, %zu module) "
+            "or with config num_files %ld / num_utilities %ld",
+            libraries, utilities, modules, m->nlibraries, m->nutilities, m->nmodules, m->config.num_files,
+            m->config.num_utilities);
         return -EINVAL;
     }
     if (sum != functions) {

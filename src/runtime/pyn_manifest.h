@@ -34,16 +34,16 @@ struct pyn_manifest {
     long total_functions;
     uint64_t expected_checksum; /* the run total: pyn_mix over module checksums in order */
     size_t nlibraries, nmodules, nutilities;
-    struct pyn_library *libraries;  /* utilities first, then modules in visit order */
-    struct pyn_library **modules;   /* the modules, in visit order (points into libraries) */
+    struct pyn_library *libraries; /* utilities first, then modules in visit order */
+    struct pyn_library **modules;  /* the modules, in visit order (points into libraries) */
 };
 
 /* Parses manifest text. origin names the file in messages. Checks the
  * schema version, that the totals agree with the library list and that the
  * module checksums fold to the expected total. Returns 0, or a negative
  * errno with one line in err naming origin and the offending field. */
-int pyn_manifest_parse(const char *text, size_t len, const char *origin, struct pyn_manifest **out,
-                       char *err, size_t errlen);
+int pyn_manifest_parse(const char *text, size_t len, const char *origin, struct pyn_manifest **out, char *err,
+                       size_t errlen);
 
 void pyn_manifest_free(struct pyn_manifest *m);
 

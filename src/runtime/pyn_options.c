@@ -4,8 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-static const struct pyn_option *find_option(const struct pyn_option *const *tables, const char *name,
-                                            size_t name_len)
+static const struct pyn_option *find_option(const struct pyn_option *const *tables, const char *name, size_t name_len)
 {
     for (size_t t = 0; tables[t]; ++t)
         for (const struct pyn_option *o = tables[t]; o->kind != PYN_OPT_END; ++o)
@@ -14,9 +13,8 @@ static const struct pyn_option *find_option(const struct pyn_option *const *tabl
     return NULL;
 }
 
-int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv,
-                      const char **positional, size_t max_positional, size_t *npositional,
-                      char *err, size_t errlen)
+int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
+                      size_t max_positional, size_t *npositional, char *err, size_t errlen)
 {
     size_t npos = 0;
     int options_done = 0;
@@ -34,8 +32,9 @@ int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **a
                 return -EINVAL;
             }
             if (npos == max_positional) {
-                snprintf(err, errlen, "unexpected argument '%s' (at most %zu positional argument%s allowed: the launch time)",
-                         arg, max_positional, max_positional == 1 ? " is" : "s are");
+                snprintf(err, errlen,
+                         "unexpected argument '%s' (at most %zu positional argument%s allowed: the launch time)", arg,
+                         max_positional, max_positional == 1 ? " is" : "s are");
                 return -EINVAL;
             }
             positional[npos++] = arg;

@@ -24,7 +24,10 @@ struct pyn_option {
     const char *help; /* one line */
 };
 
-#define PYN_OPTIONS_END {0, 0, PYN_OPT_END, 0, 0, 0, 0}
+#define PYN_OPTIONS_END                                                                                                \
+    {                                                                                                                  \
+        0, 0, PYN_OPT_END, 0, 0, 0, 0                                                                                  \
+    }
 
 /* Parses argv[1..argc-1] against the NULL-terminated list of tables.
  * Accepts "--name VALUE" and "--name=VALUE". Arguments that are not options
@@ -32,9 +35,8 @@ struct pyn_option {
  * *npositional). "--" ends option parsing.
  * Returns 0, or -EINVAL with a one-line message in err naming the argument
  * and what is allowed. */
-int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv,
-                      const char **positional, size_t max_positional, size_t *npositional,
-                      char *err, size_t errlen);
+int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
+                      size_t max_positional, size_t *npositional, char *err, size_t errlen);
 
 /* Prints one line per option ("  --json FILE   help") to out. */
 void pyn_options_print_help(const struct pyn_option *const *tables, FILE *out);

@@ -51,9 +51,10 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
 {
     const struct pyn_run_info *info = res->info;
     const struct pyn_manifest *m = info->manifest;
-    fprintf(out, "\npynamic %s, mode %s: %d rank%s on %d host%s; %zu libraries (%zu utility, %zu module), %ld functions\n",
-            PYN_VERSION, info->mode, res->nranks, res->nranks == 1 ? "" : "s", res->nhosts,
-            res->nhosts == 1 ? "" : "s", m->nlibraries, m->nutilities, m->nmodules, m->total_functions);
+    fprintf(out,
+            "\npynamic %s, mode %s: %d rank%s on %d host%s; %zu libraries (%zu utility, %zu module), %ld functions\n",
+            PYN_VERSION, info->mode, res->nranks, res->nranks == 1 ? "" : "s", res->nhosts, res->nhosts == 1 ? "" : "s",
+            m->nlibraries, m->nutilities, m->nmodules, m->total_functions);
     fprintf(out, "configuration: %s; startup measured from %s\n", m->config.arguments,
             info->startup_source[0] == 'l' ? "the launch time" : "process creation");
     fprintf(out, "%-10s %11s %11s %11s %11s %11s  %s\n", "seconds", "min", "median", "mean", "max", "rank0-span",
@@ -68,8 +69,8 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
         print_seconds(out, k < PYN_PHASE_COUNT ? res->span_s[k] : NAN);
         fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
     }
-    fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n",
-            res->nchecksum_ok, res->nranks, m->expected_checksum);
+    fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n", res->nchecksum_ok,
+            res->nranks, m->expected_checksum);
     fflush(out);
 }
 

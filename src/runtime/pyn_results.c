@@ -5,11 +5,8 @@
 #include <string.h>
 
 static const char *const metric_keys[PYN_METRIC_COUNT] = {
-    [PYN_PHASE_MPI_INIT] = "mpi_init_s",
-    [PYN_PHASE_STARTUP] = "startup_s",
-    [PYN_PHASE_IMPORT] = "import_s",
-    [PYN_PHASE_VISIT] = "visit_s",
-    [PYN_METRIC_TOTAL] = "total_s",
+    [PYN_PHASE_MPI_INIT] = "mpi_init_s", [PYN_PHASE_STARTUP] = "startup_s", [PYN_PHASE_IMPORT] = "import_s",
+    [PYN_PHASE_VISIT] = "visit_s",       [PYN_METRIC_TOTAL] = "total_s",
 };
 
 const char *pyn_metric_key(int metric)

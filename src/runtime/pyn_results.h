@@ -31,10 +31,10 @@ struct pyn_rank_record {
     int32_t modules_imported;
     int32_t modules_visited;
     int32_t reserved;
-    uint64_t checksum;                /* fold of the module checksums, as the manifest's total */
-    double phase_s[PYN_PHASE_COUNT];  /* startup_s holds the reported startup (see startup_source) */
-    double startup_exec_s;            /* process creation to main, no clock agreement needed */
-    double startup_launch_s;          /* launch time to main; NaN without a launch time */
+    uint64_t checksum;               /* fold of the module checksums, as the manifest's total */
+    double phase_s[PYN_PHASE_COUNT]; /* startup_s holds the reported startup (see startup_source) */
+    double startup_exec_s;           /* process creation to main, no clock agreement needed */
+    double startup_launch_s;         /* launch time to main; NaN without a launch time */
     char host[PYN_HOST_MAX];
     char error[PYN_ERROR_MAX];
 };
@@ -58,9 +58,9 @@ struct pyn_run_info {
     const char *library_dir;
     int argc;
     char **argv;
-    char date[64];        /* when the run started, as the original prints it */
-    double start_epoch_s; /* the same, as seconds since the epoch */
-    double launch_time;   /* NaN when not given */
+    char date[64];              /* when the run started, as the original prints it */
+    double start_epoch_s;       /* the same, as seconds since the epoch */
+    double launch_time;         /* NaN when not given */
     const char *startup_source; /* "launch_time" or "exec" */
     double startup_exec_resolution_s;
     char mpi_library[512];
@@ -72,9 +72,9 @@ struct pyn_results {
     const struct pyn_run_info *info;
     int nranks;
     int nhosts;
-    int nfailed;       /* ranks whose record says failed */
-    int nchecksum_ok;  /* ranks whose visit was verified */
-    int passed;        /* no rank failed and every checksum verified */
+    int nfailed;                   /* ranks whose record says failed */
+    int nchecksum_ok;              /* ranks whose visit was verified */
+    int passed;                    /* no rank failed and every checksum verified */
     struct pyn_rank_record *ranks; /* nranks records, by rank */
     struct pyn_stat summary[PYN_METRIC_COUNT];
     /* Each phase as the original timed it: rank 0, barrier to barrier. NaN

@@ -152,11 +152,16 @@ static int parse_launch_time(const char *text, double *out, char *err, size_t er
     double t = strtod(text, &end);
     double now = pyn_clock_realtime_s();
     if (errno || end == text || *end != '\0' || !isfinite(t)) {
-        snprintf(err, errlen, "launch time '%s' is not a number (expected seconds since the epoch: date +%%s or date +%%s.%%N)", text);
+        snprintf(err, errlen,
+                 "launch time '%s' is not a number (expected seconds since the epoch: date +%%s or date +%%s.%%N)",
+                 text);
         return -EINVAL;
     }
     if (t < 1e8 || t > now + 86400) {
-        snprintf(err, errlen, "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected date +%%s or date +%%s.%%N)", text, now);
+        snprintf(err, errlen,
+                 "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected date +%%s "
+                 "or date +%%s.%%N)",
+                 text, now);
         return -EINVAL;
     }
     *out = t;
@@ -173,10 +178,11 @@ static int check_launcher(const struct pyn_run *run, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; ++i) {
         const char *v = getenv(vars[i]);
         if (v && atoi(v) > 1) {
-            snprintf(err, errlen,
-                     "launched as one of %.16s tasks (%s=%.16s) but MPI_COMM_WORLD has 1 rank: the launcher does not match "
-                     "the MPI library this was built with (%.160s); launch with that MPI's mpiexec or srun --mpi=pmi2",
-                     v, vars[i], v, run->info.mpi_library);
+            snprintf(
+                err, errlen,
+                "launched as one of %.16s tasks (%s=%.16s) but MPI_COMM_WORLD has 1 rank: the launcher does not match "
+                "the MPI library this was built with (%.160s); launch with that MPI's mpiexec or srun --mpi=pmi2",
+                v, vars[i], v, run->info.mpi_library);
             return -EINVAL;
         }
     }
@@ -412,8 +418,8 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
     const char *launch = run->opt.launch_time;
     if (npositional == 1 && launch) {
         if (run->rank == 0)
-            fprintf(stderr, "%s: the launch time is given twice ('%s' and --launch-time %s); give it once\n",
-                    run->prog, positional[0], launch);
+            fprintf(stderr, "%s: the launch time is given twice ('%s' and --launch-time %s); give it once\n", run->prog,
+                    positional[0], launch);
         return EXIT_USAGE;
     }
     if (npositional == 1)
@@ -435,7 +441,8 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
         return EXIT_FAILED;
     }
     /* Per node: the directory may be missing on some hosts only. */
-    run->library_dir = resolve_path(run->opt.library_dir, PYN_DEFAULT_LIBRARY_DIR, "library directory", err, sizeof err);
+    run->library_dir =
+        resolve_path(run->opt.library_dir, PYN_DEFAULT_LIBRARY_DIR, "library directory", err, sizeof err);
     if (!run->library_dir) {
         fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
         return EXIT_FAILED;

@@ -20,9 +20,9 @@
 struct pyn_run;
 
 struct pyn_mode {
-    const char *name;                  /* "dlopen": the report's "mode" */
-    const char *summary;               /* one line for --help */
-    const struct pyn_option *options;  /* the mode's own options (PYN_OPTIONS_END-terminated) or NULL */
+    const char *name;                 /* "dlopen": the report's "mode" */
+    const char *summary;              /* one line for --help */
+    const struct pyn_option *options; /* the mode's own options (PYN_OPTIONS_END-terminated) or NULL */
     /* Makes every module callable: loads what must be loaded and gives each
      * module's entry to pyn_run_set_entry(). Runs inside the timed import
      * phase, so it must do nothing else. Returns 0, or the value of

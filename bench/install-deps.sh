@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what pynamic needs on Debian 12 (or Ubuntu): compilers, CMake and
+# Ninja, MPICH, jansson, hwloc and Python 3. Idempotent. Needs root (or sudo).
+set -euo pipefail
+
+packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-dev libhwloc-dev
+          python3 python3-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  sudo=()
+elif command -v sudo >/dev/null; then
+  sudo=(sudo)
+else
+  echo "install-deps: need root to install: ${missing[*]} (run: apt-get install -y ${missing[*]})" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

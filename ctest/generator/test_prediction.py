@@ -1,0 +1,179 @@
+"""Prediction == computation: builds small generated trees into shared
+objects, loads every module with dlopen as the runtime will, calls each
+<name>_entry and compares with the checksums the manifest predicts.
+
+usage: test_prediction.py PYNAMIC_GEN CC CHECKSUM_INCLUDE_DIR [CFLAGS...]
+Without CFLAGS every configuration is built with "-O2" and, where the
+compiler supports it, "-O0 -fsanitize=undefined -fno-sanitize-recover=all"
+and "-O3 -ffast-math".
+"""
+
+import concurrent.futures
+import os
+import subprocess
+import sys
+
+from genlib import Workdir, check, fail, load_manifest, run_gen
+
+CONFIGS = [
+    # cross-module calls, utilities, short chains
+    ["10", "24", "-e", "-u", "4", "24", "-n", "12", "-d", "4", "-s", "7"],
+    # utilities without -e, long chains, default seed
+    ["6", "30", "-u", "3", "16", "-d", "50"],
+    # no utilities, every function prints, one-function chains
+    ["5", "9", "-e", "-p", "-d", "1", "-s", "3"],
+]
+
+DRIVER = r"""
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include "pyn_checksum.h"
+
+int main(int argc, char **argv)
+{
+    uint64_t total = PYN_CHECKSUM_INIT;
+    /* argv: pairs of (shared object path, entry symbol) in visit order */
+    for (int i = 1; i + 1 < argc; i += 2) {
+        void *h = dlopen(argv[i], RTLD_NOW | RTLD_LOCAL);
+        if (!h) {
+            fprintf(stderr, "dlopen: %s\n", dlerror());
+            return 3;
+        }
+        uint64_t (*entry)(void);
+        *(void **)&entry = dlsym(h, argv[i + 1]);
+        if (!entry) {
+            fprintf(stderr, "dlsym: %s\n", dlerror());
+            return 3;
+        }
+        uint64_t v = entry();
+        total = pyn_mix(total, v);
+        printf("CHECKSUM %s 0x%016" PRIx64 "\n", argv[i + 1], v);
+    }
+    printf("TOTAL 0x%016" PRIx64 "\n", total);
+    return 0;
+}
+"""
+
+
+def compile_cmd(cc, cflags, inc, out_dir, lib, needed):
+    cmd = [cc] + cflags + ["-fPIC", "-shared", "-I", inc, "-o",
+                           os.path.join(out_dir, lib + ".so"),
+                           os.path.join(out_dir, "src", lib + ".c")]
+    if needed:
+        # As the original: one DT_NEEDED per utility, even if unused.
+        cmd += ["-L", out_dir, "-Wl,--no-as-needed"]
+        cmd += ["-l" + n[len("lib"):] for n in needed]
+        cmd += ["-Wl,-rpath,$ORIGIN"]
+    return cmd
+
+
+def sh(cmd):
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    return proc
+
+
+def build_and_run(gen, cc, inc, work, args, cflags):
+    out = os.path.join(work, "tree")
+    run_gen(gen, ["-o", out] + args)
+    man = load_manifest(out)
+    libs = man["libraries"]
+    utils = [l for l in libs if l["kind"] == "utility"]
+    mods = [l for l in libs if l["kind"] == "module"]
+
+    def build(lib):
+        proc = sh(compile_cmd(cc, cflags, inc, out, lib["name"], lib["needed"]))
+        if proc.returncode != 0:
+            fail("compiling %s with %s: %s" % (lib["name"], cflags,
+                                                proc.stderr[-2000:]))
+        if proc.stderr.strip():
+            fail("warnings compiling %s with %s:\n%s" %
+                 (lib["name"], cflags, proc.stderr[-2000:]))
+
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        list(pool.map(build, utils))
+        if man["config"]["cross_module"]:
+            # a module links its predecessor: build them in order
+            for lib in mods:
+                build(lib)
+        else:
+            list(pool.map(build, mods))
+
+    driver_c = os.path.join(work, "driver.c")
+    driver = os.path.join(work, "driver")
+    with open(driver_c, "w") as f:
+        f.write(DRIVER)
+    proc = sh([cc] + cflags + ["-I", inc, "-o", driver, driver_c, "-ldl"])
+    if proc.returncode != 0:
+        fail("compiling the driver: " + proc.stderr[-2000:])
+    argv = [driver]
+    for lib in mods:
+        argv += [os.path.join(out, lib["file"]), lib["entry"]]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        fail("driver exited %d: %s" % (proc.returncode, proc.stderr[-2000:]))
+    got = {}
+    printed = []
+    for line in proc.stdout.splitlines():
+        parts = line.split()
+        if parts[:1] == ["CHECKSUM"]:
+            got[parts[1]] = parts[2]
+        elif parts[:1] == ["TOTAL"]:
+            got["TOTAL"] = parts[1]
+        else:
+            printed.append(line)
+    for lib in mods:
+        check(got.get(lib["entry"]) == lib["checksum"],
+              "%s %s: computed %s, manifest predicts %s" %
+              (" ".join(args), lib["entry"], got.get(lib["entry"]),
+               lib["checksum"]))
+    check(got.get("TOTAL") == man["expected_checksum"],
+          "%s: computed total %s, manifest predicts %s" %
+          (" ".join(args), got.get("TOTAL"), man["expected_checksum"]))
+    if man["config"]["print"]:
+        # -p: every call prints the callee's name; every entry is called once
+        for lib in mods:
+            check(printed.count(lib["entry"]) == 1,
+                  "-p: %s printed %d times" % (lib["entry"],
+                                               printed.count(lib["entry"])))
+        check(len(printed) > len(mods), "-p printed only the entries")
+    else:
+        check(not printed, "unexpected output without -p: %r" % printed[:3])
+    print("ok: %-45s %-40s %d modules, total %s" %
+          (" ".join(args), " ".join(cflags), len(mods), got["TOTAL"]))
+
+
+def supports(cc, work, flags):
+    src = os.path.join(work, "probe.c")
+    with open(src, "w") as f:
+        f.write("int main(void) { return 0; }\n")
+    return sh([cc] + flags + ["-o", os.path.join(work, "probe"), src]
+              ).returncode == 0
+
+
+def main():
+    if len(sys.argv) < 4:
+        fail("usage: test_prediction.py PYNAMIC_GEN CC INCLUDE_DIR [CFLAGS...]")
+    gen, cc, inc = sys.argv[1:4]
+    flag_sets = [sys.argv[4:]] if len(sys.argv) > 4 else None
+    with Workdir() as work:
+        if flag_sets is None:
+            flag_sets = [["-O2", "-Wall", "-Wextra"]]
+            for extra in (["-O0", "-fsanitize=undefined",
+                           "-fno-sanitize-recover=all"],
+                          ["-O3", "-ffast-math"]):
+                if supports(cc, work, extra):
+                    flag_sets.append(extra)
+                else:
+                    print("note: %s does not support %s; not tested" %
+                          (cc, " ".join(extra)))
+        for i, args in enumerate(CONFIGS):
+            for j, cflags in enumerate(flag_sets):
+                sub = os.path.join(work, "c%d_%d" % (i, j))
+                os.mkdir(sub)
+                build_and_run(gen, cc, inc, sub, args, cflags)
+    print("PASS")
+
+
+if __name__ == "__main__":
+    main()

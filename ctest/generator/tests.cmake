@@ -1,0 +1,36 @@
+# Tests of pynamic-gen, included from ctest/CMakeLists.txt.
+# Uses PYNAMIC_GENERATOR_EXECUTABLE (the built pynamic-gen) and
+# Python3_EXECUTABLE; the scripts need only Python's standard library.
+
+# The prediction test compiles generated code like the real build does.
+if(CMAKE_C_COMPILER)
+  set(_pyn_gen_cc "${CMAKE_C_COMPILER}")
+else()
+  set(_pyn_gen_cc cc)
+endif()
+set(_pyn_gen_checksum_dir "${CMAKE_CURRENT_LIST_DIR}/../../src/runtime")
+
+add_test(NAME generator.bad_input
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_bad_input.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE})
+add_test(NAME generator.determinism
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_determinism.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE})
+add_test(NAME generator.rerun
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_rerun.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE})
+add_test(NAME generator.manifest
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_manifest.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE} ${CMAKE_COMMAND})
+add_test(NAME generator.prediction
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_prediction.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE} ${_pyn_gen_cc} ${_pyn_gen_checksum_dir})
+
+set_tests_properties(generator.bad_input generator.determinism generator.rerun
+  generator.manifest PROPERTIES LABELS "serial;generator" TIMEOUT 60)
+# Compiles and runs three small trees at three optimisation settings.
+set_tests_properties(generator.prediction PROPERTIES
+  LABELS "serial;generator" TIMEOUT 180)
+
+unset(_pyn_gen_cc)
+unset(_pyn_gen_checksum_dir)

@@ -1,0 +1,13 @@
+/* gen_emit.h: the C source of one generated library. */
+#ifndef PYN_GEN_EMIT_H
+#define PYN_GEN_EMIT_H
+
+#include <stdint.h>
+
+#include "gen_buf.h"
+#include "gen_model.h"
+
+/* Appends the complete source of library g to out. Returns 0 or -ENOMEM. */
+int pyn_gen_emit_library(const pyn_gen_model *m, uint32_t g, pyn_gen_buf *out);
+
+#endif

@@ -1,0 +1,117 @@
+/* gen_model.h: what is generated, independent of how it is written.
+ *
+ * Libraries have a global index g: utilities are 0..nutil-1, modules
+ * nutil..nlibs-1 (module i is g = nutil + i). Functions of a library are
+ * 0..nfuncs-1, plus two special indices for a module's extern and entry.
+ * Every property (counts, signatures, names, constants, call targets) is
+ * recomputed from gen_hash.h on demand, so the model holds only the
+ * per-library function counts. */
+#ifndef PYN_GEN_MODEL_H
+#define PYN_GEN_MODEL_H
+
+#include <stdint.h>
+
+#include "gen_buf.h"
+#include "gen_hash.h"
+#include "gen_options.h"
+
+/* The C types a generated function may take or return. */
+enum pyn_gen_type { PYN_GEN_INT, PYN_GEN_LONG, PYN_GEN_FLOAT, PYN_GEN_DOUBLE, PYN_GEN_STR, PYN_GEN_NTYPES };
+
+/* Spelling of each type in C, and the suffix of its pyn_ret_* / pyn_fold_*
+ * conversion in pyn_checksum.h. */
+extern const char *const pyn_gen_type_c[PYN_GEN_NTYPES];
+extern const char *const pyn_gen_type_suffix[PYN_GEN_NTYPES];
+
+/* The letters every generated file keeps in its static `text` array; char*
+ * results and loop arguments point into it. */
+#define PYN_GEN_TEXT "abcdefghijklmnopqrstuvwxyz"
+
+#define PYN_GEN_MAX_ARGS 5
+/* How often a module function calls its utility function. */
+#define PYN_GEN_UTIL_CALLS 10
+
+/* Special function indices (never reached by real ones: counts are bounded
+ * by PYN_GEN_MAX_TOTAL_FUNCTIONS). */
+#define PYN_GEN_FN_EXTERN UINT32_C(0xfffffffe)
+#define PYN_GEN_FN_ENTRY UINT32_C(0xffffffff)
+
+/* Call sites whose constant arguments the model draws. Constants are keyed
+ * by the callee for chain, entry and extern calls (each such function has
+ * exactly one caller) and by the caller for utility calls (a utility
+ * function may be called from many places). */
+enum pyn_gen_site {
+    PYN_GEN_SITE_INCOMING = 1, /* the one call of (g, fn) */
+    PYN_GEN_SITE_UTIL = 2      /* (g, fn)'s call of its utility function */
+};
+
+typedef struct pyn_gen_sig {
+    uint8_t ret;
+    uint8_t nargs;
+    uint8_t arg[PYN_GEN_MAX_ARGS];
+} pyn_gen_sig;
+
+typedef struct pyn_gen_model {
+    uint64_t key; /* pyn_gen_seed_key(seed) */
+    uint32_t nlibs;
+    uint32_t nutil;
+    uint32_t nmod;
+    uint32_t depth;
+    uint32_t pad;
+    int cross_module;
+    int print;
+    uint32_t *nfuncs; /* owned; per global library index */
+    uint64_t total_functions;
+} pyn_gen_model;
+
+/* Returns 0 or -ENOMEM. Options must have been validated. */
+int pyn_gen_model_init(pyn_gen_model *m, const pyn_gen_options *o);
+void pyn_gen_model_destroy(pyn_gen_model *m);
+
+static inline int pyn_gen_is_module(const pyn_gen_model *m, uint32_t g)
+{
+    return g >= m->nutil;
+}
+
+/* Appends "libutility<i>" or "libmodule<i>". */
+void pyn_gen_lib_name(const pyn_gen_model *m, uint32_t g, pyn_gen_buf *out);
+
+/* Signature of function fn (or PYN_GEN_FN_EXTERN) of library g. */
+pyn_gen_sig pyn_gen_fn_sig(const pyn_gen_model *m, uint32_t g, uint32_t fn);
+
+/* Appends the full symbol name: <lib>_fn<fn><pad>, <lib>_extern<pad> or
+ * <lib>_entry. */
+void pyn_gen_fn_name(const pyn_gen_model *m, uint32_t g, uint32_t fn, pyn_gen_buf *out);
+
+/* The constant a function's hash starts from. */
+static inline uint64_t pyn_gen_fn_const(const pyn_gen_model *m, uint32_t g, uint32_t fn)
+{
+    return pyn_gen_hash(m->key, PYN_GEN_TAG_BODY, g, fn, 0);
+}
+
+/* Nonzero if fn calls fn+1 (same chain). */
+static inline int pyn_gen_has_successor(const pyn_gen_model *m, uint32_t g, uint32_t fn)
+{
+    return fn % m->depth != m->depth - 1 && fn + 1 < m->nfuncs[g];
+}
+
+/* The utility function (library *ug, function *uf) a module function calls
+ * in its loop. Only for modules, and only when nutil > 0. */
+void pyn_gen_util_target(const pyn_gen_model *m, uint32_t g, uint32_t fn, uint32_t *ug, uint32_t *uf);
+
+/* The constant passed as argument i of a call site: 0..65535 for int and
+ * long, 0..4095 for float and double (integral, so every conversion is
+ * exact), 0..25 for char* (the letter 'a' + value). */
+uint32_t pyn_gen_call_arg(const pyn_gen_model *m, uint32_t g, uint32_t fn, enum pyn_gen_site site, unsigned i,
+                          unsigned type);
+
+/* What the callee's pyn_fold_<type>(arg) yields for an argument of the
+ * given type and value (char*: text + value). Uses the same conversions
+ * as the generated code. */
+uint64_t pyn_gen_fold_arg(unsigned type, uint32_t value);
+
+/* What a caller's pyn_fold_<type>(result) yields when the callee returns
+ * pyn_ret_<type>(h). */
+uint64_t pyn_gen_fold_ret(unsigned type, uint64_t h);
+
+#endif

@@ -1,0 +1,352 @@
+#include "gen_options.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pyn_gen_version.h"
+
+/* One numeric value of an option or a positional argument. */
+typedef struct value_spec {
+    const char *name; /* as in the usage: NUM_UTIL, DEPTH ... */
+    size_t field;     /* offsetof(pyn_gen_options, ...) */
+    uint64_t lo, hi;  /* accepted range, inclusive */
+} value_spec;
+
+typedef enum opt_kind {
+    OPT_FLAG,   /* sets an int field to 1 */
+    OPT_VALUES, /* reads nvalues numbers */
+    OPT_DIR,    /* -o DIR */
+    OPT_HELP,
+    OPT_VERSION
+} opt_kind;
+
+typedef struct opt_spec {
+    const char *flag;
+    opt_kind kind;
+    size_t field; /* OPT_FLAG: the int to set */
+    int nvalues;
+    value_spec values[2];
+    const char *help;
+} opt_spec;
+
+#define F(member) offsetof(pyn_gen_options, member)
+
+static const value_spec positionals[] = {
+    {"NUM_FILES", F(num_files), 1, PYN_GEN_MAX_FILES},
+    {"AVG_FUNCS", F(avg_funcs), 1, PYN_GEN_MAX_AVG},
+};
+static const char *const positional_help[] = {
+    "libraries to generate, utility libraries included",
+    "average number of functions of a module library",
+};
+#define NUM_POSITIONALS (sizeof positionals / sizeof positionals[0])
+
+static const opt_spec options[] = {
+    {"-o", OPT_DIR, 0, 1, {{"DIR", 0, 0, 0}}, "output directory (required; created if missing; only DIR is written)"},
+    {"-e", OPT_FLAG, F(cross_module), 0, {{0}}, "cross-module calls: module i calls an extern function of module i-1"},
+    {"-u",
+     OPT_VALUES,
+     0,
+     2,
+     {{"NUM_UTIL", F(num_util), 1, PYN_GEN_MAX_FILES - 1}, {"AVG_UTIL", F(avg_util), 1, PYN_GEN_MAX_AVG}},
+     "NUM_UTIL of the NUM_FILES libraries are utility libraries with AVG_UTIL "
+     "functions on average; every module links all of them (default: none)"},
+    {"-n",
+     OPT_VALUES,
+     0,
+     1,
+     {{"PAD", F(pad), 0, PYN_GEN_MAX_PAD}},
+     "letters appended to every function name (default 0)"},
+    {"-d",
+     OPT_VALUES,
+     0,
+     1,
+     {{"DEPTH", F(depth), 1, PYN_GEN_MAX_DEPTH}},
+     "call chain length: function i calls i+1 unless i % DEPTH == DEPTH-1 "
+     "(default 10)"},
+    {"-s",
+     OPT_VALUES,
+     0,
+     1,
+     {{"SEED", F(seed), 0, PYN_GEN_MAX_SEED}},
+     "seed; the same arguments and seed give a byte-identical tree (default 1)"},
+    {"-p", OPT_FLAG, F(print), 0, {{0}}, "every generated function prints its name when called"},
+    {"-t", OPT_FLAG, F(compat_t), 0, {{0}}, "accepted and ignored (old Pynamic scripts still pass it)"},
+    {"-b", OPT_FLAG, F(compat_b), 0, {{0}}, "accepted and ignored (the big executable is a build option here)"},
+    {"-j",
+     OPT_VALUES,
+     0,
+     1,
+     {{"N", F(jobs), 1, PYN_GEN_MAX_JOBS}},
+     "write the sources with N processes (default 1; output is identical)"},
+    {"--help", OPT_HELP, 0, 0, {{0}}, "print this help and exit"},
+    {"-h", OPT_HELP, 0, 0, {{0}}, "same as --help"},
+    {"--version", OPT_VERSION, 0, 0, {{0}}, "print the version and exit"},
+};
+#define NUM_OPTIONS (sizeof options / sizeof options[0])
+
+static uint64_t *field_u64(pyn_gen_options *o, size_t field)
+{
+    return (uint64_t *)((char *)o + field);
+}
+
+static void set_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_error(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* "-u NUM_UTIL" for option values, "NUM_FILES" for positionals. */
+static void value_label(char *out, size_t n, const opt_spec *opt, const value_spec *v)
+{
+    if (opt)
+        snprintf(out, n, "%s %s", opt->flag, v->name);
+    else
+        snprintf(out, n, "%s", v->name);
+}
+
+/* Strict decimal: digits only, no sign, no spaces, no trailing junk. A
+ * leading '-' followed by digits is reported as out of range rather than
+ * as not a number, which is what the user meant. */
+static int parse_value(const char *text, const opt_spec *opt, const value_spec *v, uint64_t *out, char *err,
+                       size_t errlen)
+{
+    char label[64];
+    value_label(label, sizeof label, opt, v);
+    const char *p = text;
+    int negative = 0;
+    if (*p == '-') {
+        negative = 1;
+        ++p;
+    }
+    if (*p == '\0' || strspn(p, "0123456789") != strlen(p)) {
+        set_error(err, errlen, "%s: '%s' is not a whole number (allowed %llu..%llu)", label, text,
+                  (unsigned long long)v->lo, (unsigned long long)v->hi);
+        return -EINVAL;
+    }
+    errno = 0;
+    unsigned long long n = strtoull(p, NULL, 10);
+    if (negative || errno == ERANGE || n < v->lo || n > v->hi) {
+        set_error(err, errlen, "%s: '%s' is out of range (allowed %llu..%llu)", label, text, (unsigned long long)v->lo,
+                  (unsigned long long)v->hi);
+        return -ERANGE;
+    }
+    *out = n;
+    return 0;
+}
+
+static const opt_spec *find_option(const char *arg)
+{
+    for (size_t i = 0; i < NUM_OPTIONS; ++i)
+        if (strcmp(arg, options[i].flag) == 0)
+            return &options[i];
+    return NULL;
+}
+
+/* Prints text word-wrapped to the help's width, continuation lines
+ * indented to the description column. */
+#define HELP_WIDTH 79
+#define HELP_INDENT 25
+static void print_wrapped(FILE *f, const char *text, int column)
+{
+    const char *p = text;
+    while (*p) {
+        size_t word = strcspn(p, " ");
+        if (column > HELP_INDENT && column + 1 + (int)word > HELP_WIDTH) {
+            fprintf(f, "\n%*s", HELP_INDENT, "");
+            column = HELP_INDENT;
+        } else if (column > HELP_INDENT) {
+            fputc(' ', f);
+            ++column;
+        }
+        fprintf(f, "%.*s", (int)word, p);
+        column += (int)word;
+        p += word;
+        while (*p == ' ')
+            ++p;
+    }
+    fputc('\n', f);
+}
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "Usage: pynamic-gen -o DIR NUM_FILES AVG_FUNCS [-e] "
+               "[-u NUM_UTIL AVG_UTIL] [-n PAD]\n"
+               "                   [-d DEPTH] [-s SEED] [-p] [-t] [-b] [-j N]\n"
+               "\n"
+               "Writes the C sources of a synthetic application of many shared "
+               "libraries\n"
+               "(the Pynamic benchmark's loading footprint), a manifest.json "
+               "with every\n"
+               "module's predicted checksum and a targets.cmake fragment into "
+               "DIR.\n"
+               "Options may come before or after the arguments.\n\n"
+               "Arguments:\n");
+    char line[512];
+    for (size_t i = 0; i < NUM_POSITIONALS; ++i) {
+        fprintf(f, "  %-23s", positionals[i].name);
+        snprintf(line, sizeof line, "%s (%llu..%llu)", positional_help[i], (unsigned long long)positionals[i].lo,
+                 (unsigned long long)positionals[i].hi);
+        print_wrapped(f, line, HELP_INDENT);
+    }
+    fprintf(f, "\nOptions:\n");
+    for (size_t i = 0; i < NUM_OPTIONS; ++i) {
+        const opt_spec *o = &options[i];
+        char left[64];
+        int n = snprintf(left, sizeof left, "%s", o->flag);
+        for (int v = 0; v < o->nvalues && n > 0 && (size_t)n < sizeof left; ++v)
+            n += snprintf(left + n, sizeof left - (size_t)n, " %s", o->values[v].name);
+        fprintf(f, "  %-23s", left);
+        int len = snprintf(line, sizeof line, "%s", o->help);
+        if (o->kind == OPT_VALUES)
+            for (int v = 0; v < o->nvalues && len > 0 && (size_t)len < sizeof line; ++v)
+                len += snprintf(line + len, sizeof line - (size_t)len, "%s%s %llu..%llu%s", v ? ", " : " [",
+                                o->values[v].name, (unsigned long long)o->values[v].lo,
+                                (unsigned long long)o->values[v].hi, v + 1 == o->nvalues ? "]" : "");
+        print_wrapped(f, line, HELP_INDENT);
+    }
+    fprintf(f,
+            "\nLimits: NUM_UTIL < NUM_FILES (at least one module); at most "
+            "%u functions\nin total when every library has its maximum of "
+            "3*AVG/2 functions.\n"
+            "Exit status: 0 success, 1 file system error, 2 invalid "
+            "arguments.\n",
+            PYN_GEN_MAX_TOTAL_FUNCTIONS);
+}
+
+/* Checks that need every argument: run after the whole argv was read. */
+static int validate(const pyn_gen_options *o, int npos, char *err, size_t errlen)
+{
+    if (npos < (int)NUM_POSITIONALS) {
+        set_error(err, errlen,
+                  "%s: missing (usage: pynamic-gen -o DIR NUM_FILES AVG_FUNCS "
+                  "[options]; see --help)",
+                  positionals[npos].name);
+        return -EINVAL;
+    }
+    if (!o->out_dir) {
+        set_error(err, errlen, "-o DIR: missing (the output directory is required)");
+        return -EINVAL;
+    }
+    if (o->num_util >= o->num_files) {
+        set_error(err, errlen,
+                  "-u NUM_UTIL: '%llu' is out of range (allowed 1..%llu: "
+                  "fewer than NUM_FILES %llu, so that at least one module "
+                  "remains)",
+                  (unsigned long long)o->num_util, (unsigned long long)o->num_files - 1,
+                  (unsigned long long)o->num_files);
+        return -ERANGE;
+    }
+    uint64_t mods = o->num_files - o->num_util;
+    uint64_t mod_max = mods * (o->avg_funcs + o->avg_funcs / 2);
+    uint64_t util_max = o->num_util * (o->avg_util + o->avg_util / 2);
+    if (mod_max + util_max > PYN_GEN_MAX_TOTAL_FUNCTIONS) {
+        if (mod_max >= util_max)
+            set_error(err, errlen,
+                      "AVG_FUNCS: '%llu' is too large for %llu modules: up to "
+                      "%llu functions in total (allowed at most %u)",
+                      (unsigned long long)o->avg_funcs, (unsigned long long)mods,
+                      (unsigned long long)(mod_max + util_max), PYN_GEN_MAX_TOTAL_FUNCTIONS);
+        else
+            set_error(err, errlen,
+                      "-u AVG_UTIL: '%llu' is too large for %llu utility "
+                      "libraries: up to %llu functions in total (allowed at "
+                      "most %u)",
+                      (unsigned long long)o->avg_util, (unsigned long long)o->num_util,
+                      (unsigned long long)(mod_max + util_max), PYN_GEN_MAX_TOTAL_FUNCTIONS);
+        return -ERANGE;
+    }
+    return 0;
+}
+
+enum pyn_gen_parse_status pyn_gen_options_parse(int argc, char **argv, pyn_gen_options *o, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->depth = 10;
+    o->seed = 1;
+    o->jobs = 1;
+    int npos = 0;
+
+    for (int i = 1; i < argc; ++i) {
+        const char *arg = argv[i];
+        const opt_spec *opt = find_option(arg);
+        if (!opt) {
+            /* "-5" is a (bad) number, not an option. */
+            int numeric = arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9';
+            if (arg[0] == '-' && arg[1] != '\0' && !numeric) {
+                set_error(err, errlen, "unknown option '%s' (see --help)", arg);
+                return PYN_GEN_PARSE_ERROR;
+            }
+            if (npos >= (int)NUM_POSITIONALS) {
+                set_error(err, errlen,
+                          "unexpected argument '%s': only NUM_FILES and "
+                          "AVG_FUNCS are positional (see --help)",
+                          arg);
+                return PYN_GEN_PARSE_ERROR;
+            }
+            const value_spec *v = &positionals[npos++];
+            if (parse_value(arg, NULL, v, field_u64(o, v->field), err, errlen))
+                return PYN_GEN_PARSE_ERROR;
+            continue;
+        }
+        switch (opt->kind) {
+        case OPT_HELP:
+            print_help(stdout);
+            return PYN_GEN_PARSE_DONE;
+        case OPT_VERSION:
+            printf("pynamic-gen %s\n", PYN_GEN_VERSION);
+            return PYN_GEN_PARSE_DONE;
+        case OPT_FLAG:
+            *(int *)((char *)o + opt->field) = 1;
+            break;
+        case OPT_DIR:
+            if (i + 1 >= argc) {
+                set_error(err, errlen, "-o DIR: missing value (see --help)");
+                return PYN_GEN_PARSE_ERROR;
+            }
+            o->out_dir = argv[++i];
+            if (o->out_dir[0] == '\0') {
+                set_error(err, errlen, "-o DIR: '' is empty (allowed: a directory path)");
+                return PYN_GEN_PARSE_ERROR;
+            }
+            break;
+        case OPT_VALUES:
+            for (int v = 0; v < opt->nvalues; ++v) {
+                const value_spec *vs = &opt->values[v];
+                if (i + 1 >= argc) {
+                    set_error(err, errlen, "%s %s: missing value (allowed %llu..%llu)", opt->flag, vs->name,
+                              (unsigned long long)vs->lo, (unsigned long long)vs->hi);
+                    return PYN_GEN_PARSE_ERROR;
+                }
+                if (parse_value(argv[++i], opt, vs, field_u64(o, vs->field), err, errlen))
+                    return PYN_GEN_PARSE_ERROR;
+            }
+            break;
+        }
+    }
+    if (validate(o, npos, err, errlen))
+        return PYN_GEN_PARSE_ERROR;
+    return PYN_GEN_PARSE_RUN;
+}
+
+void pyn_gen_options_arguments(const pyn_gen_options *o, pyn_gen_buf *out)
+{
+    pyn_gen_buf_printf(out, "%llu %llu", (unsigned long long)o->num_files, (unsigned long long)o->avg_funcs);
+    if (o->cross_module)
+        pyn_gen_buf_puts(out, " -e");
+    if (o->num_util)
+        pyn_gen_buf_printf(out, " -u %llu %llu", (unsigned long long)o->num_util, (unsigned long long)o->avg_util);
+    if (o->pad)
+        pyn_gen_buf_printf(out, " -n %llu", (unsigned long long)o->pad);
+    if (o->depth != 10)
+        pyn_gen_buf_printf(out, " -d %llu", (unsigned long long)o->depth);
+    pyn_gen_buf_printf(out, " -s %llu", (unsigned long long)o->seed);
+    if (o->print)
+        pyn_gen_buf_puts(out, " -p");
+}

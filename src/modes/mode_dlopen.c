@@ -39,10 +39,9 @@ static int import_modules(struct pyn_run *run)
 }
 
 static const struct pyn_mode mode = {
-    "dlopen",
-    "Loads every generated module with dlopen() in the import phase, then calls each module's entry.",
-    dlopen_options,
-    import_modules,
+    "dlopen",       "Loads every generated module with dlopen() in the import phase, then calls each module's entry.",
+    dlopen_options, import_modules,
+    NULL, /* visit: the runtime calls the entries */
 };
 
 int main(int argc, char **argv)

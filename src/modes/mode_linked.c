@@ -34,6 +34,7 @@ static const struct pyn_mode mode = {
     "the import phase finds the modules, the visit calls them.",
     NULL,
     find_modules,
+    NULL, /* visit: the runtime calls the entries */
 };
 
 int main(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <mpi.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,9 @@
 
 enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
+/* Where a run is, so the steps are taken in order whoever drives them. */
+enum run_state { STATE_OVER, STATE_READY, STATE_IN_IMPORT, STATE_IMPORTED, STATE_IN_VISIT, STATE_VISITED };
+
 struct run_options {
     const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
     int help, version;
@@ -59,6 +63,11 @@ struct pyn_run {
     char *manifest_path; /* absolute */
     char *library_dir;   /* absolute */
     pyn_entry_fn *entries;
+    uint64_t *values;  /* what each module's visit returned */
+    uint8_t *imported; /* which modules the import made callable */
+    enum run_state state;
+    int status; /* the exit status once the run is over early */
+    uint64_t phase_t0_ns;
     struct pyn_rank_record rec;
     struct pyn_run_info info;
     double span_s[PYN_PHASE_COUNT];
@@ -74,11 +83,27 @@ const char *pyn_run_library_dir(const struct pyn_run *run)
     return run->library_dir;
 }
 
+void pyn_run_module_imported(struct pyn_run *run, size_t module_index)
+{
+    if (module_index < run->manifest->nmodules && !run->imported[module_index]) {
+        run->imported[module_index] = 1;
+        run->rec.modules_imported++;
+    }
+}
+
 void pyn_run_set_entry(struct pyn_run *run, size_t module_index, pyn_entry_fn fn)
 {
-    if (module_index < run->manifest->nmodules && !run->entries[module_index] && fn) {
+    if (module_index < run->manifest->nmodules && fn) {
         run->entries[module_index] = fn;
-        run->rec.modules_imported++;
+        pyn_run_module_imported(run, module_index);
+    }
+}
+
+void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t value)
+{
+    if (module_index < run->manifest->nmodules) {
+        run->values[module_index] = value;
+        run->rec.modules_visited++;
     }
 }
 
@@ -260,7 +285,9 @@ static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
     MPI_Bcast(run->manifest_path, pathlen, MPI_CHAR, 0, MPI_COMM_WORLD);
     rc = pyn_manifest_parse(text, (size_t)n, run->manifest_path, &run->manifest, err, errlen);
     free(text);
-    if (rc == 0 && !(run->entries = calloc(run->manifest->nmodules, sizeof *run->entries))) {
+    size_t nmodules = rc == 0 ? run->manifest->nmodules : 0;
+    if (rc == 0 && (!(run->entries = calloc(nmodules, sizeof *run->entries)) ||
+                    !(run->values = calloc(nmodules, sizeof *run->values)) || !(run->imported = calloc(nmodules, 1)))) {
         snprintf(err, errlen, "out of memory for %zu modules", run->manifest->nmodules);
         rc = -ENOMEM;
     }
@@ -294,19 +321,12 @@ static void fill_info(struct pyn_run *run, int argc, char **argv, double main_ep
     info->compiler = PYN_COMPILER;
 }
 
-static void run_visit(struct pyn_run *run, uint64_t *values)
-{
-    const struct pyn_manifest *m = run->manifest;
-    for (size_t i = 0; i < m->nmodules; ++i)
-        values[i] = run->entries[i]();
-    run->rec.modules_visited = (int32_t)m->nmodules;
-}
-
 /* Outside the timed phase: compare what each module returned with the
  * manifest and fold the run total the same way the generator did. */
-static void verify_visit(struct pyn_run *run, const uint64_t *values)
+static void verify_visit(struct pyn_run *run)
 {
     const struct pyn_manifest *m = run->manifest;
+    const uint64_t *values = run->values;
     uint64_t total = PYN_CHECKSUM_INIT;
     size_t wrong = 0, first = 0;
     for (size_t i = 0; i < m->nmodules; ++i) {
@@ -315,49 +335,21 @@ static void verify_visit(struct pyn_run *run, const uint64_t *values)
             first = i;
     }
     run->rec.checksum = total;
-    run->rec.checksum_ok = wrong == 0 && total == m->expected_checksum;
+    run->rec.checksum_ok =
+        wrong == 0 && total == m->expected_checksum && (size_t)run->rec.modules_visited == m->nmodules;
     if (wrong)
         pyn_run_fail(run, -EINVAL,
                      "visit: %s returned checksum 0x%016" PRIx64 " but %s expects 0x%016" PRIx64
                      " (%zu of %zu modules differ): the libraries in %s were not built from this manifest",
                      m->modules[first]->file, values[first], run->manifest_path, m->modules[first]->checksum, wrong,
                      m->nmodules, run->library_dir);
+    else if ((size_t)run->rec.modules_visited != m->nmodules)
+        pyn_run_fail(run, -EINVAL, "visit: %d of %zu modules were visited", run->rec.modules_visited, m->nmodules);
 }
 
 static double seconds_since(uint64_t t0_ns)
 {
     return (double)(pyn_clock_monotonic_ns() - t0_ns) * 1e-9;
-}
-
-/* One timed phase: all ranks start together; each records its own
- * duration; rank 0 also records the barrier-to-barrier span the original
- * reported. Returns true when every rank succeeded. */
-static int timed_phase(struct pyn_run *run, enum pyn_phase phase, int (*work)(struct pyn_run *, void *), void *arg)
-{
-    MPI_Barrier(MPI_COMM_WORLD);
-    uint64_t t0 = pyn_clock_monotonic_ns();
-    if (!run->rec.failed)
-        work(run, arg);
-    run->rec.phase_s[phase] = seconds_since(t0);
-    int failed = any_failed(run);
-    run->span_s[phase] = seconds_since(t0);
-    return !failed;
-}
-
-static int import_work(struct pyn_run *run, void *arg)
-{
-    (void)arg;
-    int rc = run->mode->import(run);
-    if (rc == 0 && (size_t)run->rec.modules_imported != run->manifest->nmodules)
-        rc = pyn_run_fail(run, -EINVAL, "import: mode %s made %d of %zu modules callable", run->mode->name,
-                          run->rec.modules_imported, run->manifest->nmodules);
-    return rc;
-}
-
-static int visit_work(struct pyn_run *run, void *values)
-{
-    run_visit(run, values);
-    return 0;
 }
 
 /* Gathers every rank's record to rank 0, which summarises and writes the
@@ -450,23 +442,27 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
     return EXIT_PASSED;
 }
 
-int pyn_main(int argc, char **argv, const struct pyn_mode *mode)
+void pyn_start_capture(struct pyn_start *start)
 {
-    /* Taken before anything else: the end of the startup phase. */
-    double main_epoch_s = pyn_clock_realtime_s();
-    double age_s = NAN, age_res_s = NAN;
-    int age_rc = pyn_clock_process_age_s(&age_s, &age_res_s);
+    start->epoch_s = pyn_clock_realtime_s();
+    start->age_ok = pyn_clock_process_age_s(&start->age_s, &start->age_resolution_s) == 0;
+}
 
-    struct pyn_run *run = calloc(1, sizeof *run);
+bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct pyn_mode *mode,
+                   const struct pyn_start *start)
+{
+    struct pyn_run *run = *out = calloc(1, sizeof *run);
     if (!run) {
-        fprintf(stderr, "%s: out of memory\n", argv[0]);
-        return EXIT_FAILED;
+        fprintf(stderr, "%s: out of memory\n", (*argv)[0]);
+        return false;
     }
     run->mode = mode;
-    run->prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    run->prog = strrchr((*argv)[0], '/') ? strrchr((*argv)[0], '/') + 1 : (*argv)[0];
+    run->state = STATE_OVER;
+    run->status = EXIT_PASSED;
 
     uint64_t t0 = pyn_clock_monotonic_ns();
-    MPI_Init(&argc, &argv);
+    MPI_Init(argc, argv);
     run->rec.phase_s[PYN_PHASE_MPI_INIT] = seconds_since(t0);
     MPI_Comm_rank(MPI_COMM_WORLD, &run->rank);
     MPI_Comm_size(MPI_COMM_WORLD, &run->nranks);
@@ -476,60 +472,149 @@ int pyn_main(int argc, char **argv, const struct pyn_mode *mode)
         snprintf(run->rec.host, sizeof run->rec.host, "unknown");
     run->rec.host[sizeof run->rec.host - 1] = '\0';
     setup_options(run);
-    fill_info(run, argc, argv, main_epoch_s);
+    fill_info(run, *argc, *argv, start->epoch_s);
 
     const char *positional[1];
     size_t npositional = 0;
     char err[PYN_ERROR_MAX];
-    int status = EXIT_PASSED;
-    if (pyn_options_parse(run->tables, argc, argv, positional, 1, &npositional, err, sizeof err)) {
+    if (pyn_options_parse(run->tables, *argc, *argv, positional, 1, &npositional, err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
-        status = EXIT_USAGE;
-    } else if (run->opt.help || run->opt.version) {
+        run->status = EXIT_USAGE;
+        return false;
+    }
+    if (run->opt.help || run->opt.version) {
         if (run->rank == 0 && run->opt.help)
             print_help(run);
         else if (run->rank == 0)
             printf("%s (pynamic) %s\n", run->prog, PYN_VERSION);
-    } else {
-        status = agree_exit_status(prepare(run, positional, npositional));
-        if (status == EXIT_PASSED) {
-            run->info.manifest = run->manifest;
-            run->info.manifest_path = run->manifest_path;
-            run->info.library_dir = run->library_dir;
-            record_startup(run, main_epoch_s, age_s, age_res_s, age_rc);
-            double mine = run->rec.phase_s[PYN_PHASE_STARTUP], slowest = 0;
-            MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-            if (run->rank == 0) {
-                pyn_compat_print_header(stdout, run->info.date, run->nranks);
-                pyn_compat_print_startup(stdout, slowest);
-            }
-            run->span_s[PYN_PHASE_MPI_INIT] = run->span_s[PYN_PHASE_STARTUP] = NAN;
-            uint64_t *values = calloc(run->manifest->nmodules, sizeof *values);
-            if (!values)
-                pyn_run_fail(run, -ENOMEM, "out of memory for %zu module results", run->manifest->nmodules);
-            if (timed_phase(run, PYN_PHASE_IMPORT, import_work, NULL)) {
-                run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(run->manifest);
-                if (run->rank == 0)
-                    pyn_compat_print_import(stdout, run->span_s[PYN_PHASE_IMPORT]);
-                timed_phase(run, PYN_PHASE_VISIT, visit_work, values);
-                if (run->rank == 0)
-                    pyn_compat_print_visit(stdout, run->span_s[PYN_PHASE_VISIT]);
-                verify_visit(run, values);
-            } else {
-                run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(run->manifest);
-                run->rec.phase_s[PYN_PHASE_VISIT] = NAN;
-                run->span_s[PYN_PHASE_VISIT] = NAN;
-            }
-            free(values);
-            status = finish(run);
-        }
+        return false;
+    }
+    run->status = agree_exit_status(prepare(run, positional, npositional));
+    if (run->status != EXIT_PASSED)
+        return false;
+    run->info.manifest = run->manifest;
+    run->info.manifest_path = run->manifest_path;
+    run->info.library_dir = run->library_dir;
+    record_startup(run, start->epoch_s, start->age_s, start->age_resolution_s, start->age_ok ? 0 : -1);
+    double mine = run->rec.phase_s[PYN_PHASE_STARTUP], slowest = 0;
+    MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    if (run->rank == 0) {
+        pyn_compat_print_header(stdout, run->info.date, run->nranks);
+        pyn_compat_print_startup(stdout, slowest);
+    }
+    for (int p = 0; p < PYN_PHASE_COUNT; ++p)
+        run->span_s[p] = NAN;
+    run->rec.phase_s[PYN_PHASE_IMPORT] = run->rec.phase_s[PYN_PHASE_VISIT] = NAN;
+    run->state = STATE_READY;
+    return true;
+}
+
+/* The phase a state allows next, and the state it leads to. */
+static bool phase_allowed(const struct pyn_run *run, enum pyn_phase phase)
+{
+    return (phase == PYN_PHASE_IMPORT && run->state == STATE_READY) ||
+           (phase == PYN_PHASE_VISIT && run->state == STATE_IMPORTED);
+}
+
+bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
+{
+    if (!phase_allowed(run, phase)) {
+        pyn_run_fail(run, -EINVAL, "internal: phase %s started out of order", pyn_phase_name(phase));
+        return false;
+    }
+    run->state = phase == PYN_PHASE_IMPORT ? STATE_IN_IMPORT : STATE_IN_VISIT;
+    MPI_Barrier(MPI_COMM_WORLD);
+    run->phase_t0_ns = pyn_clock_monotonic_ns();
+    return !run->rec.failed;
+}
+
+bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
+{
+    enum run_state in = phase == PYN_PHASE_IMPORT ? STATE_IN_IMPORT : STATE_IN_VISIT;
+    if (run->state != in) {
+        pyn_run_fail(run, -EINVAL, "internal: phase %s ended without being started", pyn_phase_name(phase));
+        run->state = STATE_OVER;
+        return false;
+    }
+    run->rec.phase_s[phase] = seconds_since(run->phase_t0_ns);
+    const struct pyn_manifest *m = run->manifest;
+    if (phase == PYN_PHASE_IMPORT && !run->rec.failed && (size_t)run->rec.modules_imported != m->nmodules)
+        pyn_run_fail(run, -EINVAL, "import: mode %s imported %d of %zu modules", run->mode->name,
+                     run->rec.modules_imported, m->nmodules);
+    /* The agreement is the barrier that ends the phase. */
+    bool all_ok = !any_failed(run);
+    run->span_s[phase] = seconds_since(run->phase_t0_ns);
+    /* After the clock stops: what the loader really mapped, whoever asked for it. */
+    if (phase == PYN_PHASE_IMPORT)
+        run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(m);
+    if (!all_ok) {
+        run->state = STATE_OVER;
+        return false;
+    }
+    run->state = phase == PYN_PHASE_IMPORT ? STATE_IMPORTED : STATE_VISITED;
+    if (run->rank == 0) {
+        if (phase == PYN_PHASE_IMPORT)
+            pyn_compat_print_import(stdout, run->span_s[phase]);
+        else
+            pyn_compat_print_visit(stdout, run->span_s[phase]);
+    }
+    return true;
+}
+
+int pyn_run_end(struct pyn_run *run)
+{
+    if (!run)
+        return EXIT_FAILED;
+    int status = run->status;
+    if (run->manifest && status == EXIT_PASSED) {
+        if (run->state == STATE_VISITED)
+            verify_visit(run);
+        else if (!run->rec.failed)
+            pyn_run_fail(run, -EINVAL, "internal: the run ended before its visit");
+        status = finish(run);
     }
     MPI_Finalize();
     pyn_manifest_free(run->manifest);
     free(run->manifest_path);
     free(run->library_dir);
     free(run->entries);
+    free(run->values);
+    free(run->imported);
     free(run);
     return status;
+}
+
+/* The visit every C mode shares: call each module's entry in manifest order. */
+static void visit_entries(struct pyn_run *run)
+{
+    for (size_t i = 0; i < run->manifest->nmodules; ++i) {
+        if (!run->entries[i]) {
+            pyn_run_fail(run, -EINVAL, "visit: no entry point for %s", run->manifest->modules[i]->file);
+            return;
+        }
+        pyn_run_visit_result(run, i, run->entries[i]());
+    }
+}
+
+int pyn_main(int argc, char **argv, const struct pyn_mode *mode)
+{
+    /* Taken before anything else: the end of the startup phase. */
+    struct pyn_start start;
+    pyn_start_capture(&start);
+    struct pyn_run *run = NULL;
+    if (pyn_run_begin(&run, &argc, &argv, mode, &start)) {
+        if (pyn_run_phase_begin(run, PYN_PHASE_IMPORT))
+            mode->import(run);
+        if (pyn_run_phase_end(run, PYN_PHASE_IMPORT)) {
+            if (pyn_run_phase_begin(run, PYN_PHASE_VISIT)) {
+                if (mode->visit)
+                    mode->visit(run);
+                else
+                    visit_entries(run);
+            }
+            pyn_run_phase_end(run, PYN_PHASE_VISIT);
+        }
+    }
+    return pyn_run_end(run);
 }

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs what pynamic needs on Debian 12 (or Ubuntu): compilers, CMake and
-# Ninja, MPICH, jansson, hwloc and Python 3. Idempotent. Needs root (or sudo).
+# Installs what pynamic needs on Debian 12 (or Ubuntu), idempotently; needs
+# root (or sudo).
+#   bench/install-deps.sh          build and run: compilers, CMake, Ninja, MPICH, jansson, hwloc, Python 3
+#   bench/install-deps.sh --tests  also what the test suite uses: clang (fuzzing), valgrind, strace,
+#                                  and Slurm with munge (a one-host cluster for the srun tests)
 set -euo pipefail
 
 packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-dev libhwloc-dev
           python3 python3-dev)
+case "${1:-}" in
+  "") ;;
+  --tests) packages+=(clang valgrind strace slurmctld slurmd slurm-client munge) ;;
+  *) echo "install-deps: unknown argument '$1' (allowed: --tests)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -64,6 +64,13 @@ static int fail(const char *path, const char *call, int e, char *err, size_t err
 
 int pyn_file_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
+    /* rename() would replace whatever is there: as root, even /dev/full or a
+     * FIFO. Only ever replace a regular file. */
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "write %s: it exists and is not a regular file; give a file path", path);
+        return -EEXIST;
+    }
     char *tmp = NULL;
     if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
         return fail(path, "asprintf", ENOMEM, err, errlen);

@@ -1,19 +1,35 @@
 # pynamic_generated_library(NAME KIND SOURCE [LINKED_LIBRARY...])
 #
 # Called once per library by the generator's fragment (generated/targets.cmake).
-# The source is compiled once, into NAME_objects; that object feeds both the
-# shared library NAME (lib/NAME.so, what the modes load) and the static
-# archive NAME_static (built only when a target needs it: the static and
-# big-executable modes). Each module links with --no-as-needed against every
-# utility library, so it carries one DT_NEEDED per utility like the original.
+# KIND is UTILITY, MODULE or MARKER. The source is compiled once, into
+# NAME_objects; that object feeds both the shared library NAME (lib/NAME.so,
+# what the modes load) and the static archive NAME_static (built only when a
+# target needs it: the static and big-executable modes). Each module links
+# with --no-as-needed against every utility library, so it carries one
+# DT_NEEDED per utility like the original.
+#
+# Modules and markers are also CPython extension modules (PyInit_NAME): they
+# compile against Python's headers (Python3::Module, from PynamicPython.cmake)
+# but never link libpython. The Python functions they call are weak in the
+# generated code, so the C modes load the same objects with no interpreter
+# in the process.
 
 function(pynamic_generated_library name kind source)
-  if(NOT kind MATCHES "^(UTILITY|MODULE)$")
-    message(FATAL_ERROR "pynamic_generated_library(${name}): KIND must be UTILITY or MODULE, not '${kind}'")
+  if(NOT kind MATCHES "^(UTILITY|MODULE|MARKER)$")
+    message(FATAL_ERROR "pynamic_generated_library(${name}): KIND must be UTILITY, MODULE or MARKER, not '${kind}'")
   endif()
   add_library(${name}_objects OBJECT "${source}")
   set_target_properties(${name}_objects PROPERTIES POSITION_INDEPENDENT_CODE ON C_STANDARD 11 C_EXTENSIONS OFF)
   target_include_directories(${name}_objects PRIVATE "${PROJECT_SOURCE_DIR}/src/runtime")
+  if(NOT kind STREQUAL "UTILITY")
+    if(NOT TARGET Python3::Module)
+      message(FATAL_ERROR "pynamic_generated_library(${name}): ${kind} libraries are CPython extension modules and "
+                          "need Python's headers: include(PynamicPython) first")
+    endif()
+    # Headers only: an OBJECT library takes the usage requirements, and
+    # Python3::Module links no libpython on this platform anyway.
+    target_link_libraries(${name}_objects PRIVATE Python3::Module)
+  endif()
   target_compile_options(${name}_objects PRIVATE ${PYNAMIC_GENERATED_C_FLAGS})
   pynamic_apply_sanitizers(${name}_objects)
 

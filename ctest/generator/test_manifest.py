@@ -25,6 +25,39 @@ CONFIGS = [
 
 HEX16 = re.compile(r"^0x[0-9a-f]{16}$")
 
+# The marker modules every tree has besides its NUM_FILES libraries: name -> role.
+MARKERS = {"libmodulebegin": "begin", "libmodulefinal": "final"}
+
+
+def check_extension_module(name, text, method, function):
+    """A module or marker source is also a CPython extension module: Python.h
+    first (limited API), PyInit_<name>, one METH_NOARGS method calling the C
+    function, and weak references to the Python API it calls."""
+    check(text.index("#include <Python.h>") < text.index("#include <stdint.h>"),
+          name + ": Python.h must come before the standard headers")
+    check(re.search(r"^#define Py_LIMITED_API 0x0308", text, re.M), name + ": not limited API 3.8")
+    check(re.search(r"^PyMODINIT_FUNC PyInit_%s\(void\)$" % name, text, re.M), name + ": no PyInit_" + name)
+    check(re.search(r'\{"%s", py_%s, METH_NOARGS, ' % (method, method), text), name + ": no %s() method" % method)
+    check(re.search(r"return PyLong_FromUnsignedLongLong\(%s\(\)\);" % function, text),
+          name + ": %s() does not return %s()" % (method, function))
+    check(re.search(r'PyModuleDef_HEAD_INIT, "%s",' % name, text), name + ": module name")
+    called = set(re.findall(r"\b(Py[A-Z][A-Za-z_]*[0-9]?)\(", text)) - {"PyInit_" + name}
+    weak = set(re.findall(r"^#pragma weak (\w+)$", text, re.M))
+    check(called <= weak | {"PyModule_Create"} and "PyModule_Create2" in weak,
+          name + ": Python API functions called but not weak: %s" % sorted(called - weak))
+
+
+def check_marker(out, lib):
+    name = lib["name"]
+    check(name in MARKERS, "unexpected marker " + name)
+    check(lib == {"name": name, "file": name + ".so", "kind": "marker", "role": MARKERS[name], "functions": 0,
+                  "entry": name + "_marker", "needed": []}, "marker entry %r" % lib)
+    with open(os.path.join(out, "src", name + ".c")) as f:
+        text = f.read()
+    check(re.search(r"^PYN_NOINLINE uint64_t %s_marker\(void\)$" % name, text, re.M),
+          name + ": no marker function")
+    check_extension_module(name, text, "marker", name + "_marker")
+
 FRAGMENT_PROBE = r"""
 set(calls "")
 function(pynamic_generated_library name kind source)
@@ -33,6 +66,7 @@ endfunction()
 include("${TREE}/targets.cmake")
 message("UTILITIES [${PYNAMIC_GEN_UTILITIES}]")
 message("MODULES [${PYNAMIC_GEN_MODULES}]")
+message("MARKERS [${PYNAMIC_GEN_MARKERS}]")
 message("${calls}")
 """
 
@@ -72,10 +106,13 @@ def check_config(gen, cmake, work, args, normalised):
     check(man["config"] == expected_config,
           "%s: config %r, expected %r" % (what, man["config"], expected_config))
 
-    libs = man["libraries"]
+    listed = man["libraries"]
+    libs = [l for l in listed if l["kind"] != "marker"]
     names = ["libutility%d" % i for i in range(nutil)] + \
         ["libmodule%d" % i for i in range(nmod)]
-    check([l["name"] for l in libs] == names, what + ": library order")
+    check([l["name"] for l in listed] == names + list(MARKERS), what + ": library order (markers last)")
+    for marker in listed[len(names):]:
+        check_marker(out, marker)
     total = 0
     symbols = set()
     for lib in libs:
@@ -123,17 +160,19 @@ def check_config(gen, cmake, work, args, normalised):
             check(("libmodule%d" % (i - 1) in protos) == (cross and i > 0),
                   name + ": predecessor extern declaration")
             check(("puts(" in text) == prnt, name + ": -p")
+            check_extension_module(name, text, "entry", name + "_entry")
         else:
             check("checksum" not in lib and "entry" not in lib,
                   name + ": utility with entry or checksum")
             check("extern " not in text, name + ": utility declares externs")
+            check("Python" not in text and "PyInit" not in text, name + ": a utility is not a Python module")
         check(lib["needed"] == needed, "%s: needed %r, expected %r" %
               (name, lib["needed"], needed))
         check(text.count('#include "pyn_checksum.h"') == 1,
               name + ": does not include pyn_checksum.h once")
     check(len(symbols) == total, what + ": function names are not distinct")
     check(man["totals"] == {"libraries": num_files, "utilities": nutil,
-                            "modules": nmod, "functions": total},
+                            "modules": nmod, "markers": len(MARKERS), "functions": total},
           "%s: totals %r" % (what, man["totals"]))
     check(HEX16.match(man["expected_checksum"]), "expected_checksum format")
 
@@ -149,10 +188,11 @@ def check_config(gen, cmake, work, args, normalised):
           what + ": PYNAMIC_GEN_UTILITIES")
     check("MODULES [%s]" % ";".join(names[nutil:]) in lines,
           what + ": PYNAMIC_GEN_MODULES")
+    check("MARKERS [%s]" % ";".join(MARKERS) in lines, what + ": PYNAMIC_GEN_MARKERS")
     calls = [l for l in lines if l.startswith("CALL ")]
     expected = ["CALL %s %s %s [%s]" % (
         l["name"], l["kind"].upper(), os.path.join(out, "src", l["name"] + ".c"),
-        ";".join(l["needed"])) for l in libs]
+        ";".join(l["needed"])) for l in listed]
     check(calls == expected, "%s: fragment calls differ, first %r vs %r" %
           (what, calls[:1], expected[:1]))
     with open(os.path.join(out, "targets.cmake")) as f:

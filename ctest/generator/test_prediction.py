@@ -1,14 +1,19 @@
 """Prediction == computation: builds small generated trees into shared
 objects, loads every module with dlopen as the runtime will, calls each
-<name>_entry and compares with the checksums the manifest predicts.
+<name>_entry and compares with the checksums the manifest predicts. The
+loader is a C program without libpython (the same objects are CPython
+extension modules whose Python references are weak); then the interpreter
+running this test imports every module and marker with Python's import
+system and checks entry() and marker() the same way.
 
-usage: test_prediction.py PYNAMIC_GEN CC CHECKSUM_INCLUDE_DIR [CFLAGS...]
+usage: test_prediction.py PYNAMIC_GEN CC CHECKSUM_INCLUDE_DIR PYTHON_INCLUDE_DIR [CFLAGS...]
 Without CFLAGS every configuration is built with "-O2" and, where the
 compiler supports it, "-O0 -fsanitize=undefined -fno-sanitize-recover=all"
 and "-O3 -ffast-math".
 """
 
 import concurrent.futures
+import json
 import os
 import subprocess
 import sys
@@ -28,6 +33,7 @@ DRIVER = r"""
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include "pyn_checksum.h"
 
 int main(int argc, char **argv)
@@ -51,13 +57,35 @@ int main(int argc, char **argv)
         printf("CHECKSUM %s 0x%016" PRIx64 "\n", argv[i + 1], v);
     }
     printf("TOTAL 0x%016" PRIx64 "\n", total);
-    return 0;
+    /* No interpreter came in with the modules. */
+    FILE *maps = fopen("/proc/self/maps", "r");
+    char line[4096];
+    while (maps && fgets(line, sizeof line, maps))
+        if (strstr(line, "libpython")) {
+            fprintf(stderr, "libpython is mapped: %s", line);
+            return 4;
+        }
+    return maps ? 0 : 5;
 }
+"""
+
+# Run by this interpreter in a child: imports by name through sys.path.
+PYTHON_CHECK = r"""
+import json, sys
+tree, order, result = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
+sys.path.insert(0, tree)
+out = {}
+for name in order:
+    module = __import__(name)
+    assert module.__file__ == tree + "/" + name + ".so", module.__file__
+    out[name] = module.marker() if name in ("libmodulebegin", "libmodulefinal") else "0x%016x" % module.entry()
+with open(result, "w") as f:
+    json.dump(out, f)
 """
 
 
 def compile_cmd(cc, cflags, inc, out_dir, lib, needed):
-    cmd = [cc] + cflags + ["-fPIC", "-shared", "-I", inc, "-o",
+    cmd = [cc] + cflags + ["-fPIC", "-shared"] + inc + ["-o",
                            os.path.join(out_dir, lib + ".so"),
                            os.path.join(out_dir, "src", lib + ".c")]
     if needed:
@@ -80,6 +108,8 @@ def build_and_run(gen, cc, inc, work, args, cflags):
     libs = man["libraries"]
     utils = [l for l in libs if l["kind"] == "utility"]
     mods = [l for l in libs if l["kind"] == "module"]
+    markers = [l for l in libs if l["kind"] == "marker"]
+    check([m["name"] for m in markers] == ["libmodulebegin", "libmodulefinal"], "markers %r" % markers)
 
     def build(lib):
         proc = sh(compile_cmd(cc, cflags, inc, out, lib["name"], lib["needed"]))
@@ -91,7 +121,7 @@ def build_and_run(gen, cc, inc, work, args, cflags):
                  (lib["name"], cflags, proc.stderr[-2000:]))
 
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        list(pool.map(build, utils))
+        list(pool.map(build, utils + markers))
         if man["config"]["cross_module"]:
             # a module links its predecessor: build them in order
             for lib in mods:
@@ -103,7 +133,7 @@ def build_and_run(gen, cc, inc, work, args, cflags):
     driver = os.path.join(work, "driver")
     with open(driver_c, "w") as f:
         f.write(DRIVER)
-    proc = sh([cc] + cflags + ["-I", inc, "-o", driver, driver_c, "-ldl"])
+    proc = sh([cc] + cflags + inc[:2] + ["-o", driver, driver_c, "-ldl"])
     if proc.returncode != 0:
         fail("compiling the driver: " + proc.stderr[-2000:])
     argv = [driver]
@@ -139,7 +169,21 @@ def build_and_run(gen, cc, inc, work, args, cflags):
         check(len(printed) > len(mods), "-p printed only the entries")
     else:
         check(not printed, "unexpected output without -p: %r" % printed[:3])
-    print("ok: %-45s %-40s %d modules, total %s" %
+
+    # The same objects as Python extension modules.
+    result = os.path.join(work, "python.json")
+    order = [markers[0]["name"]] + [m["name"] for m in mods] + [markers[1]["name"]]
+    proc = subprocess.run([sys.executable, "-I", "-c", PYTHON_CHECK, out, ",".join(order), result],
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        fail("%s: importing the modules with %s failed: %s" % (" ".join(args), sys.executable, proc.stderr[-2000:]))
+    with open(result) as f:
+        py = json.load(f)
+    for lib in mods:
+        check(py[lib["name"]] == lib["checksum"], "%s %s.entry() from Python: %s, manifest predicts %s" %
+              (" ".join(args), lib["name"], py[lib["name"]], lib["checksum"]))
+    check(py["libmodulebegin"] == 1 and py["libmodulefinal"] == 1, "marker() calls %r" % py)
+    print("ok: %-45s %-40s %d modules, total %s, same from Python" %
           (" ".join(args), " ".join(cflags), len(mods), got["TOTAL"]))
 
 
@@ -152,10 +196,11 @@ def supports(cc, work, flags):
 
 
 def main():
-    if len(sys.argv) < 4:
-        fail("usage: test_prediction.py PYNAMIC_GEN CC INCLUDE_DIR [CFLAGS...]")
-    gen, cc, inc = sys.argv[1:4]
-    flag_sets = [sys.argv[4:]] if len(sys.argv) > 4 else None
+    if len(sys.argv) < 5:
+        fail("usage: test_prediction.py PYNAMIC_GEN CC CHECKSUM_INCLUDE_DIR PYTHON_INCLUDE_DIR [CFLAGS...]")
+    gen, cc = sys.argv[1:3]
+    inc = ["-I", sys.argv[3], "-I", sys.argv[4]]
+    flag_sets = [sys.argv[5:]] if len(sys.argv) > 5 else None
     with Workdir() as work:
         if flag_sets is None:
             flag_sets = [["-O2", "-Wall", "-Wextra"]]

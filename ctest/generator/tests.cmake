@@ -22,9 +22,12 @@ add_test(NAME generator.rerun
 add_test(NAME generator.manifest
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_manifest.py
           ${PYNAMIC_GENERATOR_EXECUTABLE} ${CMAKE_COMMAND})
+# The modules are also CPython extension modules: Python's headers, and
+# Python3_EXECUTABLE (the same installation) imports them.
+list(GET Python3_INCLUDE_DIRS 0 _pyn_gen_python_include)
 add_test(NAME generator.prediction
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_prediction.py
-          ${PYNAMIC_GENERATOR_EXECUTABLE} ${_pyn_gen_cc} ${_pyn_gen_checksum_dir})
+          ${PYNAMIC_GENERATOR_EXECUTABLE} ${_pyn_gen_cc} ${_pyn_gen_checksum_dir} ${_pyn_gen_python_include})
 
 set_tests_properties(generator.bad_input generator.determinism generator.rerun
   generator.manifest PROPERTIES LABELS "serial;generator" TIMEOUT 60)
@@ -34,3 +37,4 @@ set_tests_properties(generator.prediction PROPERTIES
 
 unset(_pyn_gen_cc)
 unset(_pyn_gen_checksum_dir)
+unset(_pyn_gen_python_include)

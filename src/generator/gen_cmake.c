@@ -23,6 +23,10 @@ void pyn_gen_cmake_fragment(const pyn_gen_model *m, const char *arguments, pyn_g
                        PYN_GEN_VERSION, arguments);
     put_list(m, "PYNAMIC_GEN_UTILITIES", 0, m->nutil, out);
     put_list(m, "PYNAMIC_GEN_MODULES", m->nutil, m->nlibs, out);
+    pyn_gen_buf_puts(out, "set(PYNAMIC_GEN_MARKERS\n ");
+    for (unsigned i = 0; i < PYN_GEN_NMARKERS; ++i)
+        pyn_gen_buf_printf(out, " %s", pyn_gen_markers[i].name);
+    pyn_gen_buf_puts(out, ")\n");
     for (uint32_t g = 0; g < m->nlibs; ++g) {
         int module = pyn_gen_is_module(m, g);
         pyn_gen_buf_puts(out, "pynamic_generated_library(");
@@ -40,4 +44,7 @@ void pyn_gen_cmake_fragment(const pyn_gen_model *m, const char *arguments, pyn_g
         }
         pyn_gen_buf_puts(out, ")\n");
     }
+    for (unsigned i = 0; i < PYN_GEN_NMARKERS; ++i)
+        pyn_gen_buf_printf(out, "pynamic_generated_library(%s MARKER \"${CMAKE_CURRENT_LIST_DIR}/src/%s.c\")\n",
+                           pyn_gen_markers[i].name, pyn_gen_markers[i].name);
 }

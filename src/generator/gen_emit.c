@@ -12,10 +12,11 @@ typedef struct lib_ctx {
     const pyn_gen_model *m;
     uint32_t g;
     uint32_t n;
-    pyn_gen_buf names; /* every function name, NUL-separated */
-    size_t *name_at;   /* offset of function j's name; [n] = extern */
-    pyn_gen_sig *sigs; /* [n] = extern */
-    uint32_t *util_g;  /* utility target of each function (modules) */
+    pyn_gen_buf names;  /* every function name, NUL-separated */
+    pyn_gen_buf pyname; /* for the Python glue: "<lib>\0<lib>_entry\0<docstring>" */
+    size_t *name_at;    /* offset of function j's name; [n] = extern */
+    pyn_gen_sig *sigs;  /* [n] = extern */
+    uint32_t *util_g;   /* utility target of each function (modules) */
     uint32_t *util_f;
     int uses_utils;
     unsigned mixed_types; /* bit t: the body folds a value of type t */
@@ -204,6 +205,7 @@ static int put_declarations(const lib_ctx *c, pyn_gen_buf *out, pyn_gen_buf *scr
 static void ctx_free(lib_ctx *c)
 {
     pyn_gen_buf_free(&c->names);
+    pyn_gen_buf_free(&c->pyname);
     free(c->name_at);
     free(c->sigs);
     free(c->util_g);
@@ -218,6 +220,7 @@ static int ctx_init(lib_ctx *c, const pyn_gen_model *m, uint32_t g)
     c->n = m->nfuncs[g];
     c->uses_utils = pyn_gen_is_module(m, g) && m->nutil > 0;
     pyn_gen_buf_init(&c->names);
+    pyn_gen_buf_init(&c->pyname);
     c->name_at = malloc(sizeof *c->name_at * (c->n + 1));
     c->sigs = malloc(sizeof *c->sigs * (c->n + 1));
     c->util_g = malloc(sizeof *c->util_g * c->n);
@@ -236,6 +239,50 @@ static int ctx_init(lib_ctx *c, const pyn_gen_model *m, uint32_t g)
     return pyn_gen_buf_failed(&c->names) ? -ENOMEM : 0;
 }
 
+/* Python.h first, as CPython requires (it sets feature macros that the
+ * standard headers read). The limited API keeps the object loadable by any
+ * CPython from 3.8 on under the plain ".so" suffix. */
+static void put_python_include(pyn_gen_buf *out)
+{
+    pyn_gen_buf_puts(out, "#define Py_LIMITED_API " PYN_GEN_PY_LIMITED_API "\n"
+                          "#define PY_SSIZE_T_CLEAN\n"
+                          "#include <Python.h>\n");
+}
+
+/* The extension module around a library's one Python-callable function
+ * fn_name (uint64_t fn_name(void)), exposed as method py_name: `import
+ * <lib>` finds the file on sys.path and calls PyInit_<lib>. The C modes
+ * load the same object without libpython, so the two Python functions it
+ * calls are weak references: null there, and never called. */
+static void put_python_module(pyn_gen_buf *out, const char *lib, const char *fn_name, const char *py_name,
+                              const char *doc)
+{
+    pyn_gen_buf_printf(out,
+                       "\n/* The CPython extension module %s (import calls PyInit_%s).\n"
+                       " * The C modes load this object without libpython: the Python functions\n"
+                       " * used here are weak, null there and never called. */\n"
+                       "#pragma weak PyModule_Create2\n"
+                       "#pragma weak PyLong_FromUnsignedLongLong\n\n",
+                       lib, lib);
+    pyn_gen_buf_printf(out,
+                       "static PyObject *py_%s(PyObject *self, PyObject *unused)\n{\n"
+                       "    (void)self;\n    (void)unused;\n"
+                       "    return PyLong_FromUnsignedLongLong(%s());\n}\n\n",
+                       py_name, fn_name);
+    pyn_gen_buf_printf(out,
+                       "static PyMethodDef py_methods[] = {\n"
+                       "    {\"%s\", py_%s, METH_NOARGS, \"%s\"},\n"
+                       "    {NULL, NULL, 0, NULL},\n};\n\n",
+                       py_name, py_name, doc);
+    pyn_gen_buf_printf(
+        out,
+        "static struct PyModuleDef py_module = {\n"
+        "    PyModuleDef_HEAD_INIT, \"%s\", \"pynamic generated module %s\", -1, py_methods, NULL, NULL, "
+        "NULL, NULL,\n};\n\n",
+        lib, lib);
+    pyn_gen_buf_printf(out, "PyMODINIT_FUNC PyInit_%s(void)\n{\n    return PyModule_Create(&py_module);\n}\n", lib);
+}
+
 static void put_header(const lib_ctx *c, pyn_gen_buf *out)
 {
     const pyn_gen_model *m = c->m;
@@ -250,6 +297,8 @@ static void put_header(const lib_ctx *c, pyn_gen_buf *out)
                        "other libraries'\n"
                        " * functions need prototypes. */\n",
                        module ? "module" : "utility", c->n, m->depth);
+    if (module)
+        put_python_include(out);
     pyn_gen_buf_puts(out, "#include <stdint.h>\n");
     if (m->print)
         pyn_gen_buf_puts(out, "#include <stdio.h>\n");
@@ -325,6 +374,23 @@ static int put_body(lib_ctx *c, pyn_gen_buf *out, pyn_gen_buf *scratch)
         put_incoming_call(c, out, scratch->data, &ps, g - 1, PYN_GEN_FN_EXTERN);
     }
     pyn_gen_buf_puts(out, "    return h;\n}\n");
+
+    /* entry() from Python: the same function, the same checksum. pyname
+     * holds "<lib>\0<lib>_entry\0<docstring>". */
+    pyn_gen_buf *pn = &c->pyname;
+    pyn_gen_buf_clear(pn);
+    pyn_gen_lib_name(m, g, pn);
+    size_t fn_at = pn->len + 1;
+    pyn_gen_buf_putc(pn, '\0');
+    pyn_gen_fn_name(m, g, PYN_GEN_FN_ENTRY, pn);
+    size_t doc_at = pn->len + 1;
+    pyn_gen_buf_putc(pn, '\0');
+    pyn_gen_buf_puts(pn, "Runs ");
+    pyn_gen_fn_name(m, g, PYN_GEN_FN_ENTRY, pn);
+    pyn_gen_buf_puts(pn, "(): every call chain of the module; returns their checksum.");
+    if (pyn_gen_buf_failed(pn))
+        return -ENOMEM;
+    put_python_module(out, pn->data, pn->data + fn_at, "entry", pn->data + doc_at);
     return 0;
 }
 
@@ -346,10 +412,46 @@ int pyn_gen_emit_library(const pyn_gen_model *m, uint32_t g, pyn_gen_buf *out)
     }
     if (rc == 0)
         pyn_gen_buf_putn(out, body.data, body.len);
-    if (rc == 0 && (pyn_gen_buf_failed(out) || pyn_gen_buf_failed(&body) || pyn_gen_buf_failed(&scratch)))
+    if (rc == 0 && (pyn_gen_buf_failed(out) || pyn_gen_buf_failed(&body) || pyn_gen_buf_failed(&scratch) ||
+                    pyn_gen_buf_failed(&c.pyname)))
         rc = -ENOMEM;
     ctx_free(&c);
     pyn_gen_buf_free(&scratch);
     pyn_gen_buf_free(&body);
+    return rc;
+}
+
+int pyn_gen_emit_marker(const pyn_gen_marker *mk, pyn_gen_buf *out)
+{
+    const int begin = mk->role[0] == 'b';
+    pyn_gen_buf_printf(out, "/* Generated by pynamic-gen %s: do not edit.\n", PYN_GEN_VERSION);
+    pyn_gen_buf_printf(out,
+                       " * %s: marker module. Its one function is called right %s\n"
+                       " * the visit of the modules, so that a debugger or tool can stop there:\n"
+                       " *   break %s_marker\n"
+                       " * It returns how many times it has been called. */\n",
+                       mk->name, begin ? "before" : "after", mk->name);
+    put_python_include(out);
+    pyn_gen_buf_puts(out, "#include <stdint.h>\n\n"
+                          "#if defined(__GNUC__)\n"
+                          "#define PYN_NOINLINE __attribute__((noinline))\n"
+                          "#else\n"
+                          "#define PYN_NOINLINE\n"
+                          "#endif\n\n"
+                          "static uint64_t calls;\n\n");
+    pyn_gen_buf_printf(out, "PYN_NOINLINE uint64_t %s_marker(void)\n{\n    return ++calls;\n}\n", mk->name);
+    pyn_gen_buf doc, fn;
+    pyn_gen_buf_init(&doc);
+    pyn_gen_buf_init(&fn);
+    pyn_gen_buf_printf(&fn, "%s_marker", mk->name);
+    pyn_gen_buf_printf(&doc, "Called right %s the visit; returns how many times it has been called.",
+                       begin ? "before" : "after");
+    int rc = pyn_gen_buf_failed(&doc) || pyn_gen_buf_failed(&fn) ? -ENOMEM : 0;
+    if (rc == 0)
+        put_python_module(out, mk->name, fn.data, "marker", doc.data);
+    if (rc == 0 && pyn_gen_buf_failed(out))
+        rc = -ENOMEM;
+    pyn_gen_buf_free(&doc);
+    pyn_gen_buf_free(&fn);
     return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "gen_buf.h"
 #include "gen_cmake.h"
+#include "gen_emit.h"
 #include "gen_files.h"
 #include "gen_jobs.h"
 #include "gen_manifest.h"
@@ -79,6 +80,27 @@ static int generate(run *r)
         return rc;
 
     int written;
+    /* The markers: two small files, written here rather than by the jobs. */
+    pyn_gen_buf content;
+    pyn_gen_buf_init(&content);
+    for (unsigned i = 0; i < PYN_GEN_NMARKERS && rc == 0; ++i) {
+        pyn_gen_buf_clear(&r->path);
+        pyn_gen_buf_clear(&content);
+        pyn_gen_buf_printf(&r->path, "%s/%s.c", t->src_dir.data, pyn_gen_markers[i].name);
+        rc = pyn_gen_emit_marker(&pyn_gen_markers[i], &content);
+        if (rc == 0 && pyn_gen_buf_failed(&r->path))
+            rc = -ENOMEM;
+        if (rc)
+            snprintf(err, errlen, "cannot generate '%s': %s", pyn_gen_markers[i].name, strerror(-rc));
+        else if ((rc = pyn_gen_write_if_changed(t, r->path.data, &content, &written, err, errlen)) == 0) {
+            counts.written += (unsigned long)written;
+            counts.unchanged += (unsigned long)!written;
+        }
+    }
+    pyn_gen_buf_free(&content);
+    if (rc)
+        return rc;
+
     pyn_gen_buf_clear(&r->path);
     pyn_gen_buf_printf(&r->path, "%s/targets.cmake", r->opt.out_dir);
     if (pyn_gen_buf_failed(&r->path))

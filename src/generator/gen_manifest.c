@@ -50,8 +50,8 @@ void pyn_gen_manifest(const pyn_gen_model *m, const pyn_gen_options *o, const ch
     pyn_gen_buf_puts(out, "\n  },\n");
     pyn_gen_buf_printf(out,
                        "  \"totals\": {\"libraries\": %u, \"utilities\": %u, "
-                       "\"modules\": %u, \"functions\": %llu},\n",
-                       m->nlibs, m->nutil, m->nmod, (unsigned long long)m->total_functions);
+                       "\"modules\": %u, \"markers\": %u, \"functions\": %llu},\n",
+                       m->nlibs, m->nutil, m->nmod, PYN_GEN_NMARKERS, (unsigned long long)m->total_functions);
     pyn_gen_buf_puts(out, "  \"expected_checksum\": ");
     put_hex(out, total);
     pyn_gen_buf_puts(out, ",\n  \"libraries\": [\n");
@@ -85,7 +85,15 @@ void pyn_gen_manifest(const pyn_gen_model *m, const pyn_gen_options *o, const ch
                 put_quoted_lib(m, g - 1, out);
             }
         }
-        pyn_gen_buf_puts(out, g + 1 < m->nlibs ? "]},\n" : "]}\n");
+        pyn_gen_buf_puts(out, "]},\n");
+    }
+    /* Then the markers: not among the NUM_FILES libraries, no _fn functions. */
+    for (unsigned i = 0; i < PYN_GEN_NMARKERS; ++i) {
+        const pyn_gen_marker *mk = &pyn_gen_markers[i];
+        pyn_gen_buf_printf(out,
+                           "    {\"name\": \"%s\", \"file\": \"%s.so\", \"kind\": \"marker\", \"role\": \"%s\", "
+                           "\"functions\": 0,\n     \"entry\": \"%s_marker\", \"needed\": []}%s\n",
+                           mk->name, mk->name, mk->role, mk->name, i + 1 < PYN_GEN_NMARKERS ? "," : "");
     }
     pyn_gen_buf_puts(out, "  ]\n}\n");
 }

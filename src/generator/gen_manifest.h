@@ -1,6 +1,7 @@
 /* gen_manifest.h: DIR/manifest.json, the runtime's description of the tree
  * (schema_version 1): configuration, libraries in load order, what each
- * links, and every module's predicted checksum. */
+ * links, and every module's predicted checksum; then the two marker
+ * modules (kind "marker", counted in totals.markers only). */
 #ifndef PYN_GEN_MANIFEST_H
 #define PYN_GEN_MANIFEST_H
 

@@ -7,6 +7,7 @@
 
 const char *const pyn_gen_type_c[PYN_GEN_NTYPES] = {"int", "long", "float", "double", "char *"};
 const char *const pyn_gen_type_suffix[PYN_GEN_NTYPES] = {"int", "long", "float", "double", "str"};
+const pyn_gen_marker pyn_gen_markers[PYN_GEN_NMARKERS] = {{"libmodulebegin", "begin"}, {"libmodulefinal", "final"}};
 
 /* Letters drawn from one 64-bit hash: 26^13 < 2^64, so 13 digits in base 26
  * are all usable. */

@@ -73,6 +73,24 @@ static inline int pyn_gen_is_module(const pyn_gen_model *m, uint32_t g)
     return g >= m->nutil;
 }
 
+/* The two marker modules every tree has besides its NUM_FILES libraries
+ * (as the original's libmodulebegin / libmodulefinal): one function each,
+ * <name>_marker(), called right before and right after the visit so that a
+ * debugger or tool can stop there. They are listed after the modules in the
+ * manifest and the CMake fragment and are not counted in NUM_FILES. */
+#define PYN_GEN_NMARKERS 2
+typedef struct pyn_gen_marker {
+    const char *name; /* "libmodulebegin" */
+    const char *role; /* "begin": called before the visit; "final": after */
+} pyn_gen_marker;
+extern const pyn_gen_marker pyn_gen_markers[PYN_GEN_NMARKERS];
+
+/* The CPython extension module each module (and marker) also is: compiled
+ * against the limited API of this version (3.8: every CPython since loads
+ * it), with the Python functions it calls declared weak so the C modes can
+ * load the same object without libpython. */
+#define PYN_GEN_PY_LIMITED_API "0x03080000"
+
 /* Appends "libutility<i>" or "libmodule<i>". */
 void pyn_gen_lib_name(const pyn_gen_model *m, uint32_t g, pyn_gen_buf *out);
 

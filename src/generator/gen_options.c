@@ -96,10 +96,25 @@ static uint64_t *field_u64(pyn_gen_options *o, size_t field)
 static void set_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_error(char *err, size_t errlen, const char *fmt, ...)
 {
+    /* Messages echo the user's arguments: a control character in one (a CR
+     * from a DOS-edited script, a newline) must not break the one-line
+     * contract, and must be visible. */
+    char raw[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)raw; *c && o + 5 < errlen; ++c) {
+        if (*c >= 0x20 && *c != 0x7f)
+            err[o++] = (char)*c;
+        else if (*c == '\r' || *c == '\n' || *c == '\t')
+            o += (size_t)snprintf(err + o, errlen - o, "\\%c", *c == '\r' ? 'r' : *c == '\n' ? 'n' : 't');
+        else
+            o += (size_t)snprintf(err + o, errlen - o, "\\x%02x", *c);
+    }
+    if (errlen)
+        err[o < errlen ? o : errlen - 1] = '\0';
 }
 
 /* "-u NUM_UTIL" for option values, "NUM_FILES" for positionals. */

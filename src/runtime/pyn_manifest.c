@@ -2,6 +2,7 @@
 #include "pyn_manifest.h"
 
 #include "pyn_checksum.h"
+#include "pyn_options.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -86,6 +87,20 @@ static int parse_config(json_t *c, struct pyn_config *cfg, char *err, size_t err
     return 0;
 }
 
+static int parse_role(json_t *l, const char *where, enum pyn_marker_role *role, char *err, size_t errlen)
+{
+    const char *s = json_string_value(json_object_get(l, "role"));
+    if (s && strcmp(s, "begin") == 0)
+        *role = PYN_MARKER_BEGIN;
+    else if (s && strcmp(s, "final") == 0)
+        *role = PYN_MARKER_FINAL;
+    else {
+        snprintf(err, errlen, "%s.role: missing or not \"begin\" or \"final\"", where);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static int parse_library(json_t *l, size_t index, struct pyn_library *lib, char *err, size_t errlen)
 {
     char where[48];
@@ -98,9 +113,17 @@ static int parse_library(json_t *l, size_t index, struct pyn_library *lib, char 
     }
     if ((rc = get_string(l, where, "name", &lib->name, err, errlen)) ||
         (rc = get_string(l, where, "file", &lib->file, err, errlen)) ||
-        (rc = get_string(l, where, "kind", &kind, err, errlen)) ||
-        (rc = get_long(l, where, "functions", 1, &lib->functions, err, errlen)))
+        (rc = get_string(l, where, "kind", &kind, err, errlen)))
         goto out;
+    /* Markers have no generated _fn functions; every other library has some. */
+    if ((rc = get_long(l, where, "functions", strcmp(kind, "marker") == 0 ? 0 : 1, &lib->functions, err, errlen)))
+        goto out;
+    /* The generator caps a tree at 20 million functions; a bound here keeps sums from overflowing. */
+    if (lib->functions > 100000000L) {
+        snprintf(err, errlen, "%s.functions: %ld is more than 100000000", where, lib->functions);
+        rc = -EINVAL;
+        goto out;
+    }
     if (strchr(lib->file, '/')) {
         snprintf(err, errlen, "%s.file: '%s' must be a plain file name", where, lib->file);
         rc = -EINVAL;
@@ -110,8 +133,12 @@ static int parse_library(json_t *l, size_t index, struct pyn_library *lib, char 
         lib->kind = PYN_LIBRARY_MODULE;
         if ((rc = get_string(l, where, "entry", &lib->entry, err, errlen)) == 0)
             rc = get_hex64(l, where, "checksum", &lib->checksum, err, errlen);
+    } else if (strcmp(kind, "marker") == 0) {
+        lib->kind = PYN_LIBRARY_MARKER;
+        if ((rc = get_string(l, where, "entry", &lib->entry, err, errlen)) == 0)
+            rc = parse_role(l, where, &lib->role, err, errlen);
     } else {
-        snprintf(err, errlen, "%s.kind: '%s' is neither \"utility\" nor \"module\"", where, kind);
+        snprintf(err, errlen, "%s.kind: '%s' is not \"utility\", \"module\" or \"marker\"", where, kind);
         rc = -EINVAL;
     }
 out:
@@ -134,6 +161,22 @@ static int check_consistency(struct pyn_manifest *m, json_t *totals, char *err, 
         (rc = get_long(totals, "totals", "modules", 1, &modules, err, errlen)) ||
         (rc = get_long(totals, "totals", "functions", 1, &functions, err, errlen)))
         return rc;
+    /* Markers came later to schema 1: a manifest without them has none. */
+    long markers = 0;
+    if (json_object_get(totals, "markers") && (rc = get_long(totals, "totals", "markers", 0, &markers, err, errlen)))
+        return rc;
+    if ((size_t)markers != m->nmarkers) {
+        snprintf(err, errlen, "totals.markers: %ld, but the libraries list %zu of kind \"marker\"", markers,
+                 m->nmarkers);
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < m->nmarkers; ++i)
+        for (size_t j = 0; j < i; ++j)
+            if (m->markers[i].role == m->markers[j].role) {
+                snprintf(err, errlen, "libraries: markers %s and %s have the same role", m->markers[j].name,
+                         m->markers[i].name);
+                return -EINVAL;
+            }
     for (size_t i = 0; i < m->nlibraries; ++i)
         sum += m->libraries[i].functions;
     if ((size_t)libraries != m->nlibraries || (size_t)utilities != m->nutilities || (size_t)modules != m->nmodules ||
@@ -201,18 +244,33 @@ int pyn_manifest_parse(const char *text, size_t len, const char *origin, struct 
         rc = -EINVAL;
         goto out;
     }
-    m->nlibraries = json_array_size(libs);
-    m->libraries = calloc(m->nlibraries, sizeof *m->libraries);
-    m->modules = calloc(m->nlibraries, sizeof *m->modules);
-    if (!m->libraries || !m->modules) {
+    size_t nlisted = json_array_size(libs);
+    m->libraries = calloc(nlisted, sizeof *m->libraries);
+    m->modules = calloc(nlisted, sizeof *m->modules);
+    m->markers = calloc(nlisted, sizeof *m->markers);
+    if (!m->libraries || !m->modules || !m->markers) {
         rc = -ENOMEM;
         snprintf(detail, sizeof detail, "out of memory");
         goto out;
     }
+    /* Markers go to their own array, so libraries holds exactly the NUM_FILES
+     * utility and module libraries. */
+    for (size_t i = 0; i < nlisted; ++i) {
+        struct pyn_library lib = {0};
+        rc = parse_library(json_array_get(libs, i), i, &lib, detail, sizeof detail);
+        if (rc == 0 && lib.kind == PYN_LIBRARY_MARKER)
+            m->markers[m->nmarkers++] = lib;
+        else if (rc == 0)
+            m->libraries[m->nlibraries++] = lib;
+        if (rc) {
+            free(lib.name);
+            free(lib.file);
+            free(lib.entry);
+            goto out;
+        }
+    }
     for (size_t i = 0; i < m->nlibraries; ++i) {
         struct pyn_library *lib = &m->libraries[i];
-        if ((rc = parse_library(json_array_get(libs, i), i, lib, detail, sizeof detail)))
-            goto out;
         if (lib->kind == PYN_LIBRARY_MODULE)
             m->modules[m->nmodules++] = lib;
         else
@@ -226,6 +284,8 @@ out:
     json_decref(root);
     if (rc) {
         snprintf(err, errlen, "manifest %s: %s", origin, detail);
+        /* Field values are echoed: a string holding a newline must not break the one-line message. */
+        pyn_escape_controls(err, errlen);
         pyn_manifest_free(m);
         return rc;
     }
@@ -233,16 +293,30 @@ out:
     return 0;
 }
 
+const struct pyn_library *pyn_manifest_marker(const struct pyn_manifest *m, enum pyn_marker_role role)
+{
+    for (size_t i = 0; i < m->nmarkers; ++i)
+        if (m->markers[i].role == role)
+            return &m->markers[i];
+    return NULL;
+}
+
+static void free_libraries(struct pyn_library *libs, size_t n)
+{
+    for (size_t i = 0; i < n && libs; ++i) {
+        free(libs[i].name);
+        free(libs[i].file);
+        free(libs[i].entry);
+    }
+    free(libs);
+}
+
 void pyn_manifest_free(struct pyn_manifest *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->nlibraries && m->libraries; ++i) {
-        free(m->libraries[i].name);
-        free(m->libraries[i].file);
-        free(m->libraries[i].entry);
-    }
-    free(m->libraries);
+    free_libraries(m->libraries, m->nlibraries);
+    free_libraries(m->markers, m->nmarkers);
     free(m->modules);
     free(m->config.arguments);
     free(m->generator_version);

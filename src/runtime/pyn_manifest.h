@@ -7,15 +7,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum pyn_library_kind { PYN_LIBRARY_UTILITY, PYN_LIBRARY_MODULE };
+enum pyn_library_kind { PYN_LIBRARY_UTILITY, PYN_LIBRARY_MODULE, PYN_LIBRARY_MARKER };
+
+/* A marker's role: when the Python modes call its one function. */
+enum pyn_marker_role { PYN_MARKER_BEGIN, PYN_MARKER_FINAL };
 
 struct pyn_library {
     char *name; /* "libmodule3" */
     char *file; /* "libmodule3.so" */
     enum pyn_library_kind kind;
-    long functions;
-    char *entry;       /* modules only: "libmodule3_entry"; NULL for utilities */
-    uint64_t checksum; /* modules only: what the entry must return */
+    long functions;            /* the generated _fn functions; 0 for markers */
+    char *entry;               /* modules: "libmodule3_entry"; markers: "libmodulebegin_marker"; NULL for utilities */
+    uint64_t checksum;         /* modules only: what the entry must return */
+    enum pyn_marker_role role; /* markers only */
 };
 
 /* The generator's configuration, in the original Pynamic's terms. */
@@ -36,12 +40,23 @@ struct pyn_manifest {
     size_t nlibraries, nmodules, nutilities;
     struct pyn_library *libraries; /* utilities first, then modules in visit order */
     struct pyn_library **modules;  /* the modules, in visit order (points into libraries) */
+    /* The marker modules (libmodulebegin, libmodulefinal), kept apart: they
+     * are not among the NUM_FILES libraries (nlibraries, totals.libraries,
+     * the libraries a run counts as loaded), have no checksum, and only the
+     * Python modes load them. A manifest without markers has none. */
+    size_t nmarkers;
+    struct pyn_library *markers;
 };
 
+/* The marker with this role, or NULL if the manifest has none. */
+const struct pyn_library *pyn_manifest_marker(const struct pyn_manifest *m, enum pyn_marker_role role);
+
 /* Parses manifest text. origin names the file in messages. Checks the
- * schema version, that the totals agree with the library list and that the
- * module checksums fold to the expected total. Returns 0, or a negative
- * errno with one line in err naming origin and the offending field. */
+ * schema version, that the totals agree with the library list (markers
+ * with totals.markers, which may be absent when there are none) and that
+ * the module checksums fold to the expected total. Returns 0, or a
+ * negative errno with one line in err naming origin and the offending
+ * field. */
 int pyn_manifest_parse(const char *text, size_t len, const char *origin, struct pyn_manifest **out, char *err,
                        size_t errlen);
 

@@ -1,0 +1,20 @@
+/* pynamic-mode-python-linked: pynamic-mode-python with every generated
+ * library (utilities, modules, markers) linked into the executable, so ld.so
+ * loads them all before main; Python's import still searches sys.path and
+ * dlopens each module's file, which finds the object already loaded. The
+ * original's pynamic-pyMPI. */
+#include "pyn_embed.h"
+
+static const struct pyn_mode mode = {
+    "python-linked",
+    "CPython embedded, every generated library linked in and loaded before main; imports every module with "
+    "Python's import system, then calls each module's entry() from Python.",
+    pyn_py_options,
+    pyn_embed_import,
+    pyn_embed_visit,
+};
+
+int main(int argc, char **argv)
+{
+    return pyn_embed_main(argc, argv, &mode, PYN_EMBED_LINKED);
+}

@@ -1,0 +1,319 @@
+/* The embedding Python modes. The interpreter is initialised after the
+ * runtime's begin (it needs the options and the library directory for its
+ * sys.path) and before the import barrier: it is part of no phase, so its
+ * time is taken apart and printed by rank 0 after the report. Everything
+ * that can fail on one rank only is recorded with pyn_run_fail(), so the
+ * phases' agreements stop every rank together. */
+#define _GNU_SOURCE
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "pyn_embed.h"
+
+#include "pyn_clock.h"
+#include "pyn_pyconfig.h"
+#include "pyn_results.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <link.h>
+#include <mpi.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One run per process: the interpreter's state between the steps. */
+static struct {
+    bool initialised;
+    double init_s; /* this rank's Py_PreInitialize + Py_InitializeFromConfig */
+    struct pyn_py_search search;
+    PyObject **modules; /* per manifest module, owned references */
+    size_t nmodules;
+    PyObject *marker[2]; /* by enum pyn_marker_role */
+} py;
+
+/* "TypeName: text" of the pending Python exception, on one line; clears it. */
+static void exception_text(char *buf, size_t len)
+{
+    PyObject *type = NULL, *value = NULL, *tb = NULL;
+#if PY_VERSION_HEX >= 0x030C0000
+    value = PyErr_GetRaisedException();
+    type = value ? Py_NewRef((PyObject *)Py_TYPE(value)) : NULL;
+#else
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+#endif
+    const char *name = "unknown exception", *text = "";
+    PyObject *name_obj = type ? PyObject_GetAttrString(type, "__name__") : NULL;
+    PyObject *text_obj = value ? PyObject_Str(value) : NULL;
+    if (name_obj && PyUnicode_Check(name_obj) && PyUnicode_AsUTF8(name_obj))
+        name = PyUnicode_AsUTF8(name_obj);
+    if (text_obj && PyUnicode_AsUTF8(text_obj))
+        text = PyUnicode_AsUTF8(text_obj);
+    snprintf(buf, len, "%s%s%s", name, text[0] ? ": " : "", text);
+    for (char *p = buf; *p; ++p)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    Py_XDECREF(name_obj);
+    Py_XDECREF(text_obj);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+}
+
+static bool status_failed(PyStatus st, const char *call, char *err, size_t errlen)
+{
+    if (!PyStatus_Exception(st))
+        return false;
+    if (PyStatus_IsExit(st))
+        snprintf(err, errlen, "python: %s asked to exit with status %d", call, st.exitcode);
+    else
+        snprintf(err, errlen, "python: %s: %s%s%s", call, st.func ? st.func : "", st.func ? ": " : "",
+                 st.err_msg ? st.err_msg : "failed");
+    return true;
+}
+
+static bool append_path(PyConfig *config, const char *path, char *err, size_t errlen)
+{
+    wchar_t *w = Py_DecodeLocale(path, NULL);
+    if (!w) {
+        snprintf(err, errlen, "python: sys.path entry %s: Py_DecodeLocale: cannot decode it", path);
+        return false;
+    }
+    PyStatus st = PyWideStringList_Append(&config->module_search_paths, w);
+    PyMem_RawFree(w);
+    return !status_failed(st, "PyWideStringList_Append", err, errlen);
+}
+
+/* Isolated: no PYTHON* environment variables, no user site, no current or
+ * script directory on sys.path, no signal handlers; no site import either
+ * (no site-packages, no .pth files). Home and the standard library's entries
+ * are the found Python's (pyn_pyconfig.h), so the environment cannot change
+ * which interpreter or which files are used. */
+static int init_python(int argc, char **argv, const char *library_dir, char *err, size_t errlen)
+{
+    static const char *const stdlib_paths[] = {PYN_PYTHON_STDLIB_PATHS};
+    PyPreConfig pre;
+    PyPreConfig_InitIsolatedConfig(&pre);
+    if (status_failed(Py_PreInitialize(&pre), "Py_PreInitialize", err, errlen))
+        return -EINVAL;
+
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.site_import = 0;
+    config.parse_argv = 0; /* sys.argv is the program's argv, uninterpreted */
+    config.install_signal_handlers = 0;
+    config.module_search_paths_set = 1;
+    bool ok = !status_failed(PyConfig_SetBytesString(&config, &config.program_name, argv[0]),
+                             "PyConfig_SetBytesString(program_name)", err, errlen) &&
+              !status_failed(PyConfig_SetBytesString(&config, &config.home, PYN_PYTHON_HOME),
+                             "PyConfig_SetBytesString(home)", err, errlen) &&
+              !status_failed(PyConfig_SetBytesArgv(&config, argc, argv), "PyConfig_SetBytesArgv", err, errlen);
+    /* The standard library first, as in every installation: its own imports
+     * (encodings, during initialisation) never reach the directories below,
+     * which the generated modules' imports search in the import phase. */
+    for (size_t i = 0; ok && i < sizeof stdlib_paths / sizeof stdlib_paths[0]; ++i)
+        ok = append_path(&config, stdlib_paths[i], err, errlen);
+    for (long k = 0; ok && k < py.search.depth; ++k)
+        ok = append_path(&config, py.search.dirs[k], err, errlen);
+    ok = ok && append_path(&config, library_dir, err, errlen);
+    if (ok)
+        ok = !status_failed(Py_InitializeFromConfig(&config), "Py_InitializeFromConfig", err, errlen);
+    PyConfig_Clear(&config);
+    py.initialised = ok && Py_IsInitialized();
+    return ok ? 0 : -EINVAL;
+}
+
+struct mapped_ctx {
+    const char *file;
+    bool found;
+};
+
+static int find_mapped(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct mapped_ctx *c = data;
+    const char *base = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+    if (base && strcmp(base + 1, c->file) == 0)
+        c->found = true;
+    return c->found;
+}
+
+/* Read-only (dl_iterate_phdr): a dlopen(RTLD_NOLOAD) here would do part of
+ * the import's loader work before the import is timed. */
+static bool is_mapped(const char *file)
+{
+    struct mapped_ctx c = {file, false};
+    dl_iterate_phdr(find_mapped, &c);
+    return c.found;
+}
+
+static int check_linked(struct pyn_run *run)
+{
+    const struct pyn_manifest *m = pyn_run_manifest(run);
+    for (size_t i = 0; i < m->nlibraries; ++i)
+        if (!is_mapped(m->libraries[i].file))
+            return pyn_run_fail(run, -ENOENT,
+                                "python-linked: %s was not loaded before main (is it a DT_NEEDED of this executable?)",
+                                m->libraries[i].file);
+    for (size_t i = 0; i < m->nmarkers; ++i)
+        if (!is_mapped(m->markers[i].file))
+            return pyn_run_fail(run, -ENOENT,
+                                "python-linked: marker %s was not loaded before main (is it a DT_NEEDED of this "
+                                "executable?)",
+                                m->markers[i].file);
+    return 0;
+}
+
+/* Everything between the runtime's begin and the import barrier. */
+static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_loading loading)
+{
+    const struct pyn_manifest *m = pyn_run_manifest(run);
+    char err[PYN_ERROR_MAX - 64];
+    if (!pyn_manifest_marker(m, PYN_MARKER_BEGIN) || !pyn_manifest_marker(m, PYN_MARKER_FINAL)) {
+        pyn_run_fail(run, -EINVAL,
+                     "python: the manifest lists no libmodulebegin/libmodulefinal marker modules: regenerate the tree "
+                     "with this version's pynamic-gen");
+        return;
+    }
+    if (!(py.modules = calloc(m->nmodules, sizeof *py.modules))) {
+        pyn_run_fail(run, -ENOMEM, "python: out of memory");
+        return;
+    }
+    py.nmodules = m->nmodules;
+    if (loading == PYN_EMBED_LINKED && check_linked(run))
+        return;
+    char *default_root = pyn_py_default_search_root();
+    int rc = pyn_py_search_prepare(default_root, &py.search, err, sizeof err);
+    free(default_root);
+    if (rc == 0)
+        rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(run), err, sizeof err);
+    if (rc) {
+        pyn_run_fail(run, rc, "%s", err);
+        return;
+    }
+    uint64_t t0 = pyn_clock_monotonic_ns();
+    rc = init_python(argc, argv, pyn_run_library_dir(run), err, sizeof err);
+    py.init_s = (double)(pyn_clock_monotonic_ns() - t0) * 1e-9;
+    if (rc)
+        pyn_run_fail(run, rc, "%s", err);
+}
+
+static int import_failed(struct pyn_run *run, const char *name)
+{
+    char text[PYN_ERROR_MAX - 64];
+    bool not_found = PyErr_ExceptionMatches(PyExc_ModuleNotFoundError);
+    exception_text(text, sizeof text);
+    if (not_found)
+        return pyn_run_fail(
+            run, -ENOENT, "import: %s: %s (searched the standard library, %ld director%s under %s, then %s)", name,
+            text, py.search.depth, py.search.depth == 1 ? "y" : "ies", py.search.root, pyn_run_library_dir(run));
+    return pyn_run_fail(run, -EINVAL, "import: %s: %s", name, text);
+}
+
+int pyn_embed_import(struct pyn_run *run)
+{
+    const struct pyn_manifest *m = pyn_run_manifest(run);
+    const struct pyn_library *begin = pyn_manifest_marker(m, PYN_MARKER_BEGIN);
+    const struct pyn_library *final = pyn_manifest_marker(m, PYN_MARKER_FINAL);
+    if (!py.initialised)
+        return pyn_run_fail(run, -EINVAL, "import: the interpreter is not initialised");
+    if (!(py.marker[PYN_MARKER_BEGIN] = PyImport_ImportModule(begin->name)))
+        return import_failed(run, begin->name);
+    for (size_t i = 0; i < m->nmodules; ++i) {
+        if (!(py.modules[i] = PyImport_ImportModule(m->modules[i]->name)))
+            return import_failed(run, m->modules[i]->name);
+        pyn_run_module_imported(run, i);
+    }
+    if (!(py.marker[PYN_MARKER_FINAL] = PyImport_ImportModule(final->name)))
+        return import_failed(run, final->name);
+    return 0;
+}
+
+/* module.method() as an unsigned 64-bit integer. */
+static int call_u64(struct pyn_run *run, PyObject *module, const char *name, const char *method, uint64_t *out)
+{
+    char text[PYN_ERROR_MAX - 64];
+    PyObject *r = PyObject_CallMethod(module, method, NULL);
+    if (r) {
+        *out = PyLong_AsUnsignedLongLong(r);
+        Py_DECREF(r);
+        if (!PyErr_Occurred())
+            return 0;
+    }
+    exception_text(text, sizeof text);
+    return pyn_run_fail(run, -EINVAL, "visit: %s.%s(): %s", name, method, text);
+}
+
+static int call_marker(struct pyn_run *run, enum pyn_marker_role role)
+{
+    const struct pyn_library *lib = pyn_manifest_marker(pyn_run_manifest(run), role);
+    uint64_t calls = 0;
+    int rc = call_u64(run, py.marker[role], lib->name, "marker", &calls);
+    if (rc == 0 && calls != 1)
+        rc = pyn_run_fail(run, -EINVAL, "visit: %s.marker() says it was called %llu times, expected once", lib->name,
+                          (unsigned long long)calls);
+    return rc;
+}
+
+int pyn_embed_visit(struct pyn_run *run)
+{
+    const struct pyn_manifest *m = pyn_run_manifest(run);
+    int rc = call_marker(run, PYN_MARKER_BEGIN);
+    for (size_t i = 0; rc == 0 && i < m->nmodules; ++i) {
+        uint64_t value = 0;
+        rc = call_u64(run, py.modules[i], m->modules[i]->name, "entry", &value);
+        if (rc == 0)
+            pyn_run_visit_result(run, i, value);
+    }
+    return rc ? rc : call_marker(run, PYN_MARKER_FINAL);
+}
+
+int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, enum pyn_embed_loading loading)
+{
+    /* Taken before anything else: the end of the startup phase. */
+    struct pyn_start start;
+    pyn_start_capture(&start);
+    const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    char err[PYN_ERROR_MAX];
+    if (pyn_py_check_usage(argc, argv, err, sizeof err))
+        return pyn_py_usage_exit(prog, err);
+
+    struct pyn_run *run = NULL;
+    int rank = -1;
+    double slowest_init = 0;
+    char library_dir[PATH_MAX] = "";
+    if (pyn_run_begin(&run, &argc, &argv, mode, &start)) {
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        snprintf(library_dir, sizeof library_dir, "%s", pyn_run_library_dir(run));
+        prepare(run, argc, argv, loading);
+        if (pyn_run_phase_begin(run, PYN_PHASE_IMPORT))
+            mode->import(run);
+        if (pyn_run_phase_end(run, PYN_PHASE_IMPORT)) {
+            if (pyn_run_phase_begin(run, PYN_PHASE_VISIT))
+                mode->visit(run);
+            pyn_run_phase_end(run, PYN_PHASE_VISIT);
+        }
+        MPI_Reduce(&py.init_s, &slowest_init, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    }
+    int status = pyn_run_end(run);
+    if (rank == 0 && py.initialised)
+        printf("%s: embedded CPython %.*s (isolated; home %s); sys.path: the standard library, %ld search "
+               "director%s, then %s; interpreter initialised in %.6f secs on the slowest rank, before the import "
+               "phase\n",
+               prog, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(), PYN_PYTHON_HOME, py.search.depth,
+               py.search.depth == 1 ? "y" : "ies", library_dir, slowest_init);
+    for (size_t i = 0; i < py.nmodules && py.initialised; ++i)
+        Py_XDECREF(py.modules[i]);
+    free(py.modules);
+    if (py.initialised) {
+        Py_XDECREF(py.marker[0]);
+        Py_XDECREF(py.marker[1]);
+        if (Py_FinalizeEx() < 0 && status == 0)
+            fprintf(stderr, "%s: rank %d: Py_FinalizeEx: could not flush buffered data\n", prog, rank);
+    }
+    pyn_py_search_free(&py.search);
+    return status;
+}

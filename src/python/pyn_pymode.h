@@ -1,0 +1,77 @@
+/* pyn_pymode.h: what the Python modes share that needs no Python API: their
+ * options (import search depth and where its directories live), the check
+ * of those options before MPI starts, the search-path directories, and a
+ * run's start taken at a given time (the driver script's first line).
+ *
+ * Used by the embedding modes (pyn_embed.h) and by the driver's extension
+ * module. Error contract as the runtime's: 0 or a negative errno, one line
+ * in the caller's buffer naming the object, the failing call and strerror;
+ * nothing here exits. */
+#ifndef PYN_PYMODE_H
+#define PYN_PYMODE_H
+
+#include "pyn_options.h"
+#include "pyn_run.h"
+
+#include <stddef.h>
+
+/* Extra sys.path entries searched between the standard library's entries
+ * and the modules' directory when none is given. Debian 12's python3 probes
+ * 4 existing directories before /usr/lib/python3/dist-packages, where its
+ * packaged modules live: the script's directory, /usr/lib/python3.11,
+ * lib-dynload and /usr/local/lib/python3.11/dist-packages. The standard
+ * library's two are on sys.path anyway; the default adds the other two.
+ * docs/python.md says more. */
+#define PYN_PY_SEARCH_DEPTH_DEFAULT 2
+#define PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT "2"
+#define PYN_PY_SEARCH_DEPTH_MAX 10000
+
+/* The Python modes' own options (PYN_OPTIONS_END-terminated), for
+ * struct pyn_mode.options: --search-depth N and --search-root DIR. Their
+ * report keys are "search_depth" and "search_root"; both show the values in
+ * effect (the default depth, the absolute root). */
+extern const struct pyn_option pyn_py_options[];
+
+/* Checks the values of the options above in argv before MPI_Init, so that
+ * a bad value is a usage error (exit status 2) as the runtime's own are.
+ * Returns 0, or -EINVAL with one line in err naming the option, the value
+ * and what is allowed. (A value the scan misses, e.g. one hidden as the
+ * value of another option, is still rejected by pyn_py_search_prepare.) */
+int pyn_py_check_usage(int argc, char **argv, char *err, size_t errlen);
+
+/* For a usage error found before the run began: initialises MPI so that
+ * rank 0 alone prints "prog: err" on stderr, finalises, and returns 2, the
+ * exit status for every rank. */
+int pyn_py_usage_exit(const char *prog, const char *err);
+
+/* The directories the import searches before the modules' directory. */
+struct pyn_py_search {
+    long depth;  /* how many */
+    char *root;  /* absolute: where they are */
+    char **dirs; /* depth absolute paths, in sys.path order */
+};
+
+/* Creates the root (with its parents) and the depth directories
+ * root/dir0 .. root/dir<depth-1> where missing, and checks each is a
+ * directory. The root is --search-root, else default_root. Every rank calls
+ * it, outside the timed phases (creating an existing directory is a no-op).
+ * Returns 0, or a negative errno with one line in err. s is freed with
+ * pyn_py_search_free(), after pyn_run_end(): the report reads the root. */
+int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, char *err, size_t errlen);
+void pyn_py_search_free(struct pyn_py_search *s);
+
+/* <directory of this process's executable>/python/search-path, malloc'd;
+ * NULL when out of memory or /proc/self/exe cannot be resolved. */
+char *pyn_py_default_search_root(void);
+
+/* 0 if path is a directory; else -errno with "what path: <reason>" in err.
+ * For every directory the modes put on sys.path. */
+int pyn_py_check_dir(const char *what, const char *path, char *err, size_t errlen);
+
+/* Fills start as pyn_start_capture() would have at epoch_s (seconds since
+ * the epoch on CLOCK_REALTIME, e.g. Python's time.time() taken on the driver
+ * script's first line): the process's age is taken now and moved back by
+ * the time elapsed since epoch_s. */
+void pyn_py_start_at(struct pyn_start *start, double epoch_s);
+
+#endif

@@ -1,0 +1,114 @@
+# Install rules: `cmake --install <build> --prefix <prefix>` lays out a tree
+# that runs from anywhere (docs/install.md):
+#
+#   <prefix>/lib/pynamic/                  PYNAMIC_INSTALL_TREEDIR, the build tree's layout:
+#     pynamic-mode-*, pynamic-sizes          every mode (RUNPATH $ORIGIN/lib) and the sizes tool
+#     lib/*.so                               the generated libraries (RUNPATH $ORIGIN)
+#     generated/manifest.json                the manifest
+#   <prefix>/bin/pynamic-mode-*, pynamic-sizes   relative symbolic links into the tree
+#
+# The programs find the manifest and the libraries relative to their real
+# path (realpath of /proc/self/exe, which resolves the bin/ links), and ld.so
+# expands $ORIGIN from the same real path, so the tree needs no
+# LD_LIBRARY_PATH and can be moved or copied as a whole.
+#
+# Other directories take part without editing this file:
+#   - every target named pynamic-mode-* is installed into the tree with a
+#     link in bin/ (found by name, wherever it is defined);
+#   - any other target with the property PYNAMIC_INSTALL_SUBDIR (a directory
+#     relative to the tree, "." for its top) is installed there as it is
+#     (its own INSTALL_RPATH is kept);
+#   - files listed in the global properties PYNAMIC_INSTALL_FILES (data) and
+#     PYNAMIC_INSTALL_PROGRAMS (executable scripts), absolute paths inside
+#     the build tree, are installed at the same path relative to the tree:
+#       set_property(GLOBAL APPEND PROPERTY PYNAMIC_INSTALL_PROGRAMS "${CMAKE_BINARY_DIR}/pynamic_driver.py")
+#     and a program named pynamic-* also gets a link in bin/.
+# One configuration per prefix: the links in bin/ would collide.
+
+include(GNUInstallDirs)
+include("${PROJECT_SOURCE_DIR}/src/tools/pynamic_targets.cmake")
+
+set(PYNAMIC_INSTALL_TREEDIR "${CMAKE_INSTALL_LIBDIR}/pynamic" CACHE STRING
+    "Directory of the installed tree (modes, lib/, generated/), relative to CMAKE_INSTALL_PREFIX")
+if(IS_ABSOLUTE "${PYNAMIC_INSTALL_TREEDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_BINDIR}")
+  message(FATAL_ERROR "PYNAMIC_INSTALL_TREEDIR (${PYNAMIC_INSTALL_TREEDIR}) and CMAKE_INSTALL_BINDIR "
+                      "(${CMAKE_INSTALL_BINDIR}) must be relative to the prefix, so the tree is relocatable")
+endif()
+
+# Where things are in the build tree is where they go in the installed tree.
+file(RELATIVE_PATH _pyn_lib_rel "${CMAKE_BINARY_DIR}" "${PYNAMIC_LIBRARY_DIR}")
+file(RELATIVE_PATH _pyn_manifest_rel "${CMAKE_BINARY_DIR}" "${PYNAMIC_MANIFEST}")
+get_filename_component(_pyn_manifest_dir "${_pyn_manifest_rel}" DIRECTORY)
+# bin/ -> tree, as a relative link target ("../lib/pynamic").
+file(RELATIVE_PATH _pyn_bin_to_tree "/_/${CMAKE_INSTALL_BINDIR}" "/_/${PYNAMIC_INSTALL_TREEDIR}")
+
+set(_pyn_tree "${PYNAMIC_INSTALL_TREEDIR}")
+set(_pyn_links "")
+
+# The generated libraries: found by each other through their own directory.
+# (The marker modules too, when the generator writes them.)
+set(_pyn_generated ${PYNAMIC_GENERATED_LIBRARIES} ${PYNAMIC_GEN_MARKERS})
+set_target_properties(${_pyn_generated} PROPERTIES INSTALL_RPATH "$ORIGIN")
+install(TARGETS ${_pyn_generated} LIBRARY DESTINATION "${_pyn_tree}/${_pyn_lib_rel}" COMPONENT tree)
+install(FILES "${PYNAMIC_MANIFEST}" DESTINATION "${_pyn_tree}/${_pyn_manifest_dir}" COMPONENT tree)
+
+# The modes and the tools: RUNPATH to the tree's libraries, plus any
+# directory outside the project the build linked from (a site's MPI under
+# /opt, say), so the installed program needs no LD_LIBRARY_PATH either.
+pynamic_targets_with_prefix(_pyn_modes pynamic-mode-)
+set(_pyn_programs ${_pyn_modes})
+if(TARGET pynamic-sizes)
+  list(APPEND _pyn_programs pynamic-sizes)
+endif()
+foreach(_t IN LISTS _pyn_programs)
+  get_target_property(_type ${_t} TYPE)
+  if(NOT _type STREQUAL "EXECUTABLE")
+    message(WARNING "pynamic install: ${_t} is a ${_type}, not an executable: not installed; install its "
+                    "files with the global property PYNAMIC_INSTALL_PROGRAMS (cmake/PynamicInstall.cmake)")
+    continue()
+  endif()
+  get_target_property(_rpath ${_t} INSTALL_RPATH)
+  if(NOT _rpath AND _t IN_LIST _pyn_modes)
+    set_target_properties(${_t} PROPERTIES INSTALL_RPATH "$ORIGIN/${_pyn_lib_rel}")
+  endif()
+  set_target_properties(${_t} PROPERTIES INSTALL_RPATH_USE_LINK_PATH TRUE)
+  install(TARGETS ${_t} RUNTIME DESTINATION "${_pyn_tree}" COMPONENT tree)
+  list(APPEND _pyn_links "${_t}")
+endforeach()
+
+# Other targets that asked to be installed, where they asked.
+pynamic_targets_with_prefix(_pyn_all_targets "")
+foreach(_t IN LISTS _pyn_all_targets)
+  get_target_property(_subdir ${_t} PYNAMIC_INSTALL_SUBDIR)
+  if(_subdir AND NOT _t IN_LIST _pyn_programs)
+    install(TARGETS ${_t} RUNTIME DESTINATION "${_pyn_tree}/${_subdir}" LIBRARY DESTINATION "${_pyn_tree}/${_subdir}"
+            COMPONENT tree)
+  endif()
+endforeach()
+
+# Files and scripts registered by path, at their path relative to the build tree.
+foreach(_kind FILES PROGRAMS)
+  get_property(_paths GLOBAL PROPERTY PYNAMIC_INSTALL_${_kind})
+  foreach(_path IN LISTS _paths)
+    file(RELATIVE_PATH _rel "${CMAKE_BINARY_DIR}" "${_path}")
+    if(_rel MATCHES "^\\.\\./" OR IS_ABSOLUTE "${_rel}")
+      message(FATAL_ERROR "PYNAMIC_INSTALL_${_kind}: ${_path} is not inside the build tree ${CMAKE_BINARY_DIR}")
+    endif()
+    get_filename_component(_dir "${_rel}" DIRECTORY)
+    get_filename_component(_name "${_rel}" NAME)
+    install(${_kind} "${_path}" DESTINATION "${_pyn_tree}/${_dir}" COMPONENT tree)
+    if(_kind STREQUAL "PROGRAMS" AND _dir STREQUAL "" AND _name MATCHES "^pynamic-")
+      list(APPEND _pyn_links "${_name}")
+    endif()
+  endforeach()
+endforeach()
+
+# bin/: relative links, so a copied or moved prefix keeps working.
+foreach(_name IN LISTS _pyn_links)
+  install(CODE "
+    set(_link \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/${_name}\")
+    file(MAKE_DIRECTORY \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
+    message(STATUS \"Installing: \${_link} -> ${_pyn_bin_to_tree}/${_name}\")
+    file(CREATE_LINK \"${_pyn_bin_to_tree}/${_name}\" \"\${_link}\" SYMBOLIC)"
+    COMPONENT tree)
+endforeach()

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""The installed tree runs from anywhere.
+
+  check_install.py install --cmake CMAKE --build BUILD --prefix PREFIX --treedir REL --bindir REL
+      Installs BUILD into a fresh PREFIX and checks the layout: the manifest
+      (identical to the build's) and every library it names in the tree,
+      each mode and pynamic-sizes in the tree with a relative link in bin/
+      that resolves into it, and no installed ELF file with a RUNPATH/RPATH
+      entry that is not $ORIGIN-relative (nothing may point back into the
+      build tree).
+  check_install.py run --prefix PREFIX --treedir REL [--copy-to DIR] -- RUN_MODE_ARGS...
+      Optionally copies PREFIX to DIR first (links kept) and runs from the
+      copy; runs run_mode.py with RUN_MODE_ARGS, in which @PREFIX@ stands for
+      the prefix used, from a working directory outside both trees; then
+      checks that the report found its manifest and libraries inside that
+      prefix, not in the build tree.
+
+Standard library (and readelf, from binutils) only.
+"""
+import argparse
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUN_MODE = os.path.join(os.path.dirname(HERE), "run_mode.py")
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise CheckFailed(what)
+
+
+def is_elf(path):
+    with open(path, "rb") as f:
+        return f.read(4) == b"\x7fELF"
+
+
+def runpaths(readelf, path):
+    out = subprocess.run([readelf, "-d", "-W", path], capture_output=True, text=True, check=True).stdout
+    entries = []
+    for m in re.finditer(r"\((RPATH|RUNPATH)\)\s+Library r(?:un)?path: \[(.*)\]", out):
+        entries += [(m.group(1), e) for e in m.group(2).split(":") if e]
+    return entries
+
+
+def do_install(a):
+    prefix = os.path.abspath(a.prefix)
+    shutil.rmtree(prefix, ignore_errors=True)
+    r = subprocess.run([a.cmake, "--install", a.build, "--prefix", prefix], capture_output=True, text=True)
+    sys.stdout.write(r.stdout)
+    sys.stderr.write(r.stderr)
+    check(r.returncode == 0, f"cmake --install exited {r.returncode}")
+    readelf = shutil.which("readelf")
+    check(readelf, "readelf (binutils) not found")
+    tree = os.path.join(prefix, a.treedir)
+    bindir = os.path.join(prefix, a.bindir)
+
+    manifest = os.path.join(tree, "generated", "manifest.json")
+    check(os.path.isfile(manifest), f"no manifest at {manifest}")
+    check(filecmp.cmp(manifest, os.path.join(a.build, "generated", "manifest.json"), shallow=False),
+          "the installed manifest differs from the build's")
+    with open(manifest) as f:
+        m = json.load(f)
+    for lib in m["libraries"]:
+        path = os.path.join(tree, "lib", lib["file"])
+        check(os.path.isfile(path) and is_elf(path), f"library {lib['file']} missing from {tree}/lib")
+    programs = sorted(n for n in os.listdir(tree) if n.startswith("pynamic-") and os.path.isfile(os.path.join(tree, n)))
+    for name in ("pynamic-mode-dlopen", "pynamic-mode-linked", "pynamic-sizes"):
+        check(name in programs, f"{name} missing from {tree} (have {programs})")
+    for name in programs:
+        link = os.path.join(bindir, name)
+        check(os.path.islink(link), f"{link} is not a symbolic link")
+        target = os.readlink(link)
+        check(not os.path.isabs(target), f"{link} -> {target}: absolute (the prefix would not be relocatable)")
+        check(os.path.realpath(link) == os.path.realpath(os.path.join(tree, name)), f"{link} -> {target}: not into the tree")
+
+    nelf = 0
+    build = os.path.realpath(a.build)
+    for d, _, files in os.walk(prefix):
+        for n in files:
+            path = os.path.join(d, n)
+            if os.path.islink(path) or not is_elf(path):
+                continue
+            nelf += 1
+            for tag, entry in runpaths(readelf, path):
+                check(entry.startswith("$ORIGIN") or (os.path.isabs(entry) and not entry.startswith(build)
+                                                      and not entry.startswith(prefix)),
+                      f"{path}: {tag} entry {entry!r} is neither $ORIGIN-relative nor outside the build and prefix")
+    check(nelf >= len(m["libraries"]) + len(programs), f"{nelf} ELF files installed, expected at least "
+          f"{len(m['libraries'])} libraries + {len(programs)} programs")
+    # The linked mode needs its RUNPATH to reach the tree's libraries.
+    linked = [e for _, e in runpaths(readelf, os.path.join(tree, "pynamic-mode-linked"))]
+    check("$ORIGIN/lib" in linked, f"pynamic-mode-linked RUNPATH {linked} lacks $ORIGIN/lib")
+    print(f"installed tree checked: {len(m['libraries'])} libraries, programs {programs}, {nelf} ELF files, "
+          "every RUNPATH $ORIGIN-relative")
+
+
+def do_run(a):
+    prefix = os.path.abspath(a.prefix)
+    if a.copy_to:
+        dest = os.path.abspath(a.copy_to)
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(prefix, dest, symlinks=True)
+        prefix = dest
+    args = [x.replace("@PREFIX@", prefix) for x in a.rest]
+    if args and args[0] == "--":
+        args = args[1:]
+    elsewhere = tempfile.mkdtemp(prefix="pynamic-elsewhere.")
+    try:
+        r = subprocess.run([sys.executable, RUN_MODE] + args, cwd=elsewhere)
+    finally:
+        shutil.rmtree(elsewhere, ignore_errors=True)
+    check(r.returncode == 0, f"run_mode.py exited {r.returncode}")
+    workdir = args[args.index("--workdir") + 1]
+    with open(os.path.join(workdir, "report.json")) as f:
+        report = json.load(f)
+    tree = os.path.realpath(os.path.join(prefix, a.treedir))
+    gen = report["generated"]
+    check(gen["manifest"] == os.path.join(tree, "generated", "manifest.json"),
+          f"report.generated.manifest {gen['manifest']} is not the installed one under {tree}")
+    check(gen["library_dir"] == os.path.join(tree, "lib"),
+          f"report.generated.library_dir {gen['library_dir']} is not the installed one under {tree}")
+    static = report["static"]
+    check(static["ok"] and static["executable"]["path"].startswith(tree + "/"),
+          f"report.static: {static.get('error')} / executable {static['executable'].get('path')}")
+    with open(gen["manifest"]) as f:
+        nfiles = len(json.load(f)["libraries"])
+    check(static["libraries"]["all"]["files"] == nfiles,
+          f"report.static.libraries.all.files = {static['libraries']['all']['files']}, the manifest lists {nfiles}")
+    print(f"the installed tree in {prefix} ran from another directory with its own manifest and libraries")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="action", required=True)
+    i = sub.add_parser("install")
+    i.add_argument("--cmake", required=True)
+    i.add_argument("--build", required=True)
+    i.add_argument("--prefix", required=True)
+    i.add_argument("--treedir", required=True)
+    i.add_argument("--bindir", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--prefix", required=True)
+    r.add_argument("--treedir", required=True)
+    r.add_argument("--copy-to")
+    r.add_argument("rest", nargs=argparse.REMAINDER)
+    a = p.parse_args()
+    try:
+        do_install(a) if a.action == "install" else do_run(a)
+    except (CheckFailed, subprocess.CalledProcessError, OSError, KeyError, ValueError) as e:
+        print(f"CHECK FAILED: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

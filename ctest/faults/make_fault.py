@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Builds the broken inputs of the `faults` tests (test fixtures), and checks
+that each is broken the way it claims, so a test never passes on an intact
+input.
+
+  make_fault.py libdir --from LIBDIR --to DEST [--exe EXE] [OP...]
+      copies every *.so of LIBDIR into DEST (DEST/lib with --exe, beside a
+      copy of EXE, whose RUNPATH is $ORIGIN/lib), then applies:
+        --remove NAME          delete NAME
+        --truncate NAME:SIZE   cut NAME to SIZE bytes ("half": half its size)
+        --mode NAME:OCTAL      chmod NAME (000: unreadable for the test's user)
+  make_fault.py file --from FILE --to DEST [--truncate SIZE] [--tamper-checksum] [--mode OCTAL]
+      copies a manifest and breaks it: cut it short (invalid JSON), change one
+      module's checksum (valid JSON that no longer folds to the total), chmod.
+  make_fault.py dir --to DEST --mode OCTAL
+      an empty directory with that mode (a report directory nobody may write).
+"""
+import argparse
+import glob
+import json
+import os
+import shutil
+import sys
+
+
+def fail(msg):
+    print(f"make_fault: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def split_op(text, what):
+    name, sep, value = text.rpartition(":")
+    if not sep or not name or not value:
+        fail(f"{what} '{text}': expected NAME:VALUE")
+    return name, value
+
+
+def truncate(path, size_text):
+    full = os.path.getsize(path)
+    size = full // 2 if size_text == "half" else int(size_text)
+    if size >= full:
+        fail(f"cannot truncate {path} ({full} bytes) to {size} bytes: that is not shorter")
+    os.truncate(path, size)
+    if os.path.getsize(path) != size:
+        fail(f"{path} is not {size} bytes after truncating it")
+    print(f"make_fault: {path}: truncated from {full} to {size} bytes")
+
+
+def chmod(path, mode_text):
+    os.chmod(path, int(mode_text, 8))
+    print(f"make_fault: {path}: mode {mode_text}")
+
+
+def make_libdir(args):
+    dest = os.path.abspath(args.to)
+    shutil.rmtree(dest, ignore_errors=True)
+    libdir = os.path.join(dest, "lib") if args.exe else dest
+    os.makedirs(libdir)
+    libs = sorted(glob.glob(os.path.join(args.source, "*.so")))
+    if not libs:
+        fail(f"no *.so in {args.source}")
+    for lib in libs:
+        shutil.copy2(lib, libdir)
+    if args.exe:
+        shutil.copy2(args.exe, dest)
+    for name in args.remove:
+        path = os.path.join(libdir, name)
+        if not os.path.exists(path):
+            fail(f"{name} is not in {args.source}")
+        os.remove(path)
+        print(f"make_fault: {path}: removed")
+    for op in args.truncate:
+        name, size = split_op(op, "--truncate")
+        truncate(os.path.join(libdir, name), size)
+    for op in args.mode:
+        name, mode = split_op(op, "--mode")
+        chmod(os.path.join(libdir, name), mode)
+
+
+def make_file(args):
+    dest = os.path.abspath(args.to)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    if os.path.exists(dest):
+        os.chmod(dest, 0o644)
+        os.remove(dest)
+    shutil.copy2(args.source, dest)
+    if args.tamper_checksum:
+        with open(dest) as f:
+            manifest = json.load(f)
+        module = next(lib for lib in manifest["libraries"] if lib["kind"] == "module")
+        old = int(module["checksum"], 16)
+        module["checksum"] = f"0x{old ^ 1:016x}"
+        with open(dest, "w") as f:
+            json.dump(manifest, f, indent=1)
+        print(f"make_fault: {dest}: {module['name']} checksum changed to {module['checksum']}")
+    if args.truncate:
+        truncate(dest, args.truncate[0])
+    if args.mode:
+        chmod(dest, args.mode[0])
+
+
+def make_dir(args):
+    dest = os.path.abspath(args.to)
+    if os.path.isdir(dest):
+        os.chmod(dest, 0o755)
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    chmod(dest, args.mode[0])
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", choices=["libdir", "file", "dir"])
+    p.add_argument("--from", dest="source")
+    p.add_argument("--to", required=True)
+    p.add_argument("--exe")
+    p.add_argument("--remove", action="append", default=[])
+    p.add_argument("--truncate", action="append", default=[])
+    p.add_argument("--mode", action="append", default=[])
+    p.add_argument("--tamper-checksum", action="store_true")
+    args = p.parse_args()
+    if args.what != "dir" and not args.source:
+        p.error("--from is required")
+    {"libdir": make_libdir, "file": make_file, "dir": make_dir}[args.what](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,321 @@
+# Failure injection (label `faults`): every fault must give a clear message
+# naming the object, a non-zero exit status on every rank, and an end within
+# a bounded time. Included from ctest/CMakeLists.txt. docs/reliability.md
+# lists every fault with the test that covers it (these and the mode.* tests
+# in ctest/CMakeLists.txt).
+#
+# Tests marked NEEDS-FIX below fail until the product fix named in
+# docs/reliability.md ("Open defects") is applied.
+#
+# How the faults are made real, as root or not:
+#   - unreadable: fault_env.py --drop-dac runs the program without
+#     CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (setpriv), so mode 000 means what it
+#     says even for root; it first proves a mode-000 file is unreadable;
+#   - full or read-only file system: fault_env.py --tmpfs mounts a tiny tmpfs
+#     in a private mount namespace (unshare), fills it and checks afterwards
+#     that it holds only what was there; the mount dies with the test;
+#   - a rank killed: kill_shim.c, LD_PRELOAD'ed into the ranks only, and
+#     rank_fault.py, which reaps every rank to see its real exit status.
+# A fault that cannot be set up fails its test with a line saying why
+# (fault_env.py exit status 98); nothing is skipped.
+
+set(_f_dir "${CMAKE_CURRENT_LIST_DIR}")
+set(_f_work "${PYNAMIC_TEST_WORK}/faults")
+set(_f_np ${PYNAMIC_TEST_RANKS})
+math(EXPR _f_last "${_f_np} - 1")
+set(_f_env "${_f_dir}/fault_env.py")
+set(_f_make "${Python3_EXECUTABLE}" "${_f_dir}/make_fault.py")
+set(_f_timeout 60)
+# What MPICH's hydra prints when a rank dies before MPI_Finalize.
+set(_f_banner "BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES")
+
+# The program run_mode.py starts is Python running fault_env.py (an imported
+# target, so pynamic_mode_test can name it like a mode).
+add_executable(pyn_fault_python IMPORTED)
+set_target_properties(pyn_fault_python PROPERTIES IMPORTED_LOCATION "${Python3_EXECUTABLE}")
+
+# The LD_PRELOAD shim that kills a rank. Never sanitized: it is preloaded
+# into ASan-built programs, which then need verify_asan_link_order=0
+# (rank_fault.py sets it).
+add_library(pyn_fault_kill MODULE "${_f_dir}/kill_shim.c")
+set_target_properties(pyn_fault_kill PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF PREFIX "lib")
+target_compile_options(pyn_fault_kill PRIVATE -Wall -Wextra)
+target_link_libraries(pyn_fault_kill PRIVATE ${CMAKE_DL_LIBS})
+
+function(_pyn_fault_fixture name fixture)
+  add_test(NAME ${name} COMMAND ${ARGN})
+  set_tests_properties(${name} PROPERTIES FIXTURES_SETUP ${fixture} LABELS "faults;serial;parallel" TIMEOUT 60)
+endfunction()
+
+# pynamic_mode_test with the faults label and the faults timeout.
+function(_pyn_fault_test name)
+  pynamic_mode_test(${name} ${ARGN} LABELS faults TIMEOUT ${_f_timeout})
+endfunction()
+
+# --- broken library trees -------------------------------------------------
+# One fixture per tree: each is a copy of lib/ with one thing broken.
+_pyn_fault_fixture(faults.fixture.module-empty faults_module_empty
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-empty" --truncate libmodule1.so:0)
+_pyn_fault_fixture(faults.fixture.module-truncated faults_module_truncated
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-truncated" --truncate libmodule1.so:half)
+_pyn_fault_fixture(faults.fixture.module-unreadable faults_module_unreadable
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-unreadable" --mode libmodule1.so:000)
+_pyn_fault_fixture(faults.fixture.linked-missing faults_linked_missing
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/linked-missing"
+             --exe $<TARGET_FILE:pynamic-mode-linked> --remove libmodule1.so)
+_pyn_fault_fixture(faults.fixture.linked-truncated faults_linked_truncated
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/linked-truncated"
+             --exe $<TARGET_FILE:pynamic-mode-linked> --truncate libmodule1.so:half)
+
+set(_dl pynamic-mode-dlopen)
+set(_fail --expect-exit 1)
+
+_pyn_fault_test(faults.module-empty.serial dlopen ${_dl} FIXTURES faults_module_empty
+  CHECK ${_fail} --expect-stderr "rank 0 \\(.*\\): import: dlopen: .*/module-empty/libmodule1\\.so: file too short"
+  ARGS --lib-dir "${_f_work}/module-empty")
+# NEEDS-FIX (A): ld.so dies of SIGBUS reading past the end of the file; the
+# runtime must name the library before the process dies of it.
+_pyn_fault_test(faults.module-truncated.serial dlopen ${_dl} FIXTURES faults_module_truncated
+  CHECK --expect-exit 135 --expect-stderr
+        "rank 0 \\(.*\\): import: fatal signal SIGBUS while loading .*/module-truncated/libmodule1\\.so"
+  ARGS --lib-dir "${_f_work}/module-truncated")
+_pyn_fault_test(faults.module-unreadable.serial dlopen pyn_fault_python FIXTURES faults_module_unreadable
+  CHECK ${_fail} --expect-stderr
+        "rank 0 \\(.*\\): import: dlopen: .*/module-unreadable/libmodule1\\.so: cannot open shared object file: Permission denied"
+  ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/module-unreadable")
+
+if(PYNAMIC_NUM_UTILITIES GREATER 0)
+  _pyn_fault_fixture(faults.fixture.utility-missing faults_utility_missing
+    ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-missing" --remove libutility0.so)
+  _pyn_fault_fixture(faults.fixture.utility-unreadable faults_utility_unreadable
+    ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-unreadable" --mode libutility0.so:000)
+  _pyn_fault_test(faults.utility-missing.serial dlopen ${_dl} FIXTURES faults_utility_missing
+    CHECK ${_fail} --expect-stderr
+          "rank 0 \\(.*\\): import: dlopen .*/libmodule0\\.so: libutility0\\.so: cannot open shared object file: No such file or directory"
+    ARGS --lib-dir "${_f_work}/utility-missing")
+  # NEEDS-FIX (B): ld.so skips a dependency it cannot read and reports "No
+  # such file or directory"; the runtime must say what is wrong with the file.
+  _pyn_fault_test(faults.utility-unreadable.serial dlopen pyn_fault_python FIXTURES faults_utility_unreadable
+    CHECK ${_fail} --expect-stderr
+          "rank 0 \\(.*\\): import: dlopen .*/libmodule0\\.so: libutility0\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/utility-unreadable/libutility0\\.so: open: Permission denied\\)"
+    ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/utility-unreadable")
+else()
+  message(STATUS "faults: PYNAMIC_CONFIG has no utility libraries: the utility-library fault tests are not registered")
+endif()
+
+# The linked mode: ld.so loads everything before main, so its own message is all there is.
+add_executable(pyn_fault_linked_missing IMPORTED)
+set_target_properties(pyn_fault_linked_missing PROPERTIES
+  IMPORTED_LOCATION "${_f_work}/linked-missing/pynamic-mode-linked")
+add_executable(pyn_fault_linked_truncated IMPORTED)
+set_target_properties(pyn_fault_linked_truncated PROPERTIES
+  IMPORTED_LOCATION "${_f_work}/linked-truncated/pynamic-mode-linked")
+set(_ldso "error while loading shared libraries: libmodule1\\.so: cannot open shared object file: No such file or directory")
+_pyn_fault_test(faults.linked-missing.serial linked pyn_fault_linked_missing FIXTURES faults_linked_missing
+  CHECK --no-report --expect-exit 127 --one-line-error --expect-stderr "${_ldso}"
+  ARGS --manifest "${PYNAMIC_MANIFEST}")
+_pyn_fault_test(faults.linked-missing.parallel linked pyn_fault_linked_missing RANKS ${_f_np}
+  FIXTURES faults_linked_missing CHECK --no-report --expect-exit 127 --expect-stderr "${_ldso}"
+  ARGS --manifest "${PYNAMIC_MANIFEST}")
+# Known limitation (docs/reliability.md): ld.so crashes before main, nothing of ours runs to name the file.
+_pyn_fault_test(faults.linked-truncated.serial linked pyn_fault_linked_truncated FIXTURES faults_linked_truncated
+  CHECK --no-report --expect-exit 135 ARGS --manifest "${PYNAMIC_MANIFEST}")
+
+# One node's copy is truncated: the last rank dies of SIGBUS, the launcher ends the others.
+# NEEDS-FIX (A) for the message naming the library.
+add_test(NAME faults.module-truncated.one-rank.parallel
+  COMMAND "${Python3_EXECUTABLE}" "${_f_dir}/rank_fault.py" --launcher "${MPIEXEC_EXECUTABLE}"
+          "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${MPIEXEC_PREFLAGS}" --ranks ${_f_np}
+          --fault-rank ${_f_last} "--last-rank-args=--lib-dir ${_f_work}/module-truncated" --expect-fault bus
+          --expect-output "${_f_banner}"
+          --expect-output "rank ${_f_last} \\(.*\\): import: fatal signal SIGBUS while loading .*/module-truncated/libmodule1\\.so"
+          --workdir "${PYNAMIC_TEST_WORK}/faults.module-truncated.one-rank.parallel" -- $<TARGET_FILE:${_dl}>)
+set_tests_properties(faults.module-truncated.one-rank.parallel PROPERTIES LABELS "faults;parallel"
+  PROCESSORS ${_f_np} TIMEOUT ${_f_timeout} FIXTURES_REQUIRED faults_module_truncated)
+
+# --- one rank dies during import, under the launcher ----------------------
+# The launcher must end every rank (rank_fault.py reaps each and checks its
+# status: none 0, the fault rank's as injected) and say so. Hydra names the
+# signal of whichever process it saw end first, so only its banner is
+# asserted; SIGKILL leaves the dying rank no chance to speak.
+foreach(_case "kill;dlopen" "exit;dlopen" "kill;linked" "segv;dlopen")
+  list(GET _case 0 _action)
+  list(GET _case 1 _mode)
+  set(_name faults.rank-${_action}-in-import.${_mode}.parallel)
+  set(_says --expect-output "${_f_banner}")
+  if(_action STREQUAL "segv")
+    # NEEDS-FIX (A): a crash during import names the rank and the library being loaded.
+    list(APPEND _says --expect-output
+         "rank ${_f_last} \\(.*\\): import: fatal signal SIGSEGV while loading .*/libmodule1\\.so")
+  endif()
+  add_test(NAME ${_name}
+    COMMAND "${Python3_EXECUTABLE}" "${_f_dir}/rank_fault.py" --shim $<TARGET_FILE:pyn_fault_kill>
+            --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}"
+            "--preflags=${MPIEXEC_PREFLAGS}" --ranks ${_f_np} --fault-rank ${_f_last}
+            --fault-module libmodule1.so --action ${_action} --bound 30 ${_says}
+            --workdir "${PYNAMIC_TEST_WORK}/${_name}" -- $<TARGET_FILE:pynamic-mode-${_mode}>)
+  set_tests_properties(${_name} PROPERTIES LABELS "faults;parallel" PROCESSORS ${_f_np} TIMEOUT ${_f_timeout})
+endforeach()
+
+# --- manifests that do not match the tree ---------------------------------
+# A manifest of a larger tree (4 more modules, everything else equal): the
+# first module the tree lacks is named. NUM_FILES is replaced in PYNAMIC_CONFIG.
+separate_arguments(_f_cfg UNIX_COMMAND "${PYNAMIC_CONFIG}")
+set(_f_bigger "")
+set(_f_skip 0)
+set(_f_npos 0)
+foreach(_tok IN LISTS _f_cfg)
+  if(_f_skip GREATER 0)
+    list(APPEND _f_bigger "${_tok}")
+    math(EXPR _f_skip "${_f_skip} - 1")
+  elseif(_tok STREQUAL "-u")
+    list(APPEND _f_bigger "${_tok}")
+    set(_f_skip 2)
+  elseif(_tok MATCHES "^-[ndsjo]$")
+    list(APPEND _f_bigger "${_tok}")
+    set(_f_skip 1)
+  elseif(_tok MATCHES "^-")
+    list(APPEND _f_bigger "${_tok}")
+  elseif(_f_npos EQUAL 0)
+    math(EXPR _f_files "${PYNAMIC_NUM_UTILITIES} + ${PYNAMIC_NUM_MODULES} + 4")
+    list(APPEND _f_bigger ${_f_files})
+    math(EXPR _f_npos "${_f_npos} + 1")
+  else()
+    list(APPEND _f_bigger "${_tok}")
+    math(EXPR _f_npos "${_f_npos} + 1")
+  endif()
+endforeach()
+_pyn_fault_fixture(faults.fixture.bigger-manifest faults_bigger_manifest
+  "${PYNAMIC_GENERATOR_EXECUTABLE}" -o "${_f_work}/bigger-tree" ${_f_bigger})
+_pyn_fault_test(faults.manifest-of-bigger-tree.dlopen.serial dlopen ${_dl} FIXTURES faults_bigger_manifest
+  CHECK ${_fail} --expect-stderr
+        "rank 0 \\(.*\\): import: dlopen: .*/libmodule${PYNAMIC_NUM_MODULES}\\.so: cannot open shared object file"
+  ARGS --manifest "${_f_work}/bigger-tree/manifest.json")
+_pyn_fault_test(faults.manifest-of-bigger-tree.linked.parallel linked pynamic-mode-linked RANKS ${_f_np}
+  FIXTURES faults_bigger_manifest
+  CHECK ${_fail} --expect-stderr "import: libmodule${PYNAMIC_NUM_MODULES}\\.so was not loaded before main"
+  ARGS --manifest "${_f_work}/bigger-tree/manifest.json")
+
+# Damaged manifests: cut short (not JSON), a checksum edited (JSON that lies), unreadable.
+_pyn_fault_fixture(faults.fixture.manifest-truncated faults_manifest_truncated
+  ${_f_make} file --from "${PYNAMIC_MANIFEST}" --to "${_f_work}/manifests/truncated.json" --truncate half)
+_pyn_fault_fixture(faults.fixture.manifest-tampered faults_manifest_tampered
+  ${_f_make} file --from "${PYNAMIC_MANIFEST}" --to "${_f_work}/manifests/tampered.json" --tamper-checksum)
+_pyn_fault_fixture(faults.fixture.manifest-unreadable faults_manifest_unreadable
+  ${_f_make} file --from "${PYNAMIC_MANIFEST}" --to "${_f_work}/manifests/unreadable.json" --mode 000)
+set(_setup --no-report --expect-exit 1 --one-line-error)
+_pyn_fault_test(faults.manifest-truncated.parallel dlopen ${_dl} RANKS ${_f_np} FIXTURES faults_manifest_truncated
+  CHECK ${_setup} --expect-stderr "rank 0: manifest .*/truncated\\.json: line [0-9]+: "
+  ARGS --manifest "${_f_work}/manifests/truncated.json")
+_pyn_fault_test(faults.manifest-tampered.serial dlopen ${_dl} FIXTURES faults_manifest_tampered
+  CHECK ${_setup} --expect-stderr
+        "rank 0: manifest .*/tampered\\.json: expected_checksum: 0x[0-9a-f]{16}, but the module checksums fold to 0x"
+  ARGS --manifest "${_f_work}/manifests/tampered.json")
+_pyn_fault_test(faults.manifest-unreadable.serial dlopen pyn_fault_python FIXTURES faults_manifest_unreadable
+  CHECK ${_setup} --expect-stderr "rank 0: read .*/unreadable\\.json: open: Permission denied"
+  ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --manifest "${_f_work}/manifests/unreadable.json")
+_pyn_fault_test(faults.manifest-is-a-directory.serial dlopen ${_dl}
+  CHECK ${_setup} --expect-stderr "rank 0: read ${_f_dir}: read: Is a directory"
+  ARGS --manifest "${_f_dir}")
+_pyn_fault_test(faults.library-dir-missing.parallel dlopen ${_dl} RANKS ${_f_np}
+  CHECK --no-report --expect-exit 1 --expect-stderr "rank [0-9]+ \\(.*\\): library directory /nonexistent/lib: No such file or directory"
+  ARGS --lib-dir /nonexistent/lib)
+
+# --- reports that cannot be written ----------------------------------------
+# A full file system: a tiny tmpfs in a private mount namespace, filled
+# (data blocks, or inodes). An earlier report at the path must survive
+# whole; nothing else may be left (no partial report, no temporary file).
+set(_fs "${_f_work}/full")
+_pyn_fault_test(faults.report-disk-full.serial dlopen pyn_fault_python
+  CHECK --no-report --expect-exit 1 --one-line-error
+        --expect-stderr "rank 0: write ${_fs}/r\\.json: write: No space left on device"
+  ARGS "${_f_env}" --tmpfs "${_fs}" "--keep=r.json={\"an\": \"earlier report\"}" --fill blocks --only-keep
+       -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
+_pyn_fault_test(faults.report-disk-full-inodes.serial dlopen pyn_fault_python
+  CHECK --no-report --expect-exit 1 --one-line-error
+        --expect-stderr "rank 0: write ${_fs}/r\\.csv: create temporary file: No space left on device"
+  ARGS "${_f_env}" --tmpfs "${_fs}" --inodes 16 --fill inodes --only-keep
+       -- $<TARGET_FILE:${_dl}> --csv "${_fs}/r.csv")
+# Under the launcher: only rank 0 writes, every rank exits 1. Here
+# fault_env.py wraps run_mode.py itself (so its own check decides the
+# test's status), and the whole launch runs inside its mount namespace.
+list(JOIN MPIEXEC_PREFLAGS " " _f_mpipre)
+add_test(NAME faults.report-disk-full.parallel
+  COMMAND "${Python3_EXECUTABLE}" "${_f_env}" --tmpfs "${_fs}" --fill blocks --only-keep
+          -- "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${PYNAMIC_MANIFEST}"
+          --workdir "${PYNAMIC_TEST_WORK}/faults.report-disk-full.parallel" --mode dlopen
+          --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_f_mpipre}"
+          --ranks ${_f_np} --no-report --expect-exit 1
+          --expect-stderr "rank 0: write ${_fs}/r\\.json: write: No space left on device"
+          -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
+set_tests_properties(faults.report-disk-full.parallel PROPERTIES LABELS "faults;parallel" PROCESSORS ${_f_np}
+                     TIMEOUT ${_f_timeout})
+_pyn_fault_test(faults.report-read-only-fs.serial dlopen pyn_fault_python
+  CHECK --no-report --expect-exit 1 --one-line-error
+        --expect-stderr "rank 0: write ${_fs}/r\\.json: create temporary file: Read-only file system"
+  ARGS "${_f_env}" --tmpfs "${_fs}" --read-only --only-keep -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
+# /dev/full as the report path: refused, and the device is never renamed over.
+_pyn_fault_test(faults.report-dev-full.serial dlopen pyn_fault_python
+  CHECK --no-report --expect-exit 1 --one-line-error
+        --expect-stderr "rank 0: write /dev/full: it exists and is not a regular file"
+  ARGS "${_f_env}" --char-device /dev/full -- $<TARGET_FILE:${_dl}> --json /dev/full)
+# A directory nobody may write into (mode 555).
+_pyn_fault_fixture(faults.fixture.report-dir-read-only faults_report_dir
+  ${_f_make} dir --to "${_f_work}/report-dir-555" --mode 555)
+_pyn_fault_test(faults.report-dir-not-writable.serial dlopen pyn_fault_python FIXTURES faults_report_dir
+  CHECK --no-report --expect-exit 1 --one-line-error
+        --expect-stderr "rank 0: write ${_f_work}/report-dir-555/r\\.json: create temporary file: Permission denied"
+  ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --json "${_f_work}/report-dir-555/r.json")
+# NEEDS-FIX (C): the CSV cannot be written but the JSON can. The run exits 1,
+# so the JSON it leaves must not say passed (run_mode.py checks that).
+_pyn_fault_test(faults.report-csv-disk-full.serial dlopen pyn_fault_python
+  CHECK --no-report --expect-exit 1
+        --expect-stderr "rank 0: write ${_fs}/r\\.csv: write: No space left on device"
+  ARGS "${_f_env}" --tmpfs "${_fs}" --fill blocks --only-keep --report-must-not-pass
+       "${PYNAMIC_TEST_WORK}/faults.report-csv-disk-full.serial/good.json"
+       -- $<TARGET_FILE:${_dl}> --csv "${_fs}/r.csv"
+       --json "${PYNAMIC_TEST_WORK}/faults.report-csv-disk-full.serial/good.json")
+
+# --- bad command lines, under the launcher: every rank exits 2, rank 0 says why once
+set(_usage --no-report --expect-exit 2 --one-line-error)
+_pyn_fault_test(faults.usage-unknown-option.parallel dlopen ${_dl} RANKS ${_f_np}
+  CHECK ${_usage} --expect-stderr "^pynamic-mode-dlopen: unknown option '--jsn' \\(see --help\\)$"
+  ARGS --jsn r.json)
+_pyn_fault_test(faults.usage-bad-launch-time.parallel linked pynamic-mode-linked RANKS ${_f_np}
+  CHECK ${_usage} --expect-stderr "launch time 'yesterday' is not a number" ARGS yesterday)
+_pyn_fault_test(faults.usage-future-launch-time.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "launch time '4102444800' is not a plausible time in seconds since the epoch"
+  ARGS 4102444800)
+_pyn_fault_test(faults.usage-nan-launch-time.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "launch time 'nan' is not a number" ARGS --launch-time nan)
+_pyn_fault_test(faults.usage-launch-time-twice.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "the launch time is given twice \\('1700000000' and --launch-time 1700000001\\)"
+  ARGS 1700000000 --launch-time 1700000001)
+# NEEDS-FIX (E): a job script saved with DOS line ends passes "1700000000\r";
+# the message must stay one line and show the \r.
+_pyn_fault_test(faults.usage-crlf-launch-time.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "launch time '1700000000\\\\r' is not a number" ARGS "1700000000\r")
+_pyn_fault_test(faults.usage-flag-with-value.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "option --lazy takes no value \\(got 'yes'\\)" ARGS --lazy=yes)
+
+# --- a preset value out of range: configuring fails with the generator's line
+add_test(NAME faults.preset-out-of-range
+  COMMAND "${Python3_EXECUTABLE}" "${_f_dir}/bad_config.py" --source "${PROJECT_SOURCE_DIR}"
+          --build "${_f_work}/bad-config-build" --cmake "${CMAKE_COMMAND}" --generator "${CMAKE_GENERATOR}"
+          "--make-program=${CMAKE_MAKE_PROGRAM}" "--c-compiler=${CMAKE_C_COMPILER}"
+          "--python=${Python3_EXECUTABLE}")
+set_tests_properties(faults.preset-out-of-range PROPERTIES LABELS "faults;serial;build" TIMEOUT 300 PROCESSORS 2)
+
+# The sanitizer checks live in ctest/sanitizers/ (include-guarded, so adding
+# "sanitizers" to the list of test directories in ctest/CMakeLists.txt later
+# registers them once).
+include("${CMAKE_CURRENT_LIST_DIR}/../sanitizers/tests.cmake")
+
+# In a sanitizer build ASan would catch SIGSEGV/SIGBUS itself and exit 1:
+# leave those signals to the program (and whatever it chains to), so the
+# fault ends the rank the way it does in a production build.
+if(PYNAMIC_SANITIZERS)
+  set_tests_properties(faults.module-truncated.serial faults.module-truncated.one-rank.parallel
+                       faults.rank-segv-in-import.dlopen.parallel faults.linked-truncated.serial PROPERTIES
+                       ENVIRONMENT_MODIFICATION "ASAN_OPTIONS=string_append::handle_segv=0:handle_sigbus=0")
+endif()

@@ -1,0 +1,112 @@
+/* libFuzzer target: the runtime's table-driven option parser (every mode's
+ * command line, on every rank), with tables shaped like the real ones:
+ * string options, flags, and a choice pair sharing one setting.
+ *
+ * Input: the arguments after the program name, one per line. Beyond "no
+ * crash, no undefined behaviour": an error is one non-empty line; on
+ * success every string option is unset or points into argv, positionals
+ * are argv elements in order and within the limit, and the effective
+ * configuration reports each setting exactly once with a valid value. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_argv.h"
+#include "pyn_options.h"
+
+#define MAX_ARGS 64
+#define MAX_POSITIONAL 1
+
+static const char *json, *csv, *launch, *manifest, *libdir;
+static int help, version, binding;
+
+static void fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz_run_options: %s: %s\n", what, detail ? detail : "");
+    abort();
+}
+
+static int points_into(const char *value, char **argv, int argc)
+{
+    for (int i = 0; i < argc; ++i)
+        if (value >= argv[i] && value <= argv[i] + strlen(argv[i]))
+            return 1;
+    return 0;
+}
+
+struct seen {
+    int binding, json;
+};
+
+static void each(const char *key, const char *value, void *ctx)
+{
+    struct seen *s = ctx;
+    if (strcmp(key, "binding") == 0) {
+        s->binding++;
+        if (!value || (strcmp(value, "now") != 0 && strcmp(value, "lazy") != 0))
+            fail("binding reported with a value that is not a choice", value);
+    } else if (strcmp(key, "json") == 0) {
+        s->json++;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const struct pyn_option common[] = {
+        {"--json", "FILE", PYN_OPT_STRING, &json, 0, "json", "report"},
+        {"--csv", "FILE", PYN_OPT_STRING, &csv, 0, "csv", "rows"},
+        {"--launch-time", "T", PYN_OPT_STRING, &launch, 0, "launch_time", "launch time"},
+        {"--manifest", "FILE", PYN_OPT_STRING, &manifest, 0, "manifest", "manifest"},
+        {"--lib-dir", "DIR", PYN_OPT_STRING, &libdir, 0, "library_dir", "libraries"},
+        {"--help", NULL, PYN_OPT_FLAG, &help, 0, NULL, "help"},
+        {"--version", NULL, PYN_OPT_FLAG, &version, 0, NULL, "version"},
+        PYN_OPTIONS_END,
+    };
+    const struct pyn_option mode[] = {
+        {"--now", NULL, PYN_OPT_CHOICE, &binding, 0, "binding", "RTLD_NOW"},
+        {"--lazy", NULL, PYN_OPT_CHOICE, &binding, 1, "binding", "RTLD_LAZY"},
+        PYN_OPTIONS_END,
+    };
+    const struct pyn_option *const tables[] = {common, mode, NULL};
+    json = csv = launch = manifest = libdir = NULL;
+    help = version = binding = 0;
+
+    char *argv[MAX_ARGS + 1], *text = NULL;
+    int argc = fuzz_argv(data, size, "pynamic-mode-dlopen", argv, MAX_ARGS, &text);
+
+    const char *positional[MAX_POSITIONAL];
+    size_t npos = 0;
+    char err[512];
+    memset(err, 'x', sizeof err);
+    if (pyn_options_parse(tables, argc, argv, positional, MAX_POSITIONAL, &npos, err, sizeof err) != 0) {
+        size_t n = strnlen(err, sizeof err);
+        if (n == 0 || n == sizeof err)
+            fail("error message empty or not terminated", NULL);
+        if (strchr(err, '\n') || strchr(err, '\r'))
+            fail("error message is not one line", err);
+    } else {
+        if (npos > MAX_POSITIONAL)
+            fail("more positionals than allowed", NULL);
+        for (size_t i = 0; i < npos; ++i)
+            if (!points_into(positional[i], argv, argc))
+                fail("a positional that is not an argument", NULL);
+        const char *strings[] = {json, csv, launch, manifest, libdir};
+        for (size_t i = 0; i < sizeof strings / sizeof strings[0]; ++i)
+            if (strings[i] && (!*strings[i] || !points_into(strings[i], argv, argc)))
+                fail("a string option that is empty or not from argv", strings[i]);
+        if (binding != 0 && binding != 1)
+            fail("binding is not one of its choices", NULL);
+        struct seen s = {0, 0};
+        pyn_options_each_setting(tables, each, &s);
+        if (s.binding != 1 || s.json != 1)
+            fail("a setting reported other than once", NULL);
+        FILE *devnull = fopen("/dev/null", "w");
+        if (devnull) {
+            pyn_options_print_help(tables, devnull);
+            fclose(devnull);
+        }
+    }
+    free(text);
+    return 0;
+}

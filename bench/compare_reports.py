@@ -25,7 +25,7 @@ def main(paths):
         rows.append(r)
     cfg = rows[0]["config"]["arguments"]
     print(f"configuration: {cfg}")
-    head = f"{'mode':<10} {'ranks':>5}" + "".join(f" {p[:-2] + ' med/max (s)':>23}" for p in PHASES) + "  verified"
+    head = f"{'mode':<14} {'ranks':>5}" + "".join(f" {p[:-2] + ' med/max (s)':>23}" for p in PHASES) + "  verified"
     print(head)
     for r in rows:
         if r["config"]["arguments"] != cfg:
@@ -34,7 +34,7 @@ def main(paths):
             return 1
         cells = "".join(f" {r['summary'][p]['median']:>11.6f}/{r['summary'][p]['max']:<11.6f}" for p in PHASES)
         ok = r["result"]["checksum_verified_ranks"]
-        print(f"{r['mode']:<10} {r['nranks']:>5}{cells}  {ok}/{r['nranks']}")
+        print(f"{r['mode']:<14} {r['nranks']:>5}{cells}  {ok}/{r['nranks']}")
     return 0 if all(r["result"]["passed"] for r in rows) else 1
 
 

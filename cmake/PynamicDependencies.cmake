@@ -1,5 +1,5 @@
 # Finds MPICH (by name, never through Debian's mpicc/mpiexec alternatives,
-# which may point at Open MPI), jansson, and a Python interpreter for tests.
+# which may point at Open MPI) and jansson. Python: cmake/PynamicPython.cmake.
 # A site preset may set MPI_C_COMPILER / MPIEXEC_EXECUTABLE to its own.
 
 if(NOT MPI_C_COMPILER)
@@ -24,5 +24,3 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson>=2.10)
-
-find_package(Python3 3.8 REQUIRED COMPONENTS Interpreter)

@@ -62,6 +62,10 @@ def parse_args():
     p.add_argument("--expect-stdout", action="append", default=[], help="regex stdout must match (repeatable)")
     p.add_argument("--one-line-error", action="store_true", help="stderr must be exactly one line")
     p.add_argument("--binding", help="binding the report's options must show (dlopen: now or lazy)")
+    p.add_argument("--forbid-stderr", action="append", default=[], help="regex stderr must not match (repeatable)")
+    p.add_argument("--expect-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="the report's options must have KEY set to VALUE (repeatable)")
+    p.add_argument("--interpreter", help="run the program (a script) with this interpreter, e.g. python3")
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- program and its arguments")
     args = p.parse_args()
     if args.command and args.command[0] == "--":
@@ -83,6 +87,8 @@ def build_command(args, report, csv_path, launch_time):
         else:
             program = program + ["--launch-time", launch_time]
     # Every rank records its own exit status, so "fails on every rank" is checked, not assumed.
+    if args.interpreter:
+        program = [args.interpreter] + program
     record = 'rank=${PMI_RANK:-${SLURM_PROCID:-0}}; "$@"; rc=$?; echo $rc > "$PYN_EXIT_DIR/exit.$rank"; exit $rc'
     wrap = ["/bin/sh", "-c", record, "sh"]
     if not args.launcher:
@@ -155,12 +161,21 @@ def check_report(report, manifest, args, launch_time, report_path):
     check(report["options"]["json"] == report_path, "options.json is the path given")
     if args.binding:
         check(report["options"]["binding"] == args.binding, f"options.binding = {report['options'].get('binding')}")
+    for item in args.expect_option:
+        key, _, value = item.partition("=")
+        check(report["options"].get(key) == value, f"options.{key} = {report['options'].get(key)!r}, expected {value!r}")
+    if "markers" in totals:
+        markers = [l for l in manifest["libraries"] if l["kind"] == "marker"]
+        check(len(markers) == totals["markers"], f"manifest lists {len(markers)} markers, totals say {totals['markers']}")
+        check(len(manifest["libraries"]) == totals["libraries"] + totals["markers"],
+              "manifest libraries list is not totals.libraries + totals.markers long")
     check(report["nranks"] == args.ranks and len(report["ranks"]) == args.ranks,
           f"nranks {report['nranks']} with {len(report['ranks'])} rows, expected {args.ranks}")
     check(report["nhosts"] >= 1, "nhosts")
     check(report["run"]["startup_source"] == ("launch_time" if launch_time else "exec"), "run.startup_source")
     check(report["environment"]["mpi_library"], "environment.mpi_library")
-    check(report["result"] == {"passed": True, "failed_ranks": 0, "checksum_verified_ranks": args.ranks, "errors": []},
+    check(report["result"] == {"passed": True, "failed_ranks": 0, "checksum_verified_ranks": args.ranks, "errors": [],
+                               "report_error": None},
           f"result {report['result']}")
     for i, r in enumerate(report["ranks"]):
         where = f"ranks[{i}]"
@@ -230,6 +245,9 @@ def main():
             check(re.search(pattern, proc.stderr), f"stderr does not match {pattern!r}")
         for pattern in args.expect_stdout:
             check(re.search(pattern, proc.stdout), f"stdout does not match {pattern!r}")
+        for pattern in args.forbid_stderr:
+            m = re.search(pattern, proc.stderr)
+            check(not m, f"stderr matches {pattern!r}: {m.group(0) if m else ''!r}")
         if args.one_line_error:
             check(len(proc.stderr.splitlines()) == 1, f"stderr has {len(proc.stderr.splitlines())} lines, expected one")
         if args.expect_exit == 0 and not args.no_report:

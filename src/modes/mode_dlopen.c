@@ -28,7 +28,9 @@ static int import_modules(struct pyn_run *run)
         char *path = pyn_loader_path(pyn_run_library_dir(run), m->modules[i]->file);
         if (!path)
             return pyn_run_fail(run, -ENOMEM, "import: out of memory");
+        pyn_run_loading(run, path);
         void *handle = pyn_loader_open(path, flags, err, sizeof err);
+        pyn_run_loading(run, NULL);
         free(path);
         pyn_entry_fn entry = NULL;
         if (!handle || pyn_loader_entry(handle, m->modules[i], &entry, err, sizeof err))

@@ -3,10 +3,12 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char *pyn_loader_path(const char *dir, const char *file)
 {
@@ -14,6 +16,36 @@ char *pyn_loader_path(const char *dir, const char *file)
     if (asprintf(&path, "%s/%s", dir, file) < 0)
         return NULL;
     return path;
+}
+
+/* ld.so reports a dependency it found but could not open (unreadable,
+ * a directory) as "cannot open shared object file: No such file or
+ * directory", having moved on to the next candidate. When the library sits
+ * beside the one being opened (RUNPATH $ORIGIN), say what is really wrong.
+ * Only on the error path: costs nothing in a run that loads. */
+static void explain_skipped_dependency(const char *name, const char *why, char *err, size_t errlen)
+{
+    const char *tail = strstr(why, ": cannot open shared object file");
+    const char *slash = strrchr(name, '/');
+    if (!tail || !slash)
+        return;
+    const char *dep = tail;
+    while (dep > why && dep[-1] != ' ')
+        --dep;
+    if (dep == tail || memchr(dep, '/', (size_t)(tail - dep)))
+        return;
+    char *path = NULL;
+    if (asprintf(&path, "%.*s/%.*s", (int)(slash - name), name, (int)(tail - dep), dep) < 0)
+        return;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    else if (e != ENOENT) {
+        size_t used = strlen(err);
+        snprintf(err + used, errlen - used, " (ld.so skipped %s: open: %s)", path, strerror(e));
+    }
+    free(path);
 }
 
 void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen)
@@ -28,6 +60,7 @@ void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen)
             snprintf(err, errlen, "dlopen: %s", why);
         else
             snprintf(err, errlen, "dlopen %s: %s", name, why);
+        explain_skipped_dependency(name, why, err, errlen);
     }
     return h;
 }

@@ -2,7 +2,28 @@
 #include "pyn_options.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+void pyn_escape_controls(char *text, size_t size)
+{
+    if (size == 0)
+        return;
+    char *copy = strdup(text);
+    if (!copy)
+        return;
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)copy; *c && o + 5 < size; ++c) {
+        if (*c >= 0x20 && *c != 0x7f)
+            text[o++] = (char)*c;
+        else if (*c == '\r' || *c == '\n' || *c == '\t')
+            o += (size_t)snprintf(text + o, size - o, "\\%c", *c == '\r' ? 'r' : *c == '\n' ? 'n' : 't');
+        else
+            o += (size_t)snprintf(text + o, size - o, "\\x%02x", *c);
+    }
+    text[o < size ? o : size - 1] = '\0';
+    free(copy);
+}
 
 static const struct pyn_option *find_option(const struct pyn_option *const *tables, const char *name, size_t name_len)
 {
@@ -13,8 +34,8 @@ static const struct pyn_option *find_option(const struct pyn_option *const *tabl
     return NULL;
 }
 
-int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
-                      size_t max_positional, size_t *npositional, char *err, size_t errlen)
+static int parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
+                 size_t max_positional, size_t *npositional, char *err, size_t errlen)
 {
     size_t npos = 0;
     int options_done = 0;
@@ -102,4 +123,13 @@ void pyn_options_each_setting(const struct pyn_option *const *tables,
                 break;
             }
         }
+}
+
+int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
+                      size_t max_positional, size_t *npositional, char *err, size_t errlen)
+{
+    int rc = parse(tables, argc, argv, positional, max_positional, npositional, err, errlen);
+    if (rc)
+        pyn_escape_controls(err, errlen);
+    return rc;
 }

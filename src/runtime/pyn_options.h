@@ -38,6 +38,11 @@ struct pyn_option {
 int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
                       size_t max_positional, size_t *npositional, char *err, size_t errlen);
 
+/* Rewrites control characters in a NUL-terminated message as visible
+ * escapes (\r, \n, \t, \xNN), within size bytes, so a message that echoes
+ * a user's argument stays one line. */
+void pyn_escape_controls(char *text, size_t size);
+
 /* Prints one line per option ("  --json FILE   help") to out. */
 void pyn_options_print_help(const struct pyn_option *const *tables, FILE *out);
 

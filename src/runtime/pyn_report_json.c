@@ -130,6 +130,31 @@ static json_t *summary_json(const struct pyn_results *res)
     return o;
 }
 
+json_t *pyn_report_json_elf_sizes(const struct pyn_elf_sizes *s)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < pyn_elf_field_count; ++i)
+        json_object_set_new(o, pyn_elf_fields[i].key, json_integer((json_int_t)pyn_elf_field_value(s, &pyn_elf_fields[i])));
+    return o;
+}
+
+json_t *pyn_report_json_static(const struct pyn_static_summary *st)
+{
+    json_t *o = json_object(), *libs = json_object();
+    json_t *exe = pyn_report_json_elf_sizes(&st->exe);
+    json_object_set_new(o, "ok", json_boolean(st->ok));
+    json_object_set_new(o, "error", jstr_or_null(st->ok ? NULL : st->error));
+    json_object_set_new(libs, "utilities", pyn_report_json_elf_sizes(&st->tree.utilities));
+    json_object_set_new(libs, "modules", pyn_report_json_elf_sizes(&st->tree.modules));
+    json_object_set_new(libs, "markers", pyn_report_json_elf_sizes(&st->tree.markers));
+    json_object_set_new(libs, "all", pyn_report_json_elf_sizes(&st->tree.libraries));
+    json_object_set_new(o, "libraries", libs);
+    if (exe)
+        json_object_set_new(exe, "path", json_string(st->executable));
+    json_object_set_new(o, "executable", exe);
+    return o;
+}
+
 static json_t *result_json(const struct pyn_results *res)
 {
     json_t *o = json_object(), *errors = json_array();
@@ -144,6 +169,7 @@ static json_t *result_json(const struct pyn_results *res)
     json_object_set_new(o, "failed_ranks", json_integer(res->nfailed));
     json_object_set_new(o, "checksum_verified_ranks", json_integer(res->nchecksum_ok));
     json_object_set_new(o, "errors", errors);
+    json_object_set_new(o, "report_error", res->report_error[0] ? json_string(res->report_error) : json_null());
     return o;
 }
 
@@ -174,6 +200,7 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     for (int p = PYN_PHASE_IMPORT; p <= PYN_PHASE_VISIT; ++p)
         json_object_set_new(spans, pyn_metric_key(p), jreal(res->span_s[p]));
     json_object_set_new(root, "spans", spans);
+    json_object_set_new(root, "static", res->statics ? pyn_report_json_static(res->statics) : json_null());
 
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     json_decref(root);

@@ -5,6 +5,8 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
+#include <string.h>
 
 void pyn_compat_print_header(FILE *out, const char *date, int nranks)
 {
@@ -71,6 +73,77 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
     }
     fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n", res->nchecksum_ok,
             res->nranks, m->expected_checksum);
+    if (res->statics)
+        pyn_report_text_print_static(res->statics, out);
+    fflush(out);
+}
+
+const char *pyn_report_format_bytes(uint64_t bytes, char *buf, size_t len)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 999.95 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1000.0;
+        ++u;
+    }
+    if (u == 0)
+        snprintf(buf, len, "%" PRIu64 " B", bytes);
+    else
+        snprintf(buf, len, "%.*f %s", v < 99.95 ? (v < 9.995 ? 2 : 1) : 0, v, units[u]);
+    return buf;
+}
+
+/* One table per unit: sizes in bytes, then counts; a row per object. */
+void pyn_report_text_print_sizes(FILE *out, const char *title, const char *const *labels,
+                                 const struct pyn_elf_sizes *const *rows, size_t nrows)
+{
+    int width = (int)strlen(title) + 8;
+    for (size_t r = 0; r < nrows; ++r)
+        if ((int)strlen(labels[r]) > width)
+            width = (int)strlen(labels[r]);
+    char buf[32];
+    for (int unit = PYN_ELF_BYTES; unit <= PYN_ELF_COUNT; ++unit) {
+        fprintf(out, "%-*s", width, unit == PYN_ELF_BYTES ? title : "");
+        for (size_t i = 0; i < pyn_elf_field_count; ++i)
+            if (pyn_elf_fields[i].unit == (enum pyn_elf_unit)unit)
+                fprintf(out, " %10s", pyn_elf_fields[i].label);
+        fputc('\n', out);
+        for (size_t r = 0; r < nrows; ++r) {
+            fprintf(out, "%-*s", width, labels[r]);
+            for (size_t i = 0; i < pyn_elf_field_count; ++i) {
+                const struct pyn_elf_field *f = &pyn_elf_fields[i];
+                uint64_t v = pyn_elf_field_value(rows[r], f);
+                if (f->unit != (enum pyn_elf_unit)unit)
+                    continue;
+                if (unit == PYN_ELF_BYTES)
+                    fprintf(out, " %10s", pyn_report_format_bytes(v, buf, sizeof buf));
+                else
+                    fprintf(out, " %10" PRIu64, v);
+            }
+            fputc('\n', out);
+        }
+    }
+}
+
+void pyn_report_text_print_static(const struct pyn_static_summary *st, FILE *out)
+{
+    const char *labels[2];
+    const struct pyn_elf_sizes *rows[2];
+    size_t n = 0;
+    if (st->tree.libraries.files) {
+        labels[n] = "libraries";
+        rows[n++] = &st->tree.libraries;
+    }
+    if (st->exe.files) {
+        const char *base = strrchr(st->executable, '/');
+        labels[n] = base ? base + 1 : st->executable;
+        rows[n++] = &st->exe;
+    }
+    if (n)
+        pyn_report_text_print_sizes(out, "static sizes", labels, rows, n);
+    if (!st->ok)
+        fprintf(out, "static sizes unavailable: %s\n", st->error);
     fflush(out);
 }
 

@@ -1,6 +1,7 @@
 #include "pyn_results.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,4 +91,15 @@ void pyn_results_summarise(struct pyn_results *res)
     res->passed = res->nranks > 0 && res->nfailed == 0 && res->nchecksum_ok == res->nranks;
     for (int m = 0; m < PYN_METRIC_COUNT; ++m)
         pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
+}
+
+void pyn_static_summary_compute(struct pyn_static_summary *out, const struct pyn_manifest *m, const char *library_dir,
+                                const char *exe_path)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->executable, sizeof out->executable, "%s", exe_path ? exe_path : "");
+    int rc = pyn_elf_read_tree(m, library_dir, &out->tree, NULL, out->error, sizeof out->error);
+    if (rc == 0 && exe_path)
+        rc = pyn_elf_read(exe_path, &out->exe, out->error, sizeof out->error);
+    out->ok = rc == 0;
 }

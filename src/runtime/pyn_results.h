@@ -3,6 +3,7 @@
 #ifndef PYN_RESULTS_H
 #define PYN_RESULTS_H
 
+#include "pyn_elf.h"
 #include "pyn_manifest.h"
 #include "pyn_options.h"
 #include "pyn_phase.h"
@@ -68,13 +69,25 @@ struct pyn_run_info {
     const char *compiler;
 };
 
+/* The static sizes of what the run loaded (docs/report.md, "Static sizes"):
+ * computed on rank 0 after every timed phase, never inside one. */
+struct pyn_static_summary {
+    int ok;                    /* 0: error says why nothing (or not everything) was read */
+    char error[PYN_ERROR_MAX]; /* one line naming the file and the reason */
+    struct pyn_elf_tree tree;  /* the manifest's libraries in the run's library directory */
+    char executable[4096];     /* the running executable (realpath of /proc/self/exe) */
+    struct pyn_elf_sizes exe;
+};
+
 struct pyn_results {
     const struct pyn_run_info *info;
+    const struct pyn_static_summary *statics; /* NULL: not computed */
     int nranks;
     int nhosts;
     int nfailed;                   /* ranks whose record says failed */
     int nchecksum_ok;              /* ranks whose visit was verified */
-    int passed;                    /* no rank failed and every checksum verified */
+    int passed;                    /* no rank failed, every checksum verified, every report written */
+    char report_error[PYN_ERROR_MAX + 128]; /* a report (CSV) that could not be written; empty if none */
     struct pyn_rank_record *ranks; /* nranks records, by rank */
     struct pyn_stat summary[PYN_METRIC_COUNT];
     /* Each phase as the original timed it: rank 0, barrier to barrier. NaN
@@ -84,5 +97,12 @@ struct pyn_results {
 
 /* Fills the derived fields (nhosts, counts, passed, summary) from ranks. */
 void pyn_results_summarise(struct pyn_results *res);
+
+/* Reads the static sizes of the manifest's libraries in library_dir and of
+ * the executable at exe_path into *out (out->ok says whether it all worked;
+ * out->error says why not). Reads only section headers; call it outside
+ * every timed phase. */
+void pyn_static_summary_compute(struct pyn_static_summary *out, const struct pyn_manifest *m, const char *library_dir,
+                                const char *exe_path);
 
 #endif

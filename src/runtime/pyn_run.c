@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <math.h>
 #include <mpi.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,7 +50,20 @@ enum run_state { STATE_OVER, STATE_READY, STATE_IN_IMPORT, STATE_IMPORTED, STATE
 
 struct run_options {
     const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
+    const char *progress, *progress_interval;
     int help, version;
+};
+
+/* Progress on rank 0's terminal during the import and visit phases. The
+ * only cost inside a timed phase is one branch per module when it is off,
+ * and one monotonic clock read per module when it is on: lines are written
+ * at most every interval_ns, and only after the phase has run that long. */
+struct progress {
+    int on;
+    uint64_t interval_ns;
+    uint64_t next_ns;
+    int shown; /* a line is on the terminal and must be cleared */
+    int tty;   /* stderr is a terminal: redraw in place */
 };
 
 struct pyn_run {
@@ -57,7 +71,7 @@ struct pyn_run {
     const char *prog;
     int rank, nranks;
     struct run_options opt;
-    struct pyn_option common_options[8];
+    struct pyn_option common_options[10];
     const struct pyn_option *tables[3];
     struct pyn_manifest *manifest;
     char *manifest_path; /* absolute */
@@ -71,7 +85,42 @@ struct pyn_run {
     struct pyn_rank_record rec;
     struct pyn_run_info info;
     double span_s[PYN_PHASE_COUNT];
+    struct progress progress;
 };
+
+static void progress_draw(struct pyn_run *run, enum pyn_phase phase, int done, uint64_t now)
+{
+    struct progress *p = &run->progress;
+    fprintf(stderr, "%s%s: %s %d/%zu modules, %.1f s%s", p->tty ? "\r" : "", run->prog, pyn_phase_name(phase), done,
+            run->manifest->nmodules, (double)(now - run->phase_t0_ns) * 1e-9, p->tty ? "\033[K" : "\n");
+    p->shown = p->tty;
+    p->next_ns = now + p->interval_ns;
+}
+
+static inline void progress_tick(struct pyn_run *run, enum pyn_phase phase, int done)
+{
+    if (!run->progress.on)
+        return;
+    uint64_t now = pyn_clock_monotonic_ns();
+    if (now >= run->progress.next_ns)
+        progress_draw(run, phase, done, now);
+}
+
+/* Outside the timed region: at phase start arm the first line one interval
+ * away, at phase end erase the line so the report starts clean. */
+static void progress_arm(struct pyn_run *run)
+{
+    run->progress.next_ns = run->phase_t0_ns + run->progress.interval_ns;
+}
+
+static void progress_clear(struct pyn_run *run)
+{
+    if (run->progress.shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        run->progress.shown = 0;
+    }
+}
 
 const struct pyn_manifest *pyn_run_manifest(const struct pyn_run *run)
 {
@@ -88,6 +137,7 @@ void pyn_run_module_imported(struct pyn_run *run, size_t module_index)
     if (module_index < run->manifest->nmodules && !run->imported[module_index]) {
         run->imported[module_index] = 1;
         run->rec.modules_imported++;
+        progress_tick(run, PYN_PHASE_IMPORT, run->rec.modules_imported);
     }
 }
 
@@ -104,6 +154,7 @@ void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t val
     if (module_index < run->manifest->nmodules) {
         run->values[module_index] = value;
         run->rec.modules_visited++;
+        progress_tick(run, PYN_PHASE_VISIT, run->rec.modules_visited);
     }
 }
 
@@ -137,6 +188,8 @@ static int agree_exit_status(int mine)
 
 static void setup_options(struct pyn_run *run)
 {
+    run->opt.progress = "auto";
+    run->opt.progress_interval = "0.5";
     const struct pyn_option common[] = {
         {"--json", "FILE", PYN_OPT_STRING, &run->opt.json_path, 0, "json",
          "write the JSON report to FILE (atomically, rank 0)"},
@@ -148,6 +201,10 @@ static void setup_options(struct pyn_run *run)
          "the generator's manifest (default: <executable dir>/" PYN_DEFAULT_MANIFEST ")"},
         {"--lib-dir", "DIR", PYN_OPT_STRING, &run->opt.library_dir, 0, "library_dir",
          "directory holding the generated libraries (default: <executable dir>/" PYN_DEFAULT_LIBRARY_DIR ")"},
+        {"--progress", "WHEN", PYN_OPT_STRING, &run->opt.progress, 0, "progress",
+         "progress of import and visit on rank 0's stderr: auto (when it is a terminal; default), always, never"},
+        {"--progress-interval", "S", PYN_OPT_STRING, &run->opt.progress_interval, 0, "progress_interval",
+         "seconds between progress updates, and before the first (default 0.5)"},
         {"--help", NULL, PYN_OPT_FLAG, &run->opt.help, 0, NULL, "print this help and exit"},
         {"--version", NULL, PYN_OPT_FLAG, &run->opt.version, 0, NULL, "print the version and exit"},
         PYN_OPTIONS_END,
@@ -364,20 +421,33 @@ static int finish(struct pyn_run *run)
     if (run->rank == 0) {
         struct pyn_results res = {.info = &run->info, .nranks = run->nranks, .ranks = all};
         memcpy(res.span_s, run->span_s, sizeof res.span_s);
+        /* After every timed phase, on rank 0 only: section headers of what the run loaded. */
+        struct pyn_static_summary *statics = malloc(sizeof *statics);
+        if (statics) {
+            char *exe = realpath("/proc/self/exe", NULL);
+            pyn_static_summary_compute(statics, run->manifest, run->library_dir, exe);
+            free(exe);
+            res.statics = statics;
+        }
         pyn_results_summarise(&res);
         pyn_compat_print_verdict(stdout, res.passed);
         pyn_report_text_print(&res, stdout);
         pyn_report_text_print_errors(&res, stderr, run->prog);
         status = res.passed ? EXIT_PASSED : EXIT_FAILED;
+        /* The CSV first: if it cannot be written the run fails, and the JSON
+         * written after it must say so rather than "passed". */
         char err[PYN_ERROR_MAX + 128];
+        if (run->opt.csv_path && pyn_report_csv_write(&res, run->opt.csv_path, err, sizeof err)) {
+            fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
+            status = EXIT_FAILED;
+            res.passed = 0;
+            snprintf(res.report_error, sizeof res.report_error, "%s", err);
+        }
         if (run->opt.json_path && pyn_report_json_write(&res, run->opt.json_path, err, sizeof err)) {
             fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
             status = EXIT_FAILED;
         }
-        if (run->opt.csv_path && pyn_report_csv_write(&res, run->opt.csv_path, err, sizeof err)) {
-            fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
-            status = EXIT_FAILED;
-        }
+        free(statics);
         free(all);
     }
     /* Every rank exits with the job's verdict, so launchers and scripts see it on any rank. */
@@ -401,6 +471,32 @@ static void record_startup(struct pyn_run *run, double main_epoch_s, double age_
     r->phase_s[PYN_PHASE_STARTUP] = isfinite(r->startup_launch_s) ? r->startup_launch_s : r->startup_exec_s;
 }
 
+/* Validates --progress and --progress-interval on every rank; turns the
+ * progress on for rank 0 only. */
+static int setup_progress(struct pyn_run *run, char *err, size_t errlen)
+{
+    const char *when = run->opt.progress;
+    char *end = NULL;
+    errno = 0;
+    double interval = strtod(run->opt.progress_interval, &end);
+    if (errno || end == run->opt.progress_interval || *end != '\0' || !isfinite(interval) || interval < 0 ||
+        interval > 86400) {
+        snprintf(err, errlen, "--progress-interval: '%s' is not a number of seconds in 0..86400",
+                 run->opt.progress_interval);
+        return -EINVAL;
+    }
+    int always = strcmp(when, "always") == 0, never = strcmp(when, "never") == 0;
+    if (!always && !never && strcmp(when, "auto") != 0) {
+        snprintf(err, errlen, "--progress: '%s' is not one of auto, always, never", when);
+        return -EINVAL;
+    }
+    struct progress *p = &run->progress;
+    p->tty = isatty(STDERR_FILENO);
+    p->on = run->rank == 0 && !never && (always || p->tty);
+    p->interval_ns = (uint64_t)(interval * 1e9);
+    return 0;
+}
+
 /* Launch time, launcher, manifest and library directory: everything a run
  * needs before its first timed phase. Prints its own error and returns an
  * exit status; the caller agrees on it across ranks. */
@@ -409,14 +505,24 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
     char err[PYN_ERROR_MAX];
     const char *launch = run->opt.launch_time;
     if (npositional == 1 && launch) {
-        if (run->rank == 0)
-            fprintf(stderr, "%s: the launch time is given twice ('%s' and --launch-time %s); give it once\n", run->prog,
-                    positional[0], launch);
+        if (run->rank == 0) {
+            char msg[PYN_ERROR_MAX];
+            snprintf(msg, sizeof msg, "the launch time is given twice ('%s' and --launch-time %s); give it once",
+                     positional[0], launch);
+            pyn_escape_controls(msg, sizeof msg);
+            fprintf(stderr, "%s: %s\n", run->prog, msg);
+        }
         return EXIT_USAGE;
     }
     if (npositional == 1)
         launch = run->opt.launch_time = positional[0];
     if (launch && parse_launch_time(launch, &run->info.launch_time, err, sizeof err)) {
+        pyn_escape_controls(err, sizeof err);
+        if (run->rank == 0)
+            fprintf(stderr, "%s: %s\n", run->prog, err);
+        return EXIT_USAGE;
+    }
+    if (setup_progress(run, err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
         return EXIT_USAGE;
@@ -517,6 +623,69 @@ static bool phase_allowed(const struct pyn_run *run, enum pyn_phase phase)
            (phase == PYN_PHASE_VISIT && run->state == STATE_IMPORTED);
 }
 
+/* A library the loader cannot map cleanly (truncated under ld.so, changed
+ * while mapped) kills the process with SIGBUS or SIGSEGV inside dlopen. The
+ * handler, armed for the import phase only, says which rank died loading
+ * what, then lets the signal take its default course (the launcher sees the
+ * real cause). Only async-signal-safe calls: write, strlen, raise. */
+static const int fatal_signals[] = {SIGBUS, SIGSEGV, SIGILL, SIGFPE};
+#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
+static char fatal_prefix[PYN_HOST_MAX + 128];
+static const char *volatile fatal_loading;
+static struct sigaction fatal_saved[NFATAL];
+
+static void write_all(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void on_fatal_signal(int sig)
+{
+    write_all(fatal_prefix);
+    write_all(sig == SIGBUS ? "SIGBUS" : sig == SIGSEGV ? "SIGSEGV" : sig == SIGILL ? "SIGILL" : "SIGFPE");
+    const char *what = fatal_loading;
+    if (what) {
+        write_all(" while loading ");
+        write_all(what);
+    }
+    write_all("\n");
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void arm_fatal_signals(const struct pyn_run *run, bool arm)
+{
+    for (size_t i = 0; i < NFATAL; ++i) {
+        if (arm) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = on_fatal_signal;
+            sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+            sigemptyset(&sa.sa_mask);
+            sigaction(fatal_signals[i], &sa, &fatal_saved[i]);
+        } else {
+            sigaction(fatal_signals[i], &fatal_saved[i], NULL);
+        }
+    }
+    if (arm)
+        snprintf(fatal_prefix, sizeof fatal_prefix, "%s: rank %d (%s): import: fatal signal ", run->prog, run->rank,
+                 run->rec.host);
+    fatal_loading = NULL;
+}
+
+void pyn_run_loading(struct pyn_run *run, const char *what)
+{
+    (void)run;
+    fatal_loading = what;
+}
+
 bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
 {
     if (!phase_allowed(run, phase)) {
@@ -524,8 +693,11 @@ bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
         return false;
     }
     run->state = phase == PYN_PHASE_IMPORT ? STATE_IN_IMPORT : STATE_IN_VISIT;
+    if (phase == PYN_PHASE_IMPORT)
+        arm_fatal_signals(run, true);
     MPI_Barrier(MPI_COMM_WORLD);
     run->phase_t0_ns = pyn_clock_monotonic_ns();
+    progress_arm(run);
     return !run->rec.failed;
 }
 
@@ -538,6 +710,8 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
         return false;
     }
     run->rec.phase_s[phase] = seconds_since(run->phase_t0_ns);
+    if (phase == PYN_PHASE_IMPORT)
+        arm_fatal_signals(run, false);
     const struct pyn_manifest *m = run->manifest;
     if (phase == PYN_PHASE_IMPORT && !run->rec.failed && (size_t)run->rec.modules_imported != m->nmodules)
         pyn_run_fail(run, -EINVAL, "import: mode %s imported %d of %zu modules", run->mode->name,
@@ -545,6 +719,7 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
     /* The agreement is the barrier that ends the phase. */
     bool all_ok = !any_failed(run);
     run->span_s[phase] = seconds_since(run->phase_t0_ns);
+    progress_clear(run);
     /* After the clock stops: what the loader really mapped, whoever asked for it. */
     if (phase == PYN_PHASE_IMPORT)
         run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(m);

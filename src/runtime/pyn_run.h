@@ -100,6 +100,12 @@ void pyn_run_set_entry(struct pyn_run *run, size_t module_index, pyn_entry_fn fn
 void pyn_run_module_imported(struct pyn_run *run, size_t module_index);
 void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t value);
 
+/* Names what this rank is loading now (NULL: nothing), so that a fatal
+ * signal during the import phase (a truncated library) is reported as
+ * "rank R (host): import: fatal signal SIGBUS while loading WHAT" before
+ * the process dies of it. what must stay valid until the next call. */
+void pyn_run_loading(struct pyn_run *run, const char *what);
+
 /* Records this rank's error (one line; the runtime adds rank and host) and
  * returns rc (a negative errno) for the mode to return. The first error is
  * kept. */

@@ -174,8 +174,8 @@ def check_report(report, manifest, args, launch_time, report_path):
     check(report["nhosts"] >= 1, "nhosts")
     check(report["run"]["startup_source"] == ("launch_time" if launch_time else "exec"), "run.startup_source")
     check(report["environment"]["mpi_library"], "environment.mpi_library")
-    check(report["result"] == {"passed": True, "failed_ranks": 0, "checksum_verified_ranks": args.ranks, "errors": [],
-                               "report_error": None},
+    check(report["result"] == {"passed": True, "failed_ranks": 0, "stopped_ranks": 0,
+                               "checksum_verified_ranks": args.ranks, "errors": [], "report_error": None},
           f"result {report['result']}")
     for i, r in enumerate(report["ranks"]):
         where = f"ranks[{i}]"
@@ -194,7 +194,7 @@ def check_report(report, manifest, args, launch_time, report_path):
               f"{where}.libraries_loaded = {r['libraries_loaded']}, manifest has {totals['libraries']} libraries")
         check(r["modules_imported"] == totals["modules"] and r["modules_visited"] == totals["modules"],
               f"{where}: imported {r['modules_imported']}, visited {r['modules_visited']}, expected {totals['modules']}")
-        check(r["error"] is None, f"{where}.error = {r['error']!r}")
+        check(r["error"] is None and r["status"] == "ran", f"{where}: status {r['status']}, error {r['error']!r}")
     for metric in METRICS:
         s = report["summary"][metric]
         values = [r[metric] for r in report["ranks"]]

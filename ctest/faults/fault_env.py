@@ -32,6 +32,12 @@ Checks:
   --report-must-not-pass FILE
                        if COMMAND fails and FILE (a JSON report, removed
                        first) exists, it must say "passed": false
+  --report-failed-ranks FILE RANKS
+                       FILE (a JSON report) must exist afterwards, say
+                       "passed": false and name exactly RANKS (comma
+                       separated) as the failed ranks, each with its error:
+                       the ranks that only stopped because another failed
+                       are not failures
 """
 import argparse
 import errno
@@ -67,6 +73,7 @@ def parse_args(argv):
     p.add_argument("--only-keep", action="store_true")
     p.add_argument("--char-device", action="append", default=[])
     p.add_argument("--report-must-not-pass")
+    p.add_argument("--report-failed-ranks", nargs=2, metavar=("FILE", "RANKS"))
     p.add_argument("--in-namespace", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("command", nargs=argparse.REMAINDER)
     args = p.parse_args(argv)
@@ -253,6 +260,18 @@ def main():
             passed = f"unreadable ({e})"
         if passed is not False:
             problems.append(f"the command exited {proc.returncode} but left {report} saying passed: {passed}")
+    if args.report_failed_ranks:
+        path, ranks_text = args.report_failed_ranks
+        want = sorted(int(r) for r in ranks_text.split(","))
+        try:
+            with open(path) as f:
+                result = json.load(f)["result"]
+            got = sorted(e["rank"] for e in result["errors"])
+            if result["passed"] is not False or result["failed_ranks"] != len(want) or got != want:
+                problems.append(f"{path}: passed {result['passed']}, failed_ranks {result['failed_ranks']}, errors "
+                                f"from ranks {got}; expected only ranks {want} to have failed")
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            problems.append(f"{path}: no readable report ({e})")
     if problems:
         die(EXIT_CHECK, "; ".join(problems))
     if proc.returncode < 0:

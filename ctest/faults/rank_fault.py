@@ -72,10 +72,16 @@ def rank_wrapper(dir_, command):
         env["LD_PRELOAD"] = preload + (" " + env["LD_PRELOAD"] if env.get("LD_PRELOAD") else "")
         # An ASan-built program insists on its runtime coming first; the shim comes first here.
         env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    record = os.path.join(dir_, f"rank.{rank}.json")
+
+    def record_before_exec():
+        # In the child, before the program runs: a launcher that kills this
+        # wrapper at any later point cannot leave a rank nobody knows of.
+        with open(record, "w") as f:
+            json.dump({"rank": rank, "wrapper_pid": os.getppid(), "program_pid": os.getpid()}, f)
+
     # close_fds=False: the launcher hands each rank its PMI connection as an inherited descriptor.
-    proc = subprocess.Popen(command, env=env, close_fds=False)
-    with open(os.path.join(dir_, f"rank.{rank}.json"), "w") as f:
-        json.dump({"rank": rank, "wrapper_pid": os.getpid(), "program_pid": proc.pid}, f)
+    proc = subprocess.Popen(command, env=env, close_fds=False, preexec_fn=record_before_exec)
     # Look at the status without reaping, record it, then reap: if this wrapper
     # is killed at any point in between, the program is still a zombie that the
     # subreaper above reaps, so its status is never lost.
@@ -206,6 +212,17 @@ def main():
     # A process group of its own, so a hang can be killed whole.
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
+    # Killed itself (CTest's timeout), take the job down with it: the
+    # launcher runs in a session of its own.
+    def end_job(signum, frame):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, end_job)
+    signal.signal(signal.SIGINT, end_job)
     hung = False
     try:
         out, err = proc.communicate(timeout=args.bound)

@@ -26,6 +26,7 @@ math(EXPR _f_last "${_f_np} - 1")
 set(_f_env "${_f_dir}/fault_env.py")
 set(_f_make "${Python3_EXECUTABLE}" "${_f_dir}/make_fault.py")
 set(_f_timeout 60)
+list(JOIN MPIEXEC_PREFLAGS " " _f_mpipre)
 # What MPICH's hydra prints when a rank dies before MPI_Finalize.
 set(_f_banner "BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES")
 
@@ -133,6 +134,28 @@ add_test(NAME faults.module-truncated.one-rank.parallel
 set_tests_properties(faults.module-truncated.one-rank.parallel PROPERTIES LABELS "faults;parallel"
   PROCESSORS ${_f_np} TIMEOUT ${_f_timeout} FIXTURES_REQUIRED faults_module_truncated)
 
+# One bad node among many ranks: only the last rank cannot load a module.
+# The others stop because it failed, which is not a failure of theirs: the
+# report must name the one failed rank, and its error must be among the
+# (at most ten) lines printed, not hidden behind ten ranks that merely
+# stopped (fix G: such ranks are `stopped`, not failed).
+_pyn_fault_fixture(faults.fixture.module-missing faults_module_missing
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-missing" --remove libmodule1.so)
+set(_f_many 12)
+math(EXPR _f_many_last "${_f_many} - 1")
+add_test(NAME faults.one-rank-fails-among-many.parallel
+  COMMAND "${Python3_EXECUTABLE}" "${_f_env}" --report-failed-ranks
+          "${PYNAMIC_TEST_WORK}/faults.one-rank-fails-among-many.parallel/report.json" ${_f_many_last}
+          -- "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${PYNAMIC_MANIFEST}"
+          --workdir "${PYNAMIC_TEST_WORK}/faults.one-rank-fails-among-many.parallel" --mode dlopen
+          --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_f_mpipre}"
+          --ranks ${_f_many} --expect-exit 1
+          --expect-stderr "rank ${_f_many_last} \\(.*\\): import: dlopen: .*/module-missing/libmodule1\\.so: cannot open"
+          "--last-rank-args=--lib-dir ${_f_work}/module-missing"
+          -- $<TARGET_FILE:${_dl}>)
+set_tests_properties(faults.one-rank-fails-among-many.parallel PROPERTIES LABELS "faults;parallel"
+                     PROCESSORS ${_f_many} TIMEOUT ${_f_timeout} FIXTURES_REQUIRED faults_module_missing)
+
 # --- one rank dies during import, under the launcher ----------------------
 # The launcher must end every rank (rank_fault.py reaps each and checks its
 # status: none 0, the fault rank's as injected) and say so. Hydra names the
@@ -239,7 +262,6 @@ _pyn_fault_test(faults.report-disk-full-inodes.serial dlopen pyn_fault_python
 # Under the launcher: only rank 0 writes, every rank exits 1. Here
 # fault_env.py wraps run_mode.py itself (so its own check decides the
 # test's status), and the whole launch runs inside its mount namespace.
-list(JOIN MPIEXEC_PREFLAGS " " _f_mpipre)
 add_test(NAME faults.report-disk-full.parallel
   COMMAND "${Python3_EXECUTABLE}" "${_f_env}" --tmpfs "${_fs}" --fill blocks --only-keep
           -- "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${PYNAMIC_MANIFEST}"

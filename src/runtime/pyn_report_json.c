@@ -109,6 +109,7 @@ static json_t *rank_json(const struct pyn_rank_record *r)
     json_object_set_new(o, "libraries_loaded", json_integer(r->libraries_loaded));
     json_object_set_new(o, "modules_imported", json_integer(r->modules_imported));
     json_object_set_new(o, "modules_visited", json_integer(r->modules_visited));
+    json_object_set_new(o, "status", json_string(r->failed ? "failed" : r->stopped ? "stopped" : "ran"));
     json_object_set_new(o, "error", jstr_or_null(r->failed ? r->error : NULL));
     return o;
 }
@@ -167,6 +168,7 @@ static json_t *result_json(const struct pyn_results *res)
         }
     json_object_set_new(o, "passed", json_boolean(res->passed));
     json_object_set_new(o, "failed_ranks", json_integer(res->nfailed));
+    json_object_set_new(o, "stopped_ranks", json_integer(res->nstopped));
     json_object_set_new(o, "checksum_verified_ranks", json_integer(res->nchecksum_ok));
     json_object_set_new(o, "errors", errors);
     json_object_set_new(o, "report_error", res->report_error[0] ? json_string(res->report_error) : json_null());

@@ -159,5 +159,8 @@ void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, cons
         }
         fprintf(out, "%s: rank %d (%s): %s\n", prog, res->ranks[i].rank, res->ranks[i].host, res->ranks[i].error);
     }
+    if (res->nstopped > 0)
+        fprintf(out, "%s: %d other rank%s stopped because of the failure above\n", prog, res->nstopped,
+                res->nstopped == 1 ? "" : "s");
     fflush(out);
 }

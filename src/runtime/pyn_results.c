@@ -82,9 +82,10 @@ static int count_hosts(const struct pyn_rank_record *ranks, int nranks)
 
 void pyn_results_summarise(struct pyn_results *res)
 {
-    res->nfailed = res->nchecksum_ok = 0;
+    res->nfailed = res->nstopped = res->nchecksum_ok = 0;
     for (int i = 0; i < res->nranks; ++i) {
         res->nfailed += res->ranks[i].failed != 0;
+        res->nstopped += res->ranks[i].stopped != 0;
         res->nchecksum_ok += res->ranks[i].checksum_ok != 0;
     }
     res->nhosts = count_hosts(res->ranks, res->nranks);

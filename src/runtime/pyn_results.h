@@ -31,7 +31,7 @@ struct pyn_rank_record {
     int32_t libraries_loaded;
     int32_t modules_imported;
     int32_t modules_visited;
-    int32_t reserved;
+    int32_t stopped; /* no error of its own: it stopped because another rank failed */
     uint64_t checksum;               /* fold of the module checksums, as the manifest's total */
     double phase_s[PYN_PHASE_COUNT]; /* startup_s holds the reported startup (see startup_source) */
     double startup_exec_s;           /* process creation to main, no clock agreement needed */
@@ -85,6 +85,7 @@ struct pyn_results {
     int nranks;
     int nhosts;
     int nfailed;                   /* ranks whose record says failed */
+    int nstopped;                  /* ranks that stopped only because others failed */
     int nchecksum_ok;              /* ranks whose visit was verified */
     int passed;                    /* no rank failed, every checksum verified, every report written */
     char report_error[PYN_ERROR_MAX + 128]; /* a report (CSV) that could not be written; empty if none */

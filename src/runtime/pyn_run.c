@@ -724,6 +724,9 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
     if (phase == PYN_PHASE_IMPORT)
         run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(m);
     if (!all_ok) {
+        /* A rank with no error of its own only stopped: reports list the
+         * ranks that failed, not every rank the failure ended. */
+        run->rec.stopped = !run->rec.failed;
         run->state = STATE_OVER;
         return false;
     }
@@ -745,7 +748,7 @@ int pyn_run_end(struct pyn_run *run)
     if (run->manifest && status == EXIT_PASSED) {
         if (run->state == STATE_VISITED)
             verify_visit(run);
-        else if (!run->rec.failed)
+        else if (!run->rec.failed && !run->rec.stopped)
             pyn_run_fail(run, -EINVAL, "internal: the run ended before its visit");
         status = finish(run);
     }

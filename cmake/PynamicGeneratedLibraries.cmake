@@ -14,6 +14,25 @@
 # generated code, so the C modes load the same objects with no interpreter
 # in the process.
 
+# pynamic_search_runpath(OUT TO_LIB): the RUNPATH list of a binary whose
+# $ORIGIN reaches lib/ through TO_LIB ("" for the libraries themselves,
+# "/lib" for the executables): PYNAMIC_GEN_SEARCH_DIRS - 1 empty directories
+# lib/search/1.. (created here), then lib/ itself. Set by the generator's
+# fragment from --search-dirs; ld.so probes every listed directory for each
+# library it searches for, which is the point (docs/metrics.md).
+function(pynamic_search_runpath out to_lib)
+  set(_dirs "")
+  if(DEFINED PYNAMIC_GEN_SEARCH_DIRS AND PYNAMIC_GEN_SEARCH_DIRS GREATER 1)
+    math(EXPR _last "${PYNAMIC_GEN_SEARCH_DIRS} - 1")
+    foreach(_i RANGE 1 ${_last})
+      list(APPEND _dirs "$ORIGIN${to_lib}/search/${_i}")
+      file(MAKE_DIRECTORY "${PYNAMIC_LIBRARY_DIR}/search/${_i}")
+    endforeach()
+  endif()
+  list(APPEND _dirs "$ORIGIN${to_lib}")
+  set(${out} "${_dirs}" PARENT_SCOPE)
+endfunction()
+
 function(pynamic_generated_library name kind source)
   if(NOT kind MATCHES "^(UTILITY|MODULE|MARKER)$")
     message(FATAL_ERROR "pynamic_generated_library(${name}): KIND must be UTILITY, MODULE or MARKER, not '${kind}'")
@@ -34,10 +53,15 @@ function(pynamic_generated_library name kind source)
   pynamic_apply_sanitizers(${name}_objects)
 
   add_library(${name} SHARED $<TARGET_OBJECTS:${name}_objects>)
+  pynamic_search_runpath(_runpath "")
   set_target_properties(${name} PROPERTIES
     PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY "${PYNAMIC_LIBRARY_DIR}"
-    BUILD_RPATH "$ORIGIN")
+    # The same RUNPATH in the build and the install tree (their layouts
+    # match): a build RPATH shorter than the install one gets padded with
+    # empty entries, and ld.so reads an empty entry as the current directory.
+    INSTALL_RPATH "${_runpath}"
+    BUILD_WITH_INSTALL_RPATH ON)
   target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
   if(ARGN)
     target_link_libraries(${name} PRIVATE ${ARGN})

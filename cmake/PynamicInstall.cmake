@@ -2,7 +2,7 @@
 # that runs from anywhere (docs/install.md):
 #
 #   <prefix>/lib/pynamic/                  PYNAMIC_INSTALL_TREEDIR, the build tree's layout:
-#     pynamic-mode-*, pynamic-sizes          every mode (RUNPATH $ORIGIN/lib) and the sizes tool
+#     pynamic-mode-*, pynamic-sizes          every mode (the linked ones: RUNPATH $ORIGIN/lib) and the sizes tool
 #     lib/*.so                               the generated libraries (RUNPATH $ORIGIN)
 #     generated/manifest.json                the manifest
 #   <prefix>/bin/pynamic-mode-*, pynamic-sizes   relative symbolic links into the tree
@@ -48,7 +48,12 @@ set(_pyn_links "")
 # The generated libraries: found by each other through their own directory.
 # (The marker modules too, when the generator writes them.)
 set(_pyn_generated ${PYNAMIC_GENERATED_LIBRARIES} ${PYNAMIC_GEN_MARKERS})
-set_target_properties(${_pyn_generated} PROPERTIES INSTALL_RPATH "$ORIGIN")
+# Their RUNPATH (INSTALL_RPATH, used in the build tree too) is set where they
+# are defined: cmake/PynamicGeneratedLibraries.cmake.
+# The empty search directories of --search-dirs, which those RUNPATHs list.
+if(IS_DIRECTORY "${PYNAMIC_LIBRARY_DIR}/search" AND PYNAMIC_GEN_SEARCH_DIRS GREATER 1)
+  install(DIRECTORY "${PYNAMIC_LIBRARY_DIR}/search" DESTINATION "${_pyn_tree}/${_pyn_lib_rel}" COMPONENT tree)
+endif()
 install(TARGETS ${_pyn_generated} LIBRARY DESTINATION "${_pyn_tree}/${_pyn_lib_rel}" COMPONENT tree)
 install(FILES "${PYNAMIC_MANIFEST}" DESTINATION "${_pyn_tree}/${_pyn_manifest_dir}" COMPONENT tree)
 
@@ -67,10 +72,8 @@ foreach(_t IN LISTS _pyn_programs)
                     "files with the global property PYNAMIC_INSTALL_PROGRAMS (cmake/PynamicInstall.cmake)")
     continue()
   endif()
-  get_target_property(_rpath ${_t} INSTALL_RPATH)
-  if(NOT _rpath AND _t IN_LIST _pyn_modes)
-    set_target_properties(${_t} PROPERTIES INSTALL_RPATH "$ORIGIN/${_pyn_lib_rel}")
-  endif()
+  # Modes linked to the generated libraries set their RUNPATH to lib/
+  # themselves (src/modes/CMakeLists.txt); the others need none.
   set_target_properties(${_t} PROPERTIES INSTALL_RPATH_USE_LINK_PATH TRUE)
   install(TARGETS ${_t} RUNTIME DESTINATION "${_pyn_tree}" COMPONENT tree)
   list(APPEND _pyn_links "${_t}")

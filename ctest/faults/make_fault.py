@@ -5,7 +5,8 @@ input.
 
   make_fault.py libdir --from LIBDIR --to DEST [--exe EXE] [OP...]
       copies every *.so of LIBDIR into DEST (DEST/lib with --exe, beside a
-      copy of EXE, whose RUNPATH is $ORIGIN/lib), then applies:
+      copy of EXE, whose RUNPATH is $ORIGIN/lib, and of the auditor beside
+      EXE), then applies:
         --remove NAME          delete NAME
         --truncate NAME:SIZE   cut NAME to SIZE bytes ("half": half its size)
         --mode NAME:OCTAL      chmod NAME (000: unreadable for the test's user)
@@ -63,6 +64,10 @@ def make_libdir(args):
         shutil.copy2(lib, libdir)
     if args.exe:
         shutil.copy2(args.exe, dest)
+        # The auditor the executable names in DT_DEPAUDIT ($ORIGIN/...) goes with it.
+        auditor = os.path.join(os.path.dirname(os.path.abspath(args.exe)), "libpynamic-audit.so")
+        if os.path.exists(auditor):
+            shutil.copy2(auditor, dest)
     for name in args.remove:
         path = os.path.join(libdir, name)
         if not os.path.exists(path):

@@ -28,6 +28,8 @@ CASES = [
     (["10"], "AVG_FUNCS", None),
     ([], "NUM_FILES", None),
     (["10", "5", "7"], "unexpected argument", "'7'"),
+    (["10", "5", "--search-dirs", "0"], "--search-dirs N", "'0'"),
+    (["10", "5", "--search-dirs", "1001"], "--search-dirs N", "'1001'"),
     (["10", "5", "-x"], "unknown option", "'-x'"),
     (["10", "5", "--depth", "3"], "unknown option", "'--depth'"),
     (["10", "5", "-u", "10", "5"], "-u NUM_UTIL", "'10'"),

@@ -21,6 +21,7 @@ CONFIGS = [
       "-j", "2"], "9 3 -e -u 2 1 -s 1 -p"),
     (["2", "1", "-s", "9223372036854775807", "-n", "4096"],
      "2 1 -n 4096 -s 9223372036854775807"),
+    (["3", "2", "--search-dirs", "5", "-u", "1", "2"], "3 2 -u 1 2 -s 1 --search-dirs 5"),
 ]
 
 HEX16 = re.compile(r"^0x[0-9a-f]{16}$")
@@ -83,7 +84,7 @@ def check_config(gen, cmake, work, args, normalised):
     run_gen(gen, ["-o", out] + args)
     man = load_manifest(out)
     positional = [a for i, a in enumerate(args) if re.fullmatch(r"\d+", a) and
-                  not (i and args[i - 1] in ("-u", "-n", "-d", "-s", "-j")) and
+                  not (i and args[i - 1] in ("-u", "-n", "-d", "-s", "-j", "--search-dirs")) and
                   not (i > 1 and args[i - 2] == "-u")]
     num_files, avg = int(positional[0]), int(positional[1])
     nutil, avg_util = option_value(args, "-u", 2, [0, 0])
@@ -91,6 +92,7 @@ def check_config(gen, cmake, work, args, normalised):
     depth = option_value(args, "-d", default=10)
     seed = option_value(args, "-s", default=1)
     cross, prnt = "-e" in args, "-p" in args
+    search_dirs = int(args[args.index("--search-dirs") + 1]) if "--search-dirs" in args else 1
     nmod = num_files - nutil
     what = " ".join(args)
 
@@ -102,7 +104,7 @@ def check_config(gen, cmake, work, args, normalised):
         "arguments": normalised, "num_files": num_files, "avg_functions": avg,
         "num_utilities": nutil, "avg_utility_functions": avg_util,
         "name_pad": pad, "depth": depth, "seed": seed, "cross_module": cross,
-        "print": prnt}
+        "print": prnt, "search_dirs": search_dirs}
     check(man["config"] == expected_config,
           "%s: config %r, expected %r" % (what, man["config"], expected_config))
 

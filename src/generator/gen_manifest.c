@@ -47,6 +47,7 @@ void pyn_gen_manifest(const pyn_gen_model *m, const pyn_gen_options *o, const ch
     put_bool(out, o->cross_module);
     pyn_gen_buf_puts(out, ", \"print\": ");
     put_bool(out, o->print);
+    pyn_gen_buf_printf(out, ", \"search_dirs\": %llu", (unsigned long long)o->search_dirs);
     pyn_gen_buf_puts(out, "\n  },\n");
     pyn_gen_buf_printf(out,
                        "  \"totals\": {\"libraries\": %u, \"utilities\": %u, "

@@ -30,6 +30,7 @@ int pyn_gen_model_init(pyn_gen_model *m, const pyn_gen_options *o)
     m->depth = (uint32_t)o->depth;
     m->pad = (uint32_t)o->pad;
     m->cross_module = o->cross_module;
+    m->search_dirs = (uint32_t)o->search_dirs;
     m->print = o->print;
     m->total_functions = 0;
     m->nfuncs = malloc(sizeof *m->nfuncs * m->nlibs);

@@ -60,6 +60,7 @@ typedef struct pyn_gen_model {
     uint32_t pad;
     int cross_module;
     int print;
+    uint32_t search_dirs; /* RUNPATH directories of every library (--search-dirs) */
     uint32_t *nfuncs; /* owned; per global library index */
     uint64_t total_functions;
 } pyn_gen_model;

@@ -82,6 +82,13 @@ static const opt_spec options[] = {
      1,
      {{"N", F(jobs), 1, PYN_GEN_MAX_JOBS}},
      "write the sources with N processes (default 1; output is identical)"},
+    {"--search-dirs",
+     OPT_VALUES,
+     0,
+     1,
+     {{"N", F(search_dirs), 1, PYN_GEN_MAX_SEARCH_DIRS}},
+     "the libraries' RUNPATH lists N directories, the first N-1 empty: ld.so probes each of them for every "
+     "library it searches for, as with a deep LD_LIBRARY_PATH (default 1: only their own directory)"},
     {"--help", OPT_HELP, 0, 0, {{0}}, "print this help and exit"},
     {"-h", OPT_HELP, 0, 0, {{0}}, "same as --help"},
     {"--version", OPT_VERSION, 0, 0, {{0}}, "print the version and exit"},
@@ -286,6 +293,7 @@ enum pyn_gen_parse_status pyn_gen_options_parse(int argc, char **argv, pyn_gen_o
     o->depth = 10;
     o->seed = 1;
     o->jobs = 1;
+    o->search_dirs = 1;
     int npos = 0;
 
     for (int i = 1; i < argc; ++i) {
@@ -364,4 +372,6 @@ void pyn_gen_options_arguments(const pyn_gen_options *o, pyn_gen_buf *out)
     pyn_gen_buf_printf(out, " -s %llu", (unsigned long long)o->seed);
     if (o->print)
         pyn_gen_buf_puts(out, " -p");
+    if (o->search_dirs != 1)
+        pyn_gen_buf_printf(out, " --search-dirs %llu", (unsigned long long)o->search_dirs);
 }

@@ -19,6 +19,7 @@
 #define PYN_GEN_MAX_PAD 4096u
 #define PYN_GEN_MAX_DEPTH 1000000u
 #define PYN_GEN_MAX_JOBS 256u
+#define PYN_GEN_MAX_SEARCH_DIRS 1000u
 #define PYN_GEN_MAX_SEED UINT64_C(0x7fffffffffffffff)
 /* Upper bound on the largest possible total of functions (every library at
  * its 3*avg/2 maximum): about 12 times CORAL-2's maximum, ~20 GB of C. */
@@ -34,6 +35,7 @@ typedef struct pyn_gen_options {
     uint64_t depth;      /* -d DEPTH: call chain length */
     uint64_t seed;       /* -s SEED */
     uint64_t jobs;       /* -j N: generation processes */
+    uint64_t search_dirs; /* --search-dirs N: RUNPATH directories, the last holding the libraries */
     int cross_module;    /* -e */
     int print;           /* -p */
     int compat_t;        /* -t: accepted, ignored */

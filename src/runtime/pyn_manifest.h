@@ -29,6 +29,7 @@ struct pyn_config {
     long name_pad, depth;
     long long seed;
     int cross_module, print;
+    long search_dirs; /* RUNPATH directories of every library (1 when the manifest predates it) */
 };
 
 struct pyn_manifest {

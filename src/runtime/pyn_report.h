@@ -43,6 +43,9 @@ void pyn_report_text_print_sizes(FILE *out, const char *title, const char *const
  * tables, and a line saying why, when some sizes are unavailable. */
 void pyn_report_text_print_static(const struct pyn_static_summary *st, FILE *out);
 
+/* The per-phase file-system counts of the generated libraries (docs/metrics.md). */
+void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out);
+
 /* One line per failed rank ("prog: rank R (host): error"), at most ten. */
 void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, const char *prog);
 

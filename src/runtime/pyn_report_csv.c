@@ -46,8 +46,13 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
     for (int m = 0; m < PYN_METRIC_COUNT; ++m)
         fprintf(f, ",%s", pyn_metric_key(m));
     fputs(",startup_exec_s,startup_launch_s,checksum,checksum_ok,libraries_loaded,modules_imported,"
-          "modules_visited,error\n",
+          "modules_visited",
           f);
+    /* File-system counts: <phase>_<counter>, e.g. import_enoent. */
+    for (int k = 0; k < PYN_FS_SLOTS; ++k)
+        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
+            fprintf(f, ",%s_%s", pyn_fs_slot_name(k), pyn_fs_counter_key(c));
+    fputs(",error\n", f);
     for (int i = 0; i < res->nranks; ++i) {
         const struct pyn_rank_record *r = &res->ranks[i];
         fprintf(f, "%d,", r->rank);
@@ -57,8 +62,16 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
             put_seconds(f, pyn_record_metric(r, m));
         put_seconds(f, r->startup_exec_s);
         put_seconds(f, r->startup_launch_s);
-        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d,", r->checksum, r->checksum_ok ? "true" : "false",
+        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d", r->checksum, r->checksum_ok ? "true" : "false",
                 r->libraries_loaded, r->modules_imported, r->modules_visited);
+        for (int k = 0; k < PYN_FS_SLOTS; ++k)
+            for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
+                if (r->fs_ok)
+                    fprintf(f, ",%" PRIu64, pyn_fs_counter(&r->fs[k], c));
+                else
+                    fputs(",", f); /* empty: not counted */
+            }
+        fputc(',', f);
         put_field(f, r->failed ? r->error : "");
         fputc('\n', f);
     }

@@ -53,6 +53,7 @@ static json_t *config_json(const struct pyn_config *c)
     json_object_set_new(o, "seed", json_integer(c->seed));
     json_object_set_new(o, "cross_module", json_boolean(c->cross_module));
     json_object_set_new(o, "print", json_boolean(c->print));
+    json_object_set_new(o, "search_dirs", json_integer(c->search_dirs));
     return o;
 }
 
@@ -94,6 +95,52 @@ static json_t *environment_json(const struct pyn_run_info *info)
     return o;
 }
 
+/* Per phase: {"opens": n, "enoent": n, "stats": n, "bytes": n}, and the
+ * bindings apart ({"import": n, ...}): not a file-system operation. */
+static json_t *rank_fs_json(const struct pyn_rank_record *r, json_t **bindings)
+{
+    if (!r->fs_ok) {
+        *bindings = json_null();
+        return json_null();
+    }
+    json_t *o = json_object();
+    *bindings = json_object();
+    for (int k = 0; k < PYN_FS_SLOTS; ++k) {
+        json_t *ph = json_object();
+        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
+            if (strcmp(pyn_fs_counter_key(c), "bindings") != 0)
+                json_object_set_new(ph, pyn_fs_counter_key(c), json_integer((json_int_t)pyn_fs_counter(&r->fs[k], c)));
+        json_object_set_new(o, pyn_fs_slot_name(k), ph);
+        json_object_set_new(*bindings, pyn_fs_slot_name(k), json_integer((json_int_t)r->fs[k].bindings));
+    }
+    return o;
+}
+
+/* Across ranks: per phase, per counter {sum, min, mean, max, max_rank}. */
+static json_t *fs_json(const struct pyn_results *res)
+{
+    json_t *o = json_object(), *phases = json_object();
+    json_object_set_new(o, "source", json_string("rtld-audit"));
+    json_object_set_new(o, "ranks_counted", json_integer(res->nfs_ok));
+    json_object_set_new(o, "error", res->fs_error[0] ? json_string(res->fs_error) : json_null());
+    for (int k = 0; k < PYN_FS_SLOTS; ++k) {
+        json_t *ph = json_object();
+        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
+            const struct pyn_fs_stat *s = &res->fs[k][c];
+            json_t *st = json_object();
+            json_object_set_new(st, "sum", json_integer((json_int_t)s->sum));
+            json_object_set_new(st, "min", json_integer((json_int_t)s->min));
+            json_object_set_new(st, "mean", json_real(s->mean));
+            json_object_set_new(st, "max", json_integer((json_int_t)s->max));
+            json_object_set_new(st, "max_rank", json_integer(s->max_rank));
+            json_object_set_new(ph, pyn_fs_counter_key(c), st);
+        }
+        json_object_set_new(phases, pyn_fs_slot_name(k), ph);
+    }
+    json_object_set_new(o, "phases", phases);
+    return o;
+}
+
 static json_t *rank_json(const struct pyn_rank_record *r)
 {
     json_t *o = json_object();
@@ -109,6 +156,9 @@ static json_t *rank_json(const struct pyn_rank_record *r)
     json_object_set_new(o, "libraries_loaded", json_integer(r->libraries_loaded));
     json_object_set_new(o, "modules_imported", json_integer(r->modules_imported));
     json_object_set_new(o, "modules_visited", json_integer(r->modules_visited));
+    json_t *bindings = NULL;
+    json_object_set_new(o, "fs", rank_fs_json(r, &bindings));
+    json_object_set_new(o, "bindings", bindings);
     json_object_set_new(o, "status", json_string(r->failed ? "failed" : r->stopped ? "stopped" : "ran"));
     json_object_set_new(o, "error", jstr_or_null(r->failed ? r->error : NULL));
     return o;
@@ -199,6 +249,7 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
         json_array_append_new(ranks, rank_json(&res->ranks[i]));
     json_object_set_new(root, "ranks", ranks);
     json_object_set_new(root, "summary", summary_json(res));
+    json_object_set_new(root, "fs", fs_json(res));
     for (int p = PYN_PHASE_IMPORT; p <= PYN_PHASE_VISIT; ++p)
         json_object_set_new(spans, pyn_metric_key(p), jreal(res->span_s[p]));
     json_object_set_new(root, "spans", spans);

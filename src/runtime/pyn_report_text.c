@@ -49,6 +49,39 @@ static void print_seconds(FILE *out, double v)
         fprintf(out, " %11s", "-");
 }
 
+/* The loader's work on the generated libraries beside the times: the mean
+ * and max over ranks of each count, per phase that did any. */
+void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
+{
+    if (res->nfs_ok == 0) {
+        fprintf(out, "file-system counts unavailable: %s\n", res->fs_error[0] ? res->fs_error : "no rank counted");
+        return;
+    }
+    fprintf(out, "%-10s %13s %13s %13s %17s %13s  (generated libraries, per rank: mean/max%s)\n", "loader", "opens",
+            "enoent", "stats", "bytes", "bindings", res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
+    char a[32], b[32], cell[40];
+    for (int k = 0; k < PYN_FS_SLOTS; ++k) {
+        uint64_t any = 0;
+        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
+            any |= res->fs[k][c].max;
+        if (!any)
+            continue;
+        fprintf(out, "%-10s", pyn_fs_slot_name(k));
+        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
+            const struct pyn_fs_stat *s = &res->fs[k][c];
+            if (strcmp(pyn_fs_counter_key(c), "bytes") == 0) {
+                snprintf(cell, sizeof cell, "%s/%s", pyn_report_format_bytes((uint64_t)(s->mean + 0.5), a, sizeof a),
+                         pyn_report_format_bytes(s->max, b, sizeof b));
+                fprintf(out, " %17s", cell);
+            } else {
+                snprintf(cell, sizeof cell, "%.0f/%" PRIu64, s->mean, s->max);
+                fprintf(out, " %13s", cell);
+            }
+        }
+        fputc('\n', out);
+    }
+}
+
 void pyn_report_text_print(const struct pyn_results *res, FILE *out)
 {
     const struct pyn_run_info *info = res->info;
@@ -71,6 +104,7 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
         print_seconds(out, k < PYN_PHASE_COUNT ? res->span_s[k] : NAN);
         fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
     }
+    pyn_report_text_print_fs(res, out);
     fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n", res->nchecksum_ok,
             res->nranks, m->expected_checksum);
     if (res->statics)

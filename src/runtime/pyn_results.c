@@ -80,6 +80,46 @@ static int count_hosts(const struct pyn_rank_record *ranks, int nranks)
     return n;
 }
 
+static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "bindings"};
+
+const char *pyn_fs_counter_key(int counter)
+{
+    return counter >= 0 && counter < PYN_FS_NCOUNTERS ? fs_counter_keys[counter] : NULL;
+}
+
+uint64_t pyn_fs_counter(const struct pyn_fs_counts *c, int counter)
+{
+    const uint64_t v[PYN_FS_NCOUNTERS] = {c->opens, c->enoent, c->stats, c->bytes, c->bindings};
+    return counter >= 0 && counter < PYN_FS_NCOUNTERS ? v[counter] : 0;
+}
+
+static void summarise_fs(struct pyn_results *res)
+{
+    memset(res->fs, 0, sizeof res->fs);
+    res->nfs_ok = 0;
+    for (int i = 0; i < res->nranks; ++i) {
+        const struct pyn_rank_record *r = &res->ranks[i];
+        if (!r->fs_ok)
+            continue;
+        for (int k = 0; k < PYN_FS_SLOTS; ++k)
+            for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
+                struct pyn_fs_stat *s = &res->fs[k][c];
+                uint64_t v = pyn_fs_counter(&r->fs[k], c);
+                if (res->nfs_ok == 0 || v < s->min)
+                    s->min = v;
+                if (res->nfs_ok == 0 || v > s->max) {
+                    s->max = v;
+                    s->max_rank = r->rank;
+                }
+                s->sum += v;
+            }
+        res->nfs_ok++;
+    }
+    for (int k = 0; k < PYN_FS_SLOTS; ++k)
+        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
+            res->fs[k][c].mean = res->nfs_ok ? (double)res->fs[k][c].sum / res->nfs_ok : 0;
+}
+
 void pyn_results_summarise(struct pyn_results *res)
 {
     res->nfailed = res->nstopped = res->nchecksum_ok = 0;
@@ -92,6 +132,7 @@ void pyn_results_summarise(struct pyn_results *res)
     res->passed = res->nranks > 0 && res->nfailed == 0 && res->nchecksum_ok == res->nranks;
     for (int m = 0; m < PYN_METRIC_COUNT; ++m)
         pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
+    summarise_fs(res);
 }
 
 void pyn_static_summary_compute(struct pyn_static_summary *out, const struct pyn_manifest *m, const char *library_dir,

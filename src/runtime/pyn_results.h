@@ -4,6 +4,7 @@
 #define PYN_RESULTS_H
 
 #include "pyn_elf.h"
+#include "pyn_fs.h"
 #include "pyn_manifest.h"
 #include "pyn_options.h"
 #include "pyn_phase.h"
@@ -33,6 +34,9 @@ struct pyn_rank_record {
     int32_t modules_visited;
     int32_t stopped; /* no error of its own: it stopped because another rank failed */
     uint64_t checksum;               /* fold of the module checksums, as the manifest's total */
+    int32_t fs_ok;                   /* fs[] holds counts (the auditor was loaded); else all zero */
+    int32_t fs_reserved;
+    struct pyn_fs_counts fs[PYN_FS_SLOTS]; /* by phase, then "other" (docs/metrics.md) */
     double phase_s[PYN_PHASE_COUNT]; /* startup_s holds the reported startup (see startup_source) */
     double startup_exec_s;           /* process creation to main, no clock agreement needed */
     double startup_launch_s;         /* launch time to main; NaN without a launch time */
@@ -79,6 +83,19 @@ struct pyn_static_summary {
     struct pyn_elf_sizes exe;
 };
 
+/* One file-system counter summarised across the ranks that have counts. */
+struct pyn_fs_stat {
+    uint64_t sum, min, max;
+    double mean;
+    int max_rank;
+};
+
+/* The fields of struct pyn_fs_counts, in report order: "opens", "enoent",
+ * "stats", "bytes", "bindings". */
+#define PYN_FS_NCOUNTERS 5
+const char *pyn_fs_counter_key(int counter);
+uint64_t pyn_fs_counter(const struct pyn_fs_counts *c, int counter);
+
 struct pyn_results {
     const struct pyn_run_info *info;
     const struct pyn_static_summary *statics; /* NULL: not computed */
@@ -91,6 +108,9 @@ struct pyn_results {
     char report_error[PYN_ERROR_MAX + 128]; /* a report (CSV) that could not be written; empty if none */
     struct pyn_rank_record *ranks; /* nranks records, by rank */
     struct pyn_stat summary[PYN_METRIC_COUNT];
+    int nfs_ok;                          /* ranks with file-system counts */
+    char fs_error[PYN_ERROR_MAX];        /* why a rank had none (rank 0's reason, or the first); empty if none */
+    struct pyn_fs_stat fs[PYN_FS_SLOTS][PYN_FS_NCOUNTERS];
     /* Each phase as the original timed it: rank 0, barrier to barrier. NaN
      * for phases not bracketed by barriers (mpi_init, startup). */
     double span_s[PYN_PHASE_COUNT];

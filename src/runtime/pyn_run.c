@@ -7,6 +7,7 @@
 #include "pyn_checksum.h"
 #include "pyn_clock.h"
 #include "pyn_file.h"
+#include "pyn_fs.h"
 #include "pyn_phase.h"
 #include "pyn_report.h"
 #include "pyn_results.h"
@@ -86,6 +87,7 @@ struct pyn_run {
     struct pyn_run_info info;
     double span_s[PYN_PHASE_COUNT];
     struct progress progress;
+    char fs_error[PYN_ERROR_MAX]; /* why this rank has no file-system counts */
 };
 
 static void progress_draw(struct pyn_run *run, enum pyn_phase phase, int done, uint64_t now)
@@ -420,6 +422,7 @@ static int finish(struct pyn_run *run)
     MPI_Gather(&run->rec, (int)sizeof run->rec, MPI_BYTE, all, (int)sizeof run->rec, MPI_BYTE, 0, MPI_COMM_WORLD);
     if (run->rank == 0) {
         struct pyn_results res = {.info = &run->info, .nranks = run->nranks, .ranks = all};
+        snprintf(res.fs_error, sizeof res.fs_error, "%s", run->fs_error);
         memcpy(res.span_s, run->span_s, sizeof res.span_s);
         /* After every timed phase, on rank 0 only: section headers of what the run loaded. */
         struct pyn_static_summary *statics = malloc(sizeof *statics);
@@ -567,9 +570,11 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     run->state = STATE_OVER;
     run->status = EXIT_PASSED;
 
+    pyn_fs_set_phase(PYN_PHASE_MPI_INIT);
     uint64_t t0 = pyn_clock_monotonic_ns();
     MPI_Init(argc, argv);
     run->rec.phase_s[PYN_PHASE_MPI_INIT] = seconds_since(t0);
+    pyn_fs_set_phase(PYN_FS_OTHER);
     MPI_Comm_rank(MPI_COMM_WORLD, &run->rank);
     MPI_Comm_size(MPI_COMM_WORLD, &run->nranks);
     run->rec.rank = run->rank;
@@ -696,6 +701,7 @@ bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
     if (phase == PYN_PHASE_IMPORT)
         arm_fatal_signals(run, true);
     MPI_Barrier(MPI_COMM_WORLD);
+    pyn_fs_set_phase(phase);
     run->phase_t0_ns = pyn_clock_monotonic_ns();
     progress_arm(run);
     return !run->rec.failed;
@@ -710,6 +716,7 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
         return false;
     }
     run->rec.phase_s[phase] = seconds_since(run->phase_t0_ns);
+    pyn_fs_set_phase(PYN_FS_OTHER);
     if (phase == PYN_PHASE_IMPORT)
         arm_fatal_signals(run, false);
     const struct pyn_manifest *m = run->manifest;
@@ -746,6 +753,10 @@ int pyn_run_end(struct pyn_run *run)
         return EXIT_FAILED;
     int status = run->status;
     if (run->manifest && status == EXIT_PASSED) {
+        char fs_err[PYN_ERROR_MAX];
+        run->rec.fs_ok = pyn_fs_tally(run->manifest, run->rec.fs, fs_err, sizeof fs_err) == 0;
+        if (!run->rec.fs_ok)
+            snprintf(run->fs_error, sizeof run->fs_error, "%s", fs_err);
         if (run->state == STATE_VISITED)
             verify_visit(run);
         else if (!run->rec.failed && !run->rec.stopped)

@@ -1,0 +1,82 @@
+/* pyn_audit_abi.h: what the rtld-audit library (libpynamic-audit.so) and
+ * the runtime share. The auditor runs inside ld.so's audit namespace with no
+ * libc, so everything here is plain data and static inline code.
+ *
+ * The auditor records one event per file-system step ld.so takes for an
+ * object (a probe of a candidate path, an object opened and mapped) into a
+ * buffer of its own, tagged with the phase the runtime says the run is in.
+ * The runtime finds the state through the executable's exported
+ * pyn_audit_link (the auditor writes its address there when ld.so opens the
+ * executable) and, after the run, keeps only the events whose file name is
+ * one of the manifest's libraries. */
+#ifndef PYN_AUDIT_ABI_H
+#define PYN_AUDIT_ABI_H
+
+#include <stdint.h>
+
+#define PYN_AUDIT_MAGIC UINT64_C(0x7479646e79702e61) /* "a.pyndit" */
+#define PYN_AUDIT_ABI_VERSION 1u
+
+/* The symbol the executable exports for the auditor to fill. */
+#define PYN_AUDIT_LINK_SYMBOL "pyn_audit_link"
+
+enum pyn_audit_kind {
+    PYN_AUDIT_PROBE = 1, /* ld.so is about to open() this candidate path */
+    PYN_AUDIT_OPEN = 2,  /* ld.so opened and mapped an object (la_objopen) */
+};
+
+/* Phases as the runtime numbers them (enum pyn_phase), plus the time before
+ * main's first step and after the last. */
+#define PYN_AUDIT_PHASE_BEFORE_MAIN 0xfffffffeu
+#define PYN_AUDIT_PHASE_OTHER 0xffffffffu
+
+struct pyn_audit_event {
+    uint64_t name_hash; /* pyn_audit_hash of the path's last component */
+    uint32_t kind;      /* enum pyn_audit_kind */
+    uint32_t phase;
+    uint64_t bytes; /* PYN_AUDIT_OPEN: header read plus file bytes mapped */
+};
+
+/* Per-object binding counts need an object table; bindings are counted per
+ * phase for objects the runtime later classifies by name. */
+#define PYN_AUDIT_MAX_PHASES 8u
+
+/* The slot of a phase in per-phase arrays: runtime phases first, then
+ * before-main and other in the last two. */
+static inline unsigned pyn_audit_phase_slot(uint32_t phase)
+{
+    if (phase == PYN_AUDIT_PHASE_BEFORE_MAIN)
+        return PYN_AUDIT_MAX_PHASES - 2;
+    return phase < PYN_AUDIT_MAX_PHASES - 2 ? phase : PYN_AUDIT_MAX_PHASES - 1;
+}
+
+struct pyn_audit_object {
+    uint64_t name_hash;
+    uint64_t bindings_from[PYN_AUDIT_MAX_PHASES]; /* symbols this object had bound (its PLT/GOT) */
+};
+
+struct pyn_audit_state {
+    uint64_t magic;
+    uint32_t abi_version;
+    volatile uint32_t phase; /* written by the runtime, read by the auditor */
+    struct pyn_audit_event *events;
+    uint64_t nevents, capacity, dropped; /* dropped: the buffer could not grow */
+    struct pyn_audit_object *objects;
+    uint64_t nobjects, object_capacity, objects_dropped;
+    uint64_t searches; /* la_objsearch LA_SER_ORIG calls (one per name looked up) */
+};
+
+/* FNV-1a over the last path component: both sides classify by file name. */
+static inline uint64_t pyn_audit_hash(const char *path)
+{
+    const char *base = path;
+    for (const char *p = path; *p; ++p)
+        if (*p == '/')
+            base = p + 1;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (const unsigned char *p = (const unsigned char *)base; *p; ++p)
+        h = (h ^ *p) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+#endif

@@ -1,0 +1,114 @@
+#include "pyn_fs.h"
+
+#include "pyn_audit_abi.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Filled by libpynamic-audit.so when ld.so opens this executable; exported
+ * (--export-dynamic-symbol) so the auditor can find it. */
+__attribute__((visibility("default"))) struct pyn_audit_state *pyn_audit_link;
+
+static const char *const slot_names[PYN_FS_SLOTS] = {
+    [PYN_PHASE_MPI_INIT] = "mpi_init", [PYN_PHASE_STARTUP] = "startup", [PYN_PHASE_IMPORT] = "import",
+    [PYN_PHASE_VISIT] = "visit",       [PYN_FS_OTHER] = "other",
+};
+
+const char *pyn_fs_slot_name(int slot)
+{
+    return slot >= 0 && slot < PYN_FS_SLOTS ? slot_names[slot] : NULL;
+}
+
+int pyn_fs_available(const char **why)
+{
+    const struct pyn_audit_state *s = pyn_audit_link;
+    if (!s) {
+        *why = "libpynamic-audit.so was not loaded (the executable's DT_DEPAUDIT names it next to the executable; "
+               "or set LD_AUDIT)";
+        return 0;
+    }
+    if (s->magic != PYN_AUDIT_MAGIC || s->abi_version != PYN_AUDIT_ABI_VERSION) {
+        *why = "libpynamic-audit.so is from another pynamic version";
+        return 0;
+    }
+    return 1;
+}
+
+void pyn_fs_set_phase(int slot)
+{
+    if (pyn_audit_link)
+        pyn_audit_link->phase = slot == PYN_FS_OTHER ? PYN_AUDIT_PHASE_OTHER : (uint32_t)slot;
+}
+
+/* The auditor's phase tag to our slot: before main is the startup phase. */
+static int slot_of(uint32_t phase)
+{
+    if (phase == PYN_AUDIT_PHASE_BEFORE_MAIN)
+        return PYN_PHASE_STARTUP;
+    return phase < PYN_PHASE_COUNT ? (int)phase : PYN_FS_OTHER;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_SLOTS], char *err, size_t errlen)
+{
+    memset(out, 0, PYN_FS_SLOTS * sizeof *out);
+    const char *why = NULL;
+    if (!pyn_fs_available(&why)) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    const struct pyn_audit_state *s = pyn_audit_link;
+    if (s->dropped || s->objects_dropped) {
+        snprintf(err, errlen, "the auditor lost %llu events and %llu objects (out of memory): counts would be low",
+                 (unsigned long long)s->dropped, (unsigned long long)s->objects_dropped);
+        return -1;
+    }
+    /* The generated files: the libraries and the markers. */
+    size_t nnames = m->nlibraries + m->nmarkers;
+    uint64_t *names = malloc((nnames ? nnames : 1) * sizeof *names);
+    if (!names) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < m->nlibraries; ++i)
+        names[i] = pyn_audit_hash(m->libraries[i].file);
+    for (size_t i = 0; i < m->nmarkers; ++i)
+        names[m->nlibraries + i] = pyn_audit_hash(m->markers[i].file);
+    qsort(names, nnames, sizeof *names, cmp_u64);
+#define GENERATED(h) bsearch(&(h), names, nnames, sizeof *names, cmp_u64)
+    uint64_t probes[PYN_FS_SLOTS] = {0};
+    for (uint64_t i = 0; i < s->nevents; ++i) {
+        const struct pyn_audit_event *e = &s->events[i];
+        if (!GENERATED(e->name_hash))
+            continue;
+        int slot = slot_of(e->phase);
+        if (e->kind == PYN_AUDIT_PROBE) {
+            probes[slot]++;
+        } else if (e->kind == PYN_AUDIT_OPEN) {
+            out[slot].opens++;
+            out[slot].stats++; /* glibc fstat()s each file it maps */
+            out[slot].bytes += e->bytes;
+        }
+    }
+    /* Every open was the one probe of its search that succeeded. */
+    for (int k = 0; k < PYN_FS_SLOTS; ++k)
+        out[k].enoent = probes[k] > out[k].opens ? probes[k] - out[k].opens : 0;
+    for (uint64_t i = 0; i < s->nobjects; ++i) {
+        const struct pyn_audit_object *o = &s->objects[i];
+        if (!GENERATED(o->name_hash))
+            continue;
+        out[PYN_PHASE_STARTUP].bindings += o->bindings_from[pyn_audit_phase_slot(PYN_AUDIT_PHASE_BEFORE_MAIN)];
+        out[PYN_FS_OTHER].bindings += o->bindings_from[pyn_audit_phase_slot(PYN_AUDIT_PHASE_OTHER)];
+        for (int p = 0; p < PYN_PHASE_COUNT; ++p)
+            out[p].bindings += o->bindings_from[p];
+    }
+#undef GENERATED
+    free(names);
+    return 0;
+}

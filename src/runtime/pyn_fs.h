@@ -1,0 +1,40 @@
+/* pyn_fs.h: per-phase counts of what the dynamic loader did to the
+ * generated libraries, read from the rtld-audit library (src/audit/) the
+ * modes are linked to load (DT_DEPAUDIT). docs/metrics.md says exactly what
+ * each count sees and misses. */
+#ifndef PYN_FS_H
+#define PYN_FS_H
+
+#include "pyn_manifest.h"
+#include "pyn_phase.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The run's phases, then "other" (between and after them). */
+#define PYN_FS_OTHER PYN_PHASE_COUNT
+#define PYN_FS_SLOTS (PYN_PHASE_COUNT + 1)
+
+struct pyn_fs_counts {
+    uint64_t opens;    /* candidate paths ld.so opened and mapped */
+    uint64_t enoent;   /* candidate paths ld.so tried that did not open (failed probes) */
+    uint64_t stats;    /* fstat ld.so made of each opened file */
+    uint64_t bytes;    /* header read plus file bytes mapped */
+    uint64_t bindings; /* symbols bound for these objects (la_symbind) */
+};
+
+/* "startup", "mpi_init", "import", "visit", "other". */
+const char *pyn_fs_slot_name(int slot);
+
+/* True when the auditor is loaded and speaks our ABI; else why not in why. */
+int pyn_fs_available(const char **why);
+
+/* Tags what the loader does from now on with phase (enum pyn_phase), or
+ * PYN_FS_OTHER. One store: cheap enough at a phase's edges. */
+void pyn_fs_set_phase(int slot);
+
+/* After the run: the events on the manifest's libraries, by slot. Returns 0,
+ * or -1 with a reason in err (no auditor, events lost). */
+int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_SLOTS], char *err, size_t errlen);
+
+#endif

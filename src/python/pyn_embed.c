@@ -11,6 +11,7 @@
 #include "pyn_embed.h"
 
 #include "pyn_clock.h"
+#include "pyn_fs.h"
 #include "pyn_pyconfig.h"
 #include "pyn_results.h"
 
@@ -31,6 +32,7 @@ static struct {
     PyObject **modules; /* per manifest module, owned references */
     size_t nmodules;
     PyObject *marker[2]; /* by enum pyn_marker_role */
+    PyObject *importer_counter; /* the counting proxy of importlib's _os (install_importer_counter) */
 } py;
 
 /* "TypeName: text" of the pending Python exception, on one line; clears it. */
@@ -167,6 +169,71 @@ static int check_linked(struct pyn_run *run)
     return 0;
 }
 
+/* CPython's importer makes its own system calls (a stat of each sys.path
+ * directory per import, a stat of the module file, a listing of each
+ * directory when its cache is stale), which the rtld auditor cannot see.
+ * Its path-based finder reaches the OS only through the module attribute
+ * _os of importlib's external bootstrap, so a counting proxy there sees
+ * every such call (docs/metrics.md). Installed once, before the import
+ * phase; read at the phases' edges. */
+static const char importer_counter_source[] =
+    "import _frozen_importlib_external as _be\n"
+    "class _PynamicImporterCounts:\n"
+    "    def __init__(self, real):\n"
+    "        self._real = real\n"
+    "        self.counts = [0, 0, 0]  # listdirs, stats, ENOENT\n"
+    "    def __getattr__(self, name):\n"
+    "        return getattr(self._real, name)\n"
+    "    def _count(self, i, fn, *a, **k):\n"
+    "        self.counts[i] += 1\n"
+    "        try:\n"
+    "            return fn(*a, **k)\n"
+    "        except FileNotFoundError:\n"
+    "            self.counts[2] += 1\n"
+    "            raise\n"
+    "    def stat(self, *a, **k):\n"
+    "        return self._count(1, self._real.stat, *a, **k)\n"
+    "    def listdir(self, *a, **k):\n"
+    "        return self._count(0, self._real.listdir, *a, **k)\n"
+    "_be._os = _PynamicImporterCounts(_be._os)\n";
+
+static int install_importer_counter(char *err, size_t errlen)
+{
+    if (PyRun_SimpleString(importer_counter_source) != 0) {
+        snprintf(err, errlen, "python: could not install the importer's file-system counter");
+        return -EINVAL;
+    }
+    PyObject *be = PyImport_ImportModule("_frozen_importlib_external");
+    py.importer_counter = be ? PyObject_GetAttrString(be, "_os") : NULL;
+    Py_XDECREF(be);
+    if (!py.importer_counter) {
+        PyErr_Clear();
+        snprintf(err, errlen, "python: the importer's file-system counter is not in place");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* The importer's counts so far: listdirs, stats, ENOENT. */
+static void importer_counts(uint64_t out[3])
+{
+    out[0] = out[1] = out[2] = 0;
+    if (!py.importer_counter)
+        return;
+    PyObject *list = PyObject_GetAttrString(py.importer_counter, "counts");
+    for (Py_ssize_t i = 0; list && i < 3 && i < PyList_Size(list); ++i)
+        out[i] = PyLong_AsUnsignedLongLong(PyList_GetItem(list, i));
+    Py_XDECREF(list);
+    PyErr_Clear();
+}
+
+static void add_importer_counts(int slot, const uint64_t before[3])
+{
+    uint64_t after[3];
+    importer_counts(after);
+    pyn_fs_add_importer(slot, after[0] - before[0], after[1] - before[1], after[2] - before[2]);
+}
+
 /* Everything between the runtime's begin and the import barrier. */
 static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_loading loading)
 {
@@ -197,6 +264,8 @@ static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_l
     uint64_t t0 = pyn_clock_monotonic_ns();
     rc = init_python(argc, argv, pyn_run_library_dir(run), err, sizeof err);
     py.init_s = (double)(pyn_clock_monotonic_ns() - t0) * 1e-9;
+    if (rc == 0)
+        rc = install_importer_counter(err, sizeof err);
     if (rc)
         pyn_run_fail(run, rc, "%s", err);
 }
@@ -289,12 +358,18 @@ int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, enum pyn_
         MPI_Comm_rank(MPI_COMM_WORLD, &rank);
         snprintf(library_dir, sizeof library_dir, "%s", pyn_run_library_dir(run));
         prepare(run, argc, argv, loading);
+        uint64_t counts[3];
+        importer_counts(counts);
         if (pyn_run_phase_begin(run, PYN_PHASE_IMPORT))
             mode->import(run);
-        if (pyn_run_phase_end(run, PYN_PHASE_IMPORT)) {
+        bool imported = pyn_run_phase_end(run, PYN_PHASE_IMPORT);
+        add_importer_counts(PYN_PHASE_IMPORT, counts);
+        if (imported) {
+            importer_counts(counts);
             if (pyn_run_phase_begin(run, PYN_PHASE_VISIT))
                 mode->visit(run);
             pyn_run_phase_end(run, PYN_PHASE_VISIT);
+            add_importer_counts(PYN_PHASE_VISIT, counts);
         }
         MPI_Reduce(&py.init_s, &slowest_init, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     }
@@ -311,6 +386,7 @@ int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, enum pyn_
     if (py.initialised) {
         Py_XDECREF(py.marker[0]);
         Py_XDECREF(py.marker[1]);
+        Py_XDECREF(py.importer_counter);
         if (Py_FinalizeEx() < 0 && status == 0)
             fprintf(stderr, "%s: rank %d: Py_FinalizeEx: could not flush buffered data\n", prog, rank);
     }

@@ -10,6 +10,18 @@
  * (--export-dynamic-symbol) so the auditor can find it. */
 __attribute__((visibility("default"))) struct pyn_audit_state *pyn_audit_link;
 
+/* The importer's share, by slot (pyn_fs_add_importer). */
+static struct pyn_fs_counts importer[PYN_FS_SLOTS];
+
+void pyn_fs_add_importer(int slot, uint64_t listdirs, uint64_t stats, uint64_t enoent)
+{
+    if (slot >= 0 && slot < PYN_FS_SLOTS) {
+        importer[slot].opens += listdirs;
+        importer[slot].stats += stats;
+        importer[slot].enoent += enoent;
+    }
+}
+
 static const char *const slot_names[PYN_FS_SLOTS] = {
     [PYN_PHASE_MPI_INIT] = "mpi_init", [PYN_PHASE_STARTUP] = "startup", [PYN_PHASE_IMPORT] = "import",
     [PYN_PHASE_VISIT] = "visit",       [PYN_FS_OTHER] = "other",
@@ -97,8 +109,12 @@ int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_S
         }
     }
     /* Every open was the one probe of its search that succeeded. */
-    for (int k = 0; k < PYN_FS_SLOTS; ++k)
+    for (int k = 0; k < PYN_FS_SLOTS; ++k) {
         out[k].enoent = probes[k] > out[k].opens ? probes[k] - out[k].opens : 0;
+        out[k].opens += importer[k].opens;
+        out[k].stats += importer[k].stats;
+        out[k].enoent += importer[k].enoent;
+    }
     for (uint64_t i = 0; i < s->nobjects; ++i) {
         const struct pyn_audit_object *o = &s->objects[i];
         if (!GENERATED(o->name_hash))

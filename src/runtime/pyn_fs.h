@@ -33,6 +33,12 @@ int pyn_fs_available(const char **why);
  * PYN_FS_OTHER. One store: cheap enough at a phase's edges. */
 void pyn_fs_set_phase(int slot);
 
+/* Adds what CPython's importer did in a phase (counted by the Python modes
+ * around its own file-system calls, which ld.so's auditor cannot see):
+ * listdirs count as opens (of directories), stats as stats, and the calls
+ * that failed with ENOENT as enoent. Merged by pyn_fs_tally. */
+void pyn_fs_add_importer(int slot, uint64_t listdirs, uint64_t stats, uint64_t enoent);
+
 /* After the run: the events on the manifest's libraries, by slot. Returns 0,
  * or -1 with a reason in err (no auditor, events lost). */
 int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_SLOTS], char *err, size_t errlen);

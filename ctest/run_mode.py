@@ -205,6 +205,41 @@ def check_report(report, manifest, args, launch_time, report_path):
         check(s["max_host"] == report["ranks"][s["max_rank"]]["host"], f"summary.{metric}.max_host")
     for key in ("import_s", "visit_s"):
         positive(report["spans"][key], f"spans.{key}")
+    check_fs(report, totals, args.mode)
+
+
+# Where each mode's loader maps the generated libraries (docs/metrics.md).
+LOADS_BEFORE_MAIN = {"linked", "python-linked"}
+LOADS_IN_IMPORT = {"dlopen", "python"}
+FS_SLOTS = ("startup", "mpi_init", "import", "visit", "other")
+FS_COUNTERS = ("opens", "enoent", "stats", "bytes")
+
+
+def check_fs(report, totals, mode):
+    fs = report["fs"]
+    if mode == "python-driver":
+        # A stock python3 loads no auditor: no counts, and a reason.
+        check(fs["ranks_counted"] == 0 and fs["error"], f"fs: a stock python3 reported counts: {fs}")
+        check(all(r["fs"] is None for r in report["ranks"]), "fs: rank rows have counts under a stock python3")
+        return
+    check(fs["ranks_counted"] == report["nranks"] and fs["error"] is None,
+          f"fs: {fs['ranks_counted']} of {report['nranks']} ranks counted ({fs['error']})")
+    slot = "startup" if mode in LOADS_BEFORE_MAIN else "import" if mode in LOADS_IN_IMPORT else None
+    for i, r in enumerate(report["ranks"]):
+        for k in FS_SLOTS:
+            for c in FS_COUNTERS:
+                check(r["fs"][k][c] >= 0, f"ranks[{i}].fs.{k}.{c} negative")
+        if slot:
+            got = r["fs"][slot]
+            check(got["opens"] >= totals["libraries"] and got["stats"] >= got["opens"] and got["bytes"] > 0,
+                  f"ranks[{i}].fs.{slot}: {got}, expected at least one open, fstat and bytes per library "
+                  f"({totals['libraries']})")
+    for k in FS_SLOTS:
+        for c in FS_COUNTERS + ("bindings",):
+            values = [r["bindings"][k] if c == "bindings" else r["fs"][k][c] for r in report["ranks"]]
+            st = fs["phases"][k][c]
+            check(st["sum"] == sum(values) and st["min"] == min(values) and st["max"] == max(values),
+                  f"fs.phases.{k}.{c} {st} disagrees with the ranks {values}")
 
 
 def check_csv(path, report):
@@ -216,6 +251,10 @@ def check_csv(path, report):
         for metric in METRICS:
             close(float(row[metric]), r[metric], 1e-8, f"CSV {metric} of rank {r['rank']}")
         check(row["checksum"] == r["checksum"] and row["checksum_ok"] == "true", f"CSV checksum of rank {r['rank']}")
+        for k in FS_SLOTS:
+            for c in FS_COUNTERS:
+                want = "" if r["fs"] is None else str(r["fs"][k][c])
+                check(row[f"{k}_{c}"] == want, f"CSV {k}_{c} of rank {r['rank']}: {row[f'{k}_{c}']!r}, JSON {want!r}")
 
 
 def main():

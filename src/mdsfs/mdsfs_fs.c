@@ -293,7 +293,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     if (n == &fs->stats_node) {
         struct stats_handle *h = calloc(1, sizeof *h);
         json_t *doc = fs->cfg.stats(fs->cfg.stats_ctx);
-        char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+        char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(9)) : NULL;
         json_decref(doc);
         if (!h || !text) {
             free(h);

@@ -339,7 +339,7 @@ static void *signal_thread(void *arg)
 static int write_stats_file(void)
 {
     json_t *doc = stats_document(NULL);
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(9)) : NULL;
     json_decref(doc);
     if (!text) {
         fprintf(stderr, "%s: --stats %s: out of memory\n", prog, set.stats_path);
@@ -403,6 +403,12 @@ int main(int argc, char **argv)
     if ((rc = check_paths(positional[0], positional[1])))
         return rc;
 
+    /* Every thread from here on (the FUSE workers) blocks SIGUSR1, so an
+     * early one never kills the daemon; the signal thread takes it. */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, NULL);
     /* Sleep precisely: the default 50 us timer slack would lengthen every service time. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     started_ns = mdsfs_now_ns();
@@ -456,12 +462,6 @@ int main(int argc, char **argv)
         return EXIT_ERROR;
     }
 
-    /* Every thread from here on (the FUSE workers) blocks SIGUSR1; the
-     * signal thread takes it. */
-    sigset_t usr1;
-    sigemptyset(&usr1);
-    sigaddset(&usr1, SIGUSR1);
-    pthread_sigmask(SIG_BLOCK, &usr1, NULL);
     pthread_t sig_tid;
     int have_sig_thread = pthread_create(&sig_tid, NULL, signal_thread, NULL) == 0;
     if (!have_sig_thread)

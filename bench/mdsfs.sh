@@ -46,10 +46,11 @@ mount_type() {
 
 # Absolute path of a mount point that must be ours, or a clear failure.
 our_mount() {
-  [[ -d $1 ]] || die "mount point $1: no such directory"
   local abs type
-  abs=$(realpath -- "$1")
+  # A mount whose daemon died cannot be stat'ed (ENOTCONN): then take the path as written.
+  abs=$(realpath -e -- "$1" 2>/dev/null) || abs=$(realpath -m -s -- "$1")
   type=$(mount_type "$abs")
+  [[ -n $type || -d $abs ]] || die "mount point $1: no such directory"
   [[ -n $type ]] || die "$abs is not a mount point (nothing mounted there)"
   [[ $type == "$fstype" ]] || die "$abs is a $type mount, not a pynamic-mdsfs one: leaving it alone"
   echo "$abs"
@@ -159,8 +160,12 @@ cmd_stop() {
     esac
   done
   mnt=$(our_mount "$mnt")
-  pid=$(daemon_pid "$mnt")
   local out
+  if ! pid=$(daemon_pid "$mnt" 2>/dev/null); then
+    # The daemon died and left its mount behind (reads fail with ENOTCONN): detach it.
+    out=$(fusermount3 -u -z "$mnt" 2>&1) || die "unmount $mnt: ${out:-fusermount3 -u -z failed}"
+    die "$mnt: the daemon was gone (its mount no longer answered): detached the stale mount"
+  fi
   out=$(fusermount3 -u "$mnt" 2>&1) || die "unmount $mnt: ${out:-fusermount3 -u failed} (still in use? the daemon, pid $pid, still serves it)"
   gone() { ! kill -0 "$pid" 2>/dev/null; }
   wait_until gone || die "unmounted $mnt but the daemon (pid $pid) is still running after $wait s"

@@ -343,6 +343,26 @@ def scenario_errors(args):
                     "start with a bad option", env=args.env)
         check(mount_type(mnt) is None, "something is mounted after a failed start")
 
+        # stop while a process still uses the mount: refused, still mounted; then stopped.
+        with Mount(args, src) as m:
+            holder = subprocess.Popen(["sleep", "60"], cwd=m.dir)
+            try:
+                expect_fail([args.script, "stop", m.dir], 1, "Device or resource busy", "stop a mount in use",
+                            env=args.env)
+                check(mount_type(m.dir) == "fuse.pynamic-mdsfs" and pid_alive(m.pid),
+                      "the refused stop left no mount or no daemon")
+            finally:
+                holder.kill()
+                holder.wait()
+        # A daemon killed outright leaves a stale mount: stop detaches it and says so.
+        with Mount(args, src) as m:
+            os.kill(m.pid, signal.SIGKILL)
+            end = time.monotonic() + 10
+            while pid_alive(m.pid) and time.monotonic() < end:
+                time.sleep(0.05)
+            expect_fail([args.script, "stop", m.dir], 1, "the daemon was gone", "stop a stale mount", env=args.env)
+            check(mount_type(m.dir) is None, "the stale mount is still there after stop")
+
         # SIGTERM: a clean unmount, exit 0, the --stats file written.
         stats = os.path.join(tmp, "sigterm-stats.json")
         daemon = subprocess.Popen([d, "--stats", stats, "--lifetime", str(LIFETIME_S), src, mnt],

@@ -13,7 +13,8 @@ CSV reports and every rank's checksum against the manifest.
 Scenarios:
   counts   served operations at 1 and 4 ranks (pynamic-mode-dlopen --lib-dir on
            the mount), counts reset between runs; per-rank cost at 4 ranks vs 1;
-           opens per rank vs the manifest's libraries; the --stats file at unmount
+           opens per rank vs the manifest's libraries; one client per rank; the
+           --stats file at unmount
   latency  4 ranks at --mds-latency-us 0 and at a large latency: the import takes
            at least the queue's serial service time, and longer than without it
   direct   --data-cache direct (direct_io): ld.so still maps the libraries
@@ -198,6 +199,14 @@ def scenario_counts(args):
         check(a > 0, f"1 rank served no {op}: the loader's path walk did not reach the server")
         check((1 - LOOKUP_TOLERANCE) * a <= b <= a,
               f"{op} per rank at {n} ranks is {b:g}, expected {a:g} (at most {LOOKUP_TOLERANCE:.0%} fewer)")
+    # Every rank asked the server itself; none asked for less than about one rank's import.
+    for r in runs:
+        check(runs[r]["clients"]["count"] == r, f"{r} rank(s): {runs[r]['clients']['count']} distinct processes "
+                                                f"asked the server, expected {r}")
+    one_rank = runs[1]["metadata_ops"] - sum(statics.values())
+    check(runs[n]["clients"]["min_ops"] >= (1 - LOOKUP_TOLERANCE) * one_rank,
+          f"at {n} ranks one process asked only {runs[n]['clients']['min_ops']} operations, a 1-rank import "
+          f"asks {one_rank}")
     check(runs[n]["queue"]["max_waiting"] >= 1,
           f"at {n} ranks at most {runs[n]['queue']['max_waiting']} request waited at once: no queueing")
     check(runs[n]["queue"]["wait_s"] > 0, "no queue wait at all with 4 ranks")

@@ -66,6 +66,9 @@ static struct node *node_of(fuse_req_t req, fuse_ino_t ino)
     return (struct node *)(uintptr_t)ino;
 }
 
+/* The calling thread's id, for the per-client counts. */
+static int caller(fuse_req_t req) { return (int)fuse_req_ctx(req)->pid; }
+
 static size_t bucket_of(dev_t dev, ino_t ino) { return (size_t)((ino * 31u + dev) % NODE_BUCKETS); }
 
 int mdsfs_fs_create(const struct mdsfs_fs_config *cfg, struct mdsfs_server *server, struct mdsfs_fs **out, char *err,
@@ -209,7 +212,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
     struct mdsfs_ticket t;
     mdsfs_server_enter(fs->server, &t);
     int rc = do_lookup(fs, node_of(req, parent), name, &e);
-    mdsfs_server_leave(fs->server, &t, rc == ENOENT ? MDSFS_OP_LOOKUP_ENOENT : MDSFS_OP_LOOKUP);
+    mdsfs_server_leave(fs->server, &t, rc == ENOENT ? MDSFS_OP_LOOKUP_ENOENT : MDSFS_OP_LOOKUP, caller(req));
     if (rc == ENOENT && fs->cfg.negative_timeout > 0) {
         /* Node id 0: a negative entry the kernel may cache this long. */
         memset(&e, 0, sizeof e);
@@ -249,7 +252,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
     struct mdsfs_ticket t;
     mdsfs_server_enter(fs->server, &t);
     int rc = fstatat(n->fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
-    mdsfs_server_leave(fs->server, &t, MDSFS_OP_GETATTR);
+    mdsfs_server_leave(fs->server, &t, MDSFS_OP_GETATTR, caller(req));
     if (rc)
         fuse_reply_err(req, rc);
     else
@@ -265,7 +268,7 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
     mdsfs_server_enter(fs->server, &t);
     ssize_t len = n->fd >= 0 ? readlinkat(n->fd, "", buf, sizeof buf) : -1;
     int rc = len < 0 ? (n->fd >= 0 ? errno : EINVAL) : (size_t)len >= sizeof buf ? ENAMETOOLONG : 0;
-    mdsfs_server_leave(fs->server, &t, MDSFS_OP_READLINK);
+    mdsfs_server_leave(fs->server, &t, MDSFS_OP_READLINK, caller(req));
     if (rc) {
         fuse_reply_err(req, rc);
         return;
@@ -313,7 +316,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     mdsfs_server_enter(fs->server, &t);
     int fd = reopen(n, O_RDONLY | (fi->flags & (O_NOATIME | O_NONBLOCK)));
     int rc = fd < 0 ? errno : 0;
-    mdsfs_server_leave(fs->server, &t, MDSFS_OP_OPEN);
+    mdsfs_server_leave(fs->server, &t, MDSFS_OP_OPEN, caller(req));
     if (rc) {
         fuse_reply_err(req, rc);
         return;
@@ -397,7 +400,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         rc = errno;
         close(fd);
     }
-    mdsfs_server_leave(fs->server, &t, MDSFS_OP_OPENDIR);
+    mdsfs_server_leave(fs->server, &t, MDSFS_OP_OPENDIR, caller(req));
     if (rc) {
         free(d);
         fuse_reply_err(req, rc);
@@ -447,7 +450,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
         d->entry = NULL;
         d->offset = next;
     }
-    mdsfs_server_leave(fs->server, &t, MDSFS_OP_READDIR);
+    mdsfs_server_leave(fs->server, &t, MDSFS_OP_READDIR, caller(req));
     /* Entries already added are returned; an error only when there are none. */
     if (rc && used == 0)
         fuse_reply_err(req, rc);
@@ -473,7 +476,7 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
     struct mdsfs_ticket t;
     mdsfs_server_enter(fs->server, &t);
     int rc = fstatvfs(n->fd >= 0 ? n->fd : fs->root.fd, &sv) == 0 ? 0 : errno;
-    mdsfs_server_leave(fs->server, &t, MDSFS_OP_STATFS);
+    mdsfs_server_leave(fs->server, &t, MDSFS_OP_STATFS, caller(req));
     if (rc)
         fuse_reply_err(req, rc);
     else
@@ -493,7 +496,7 @@ static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", n->fd);
     int rc = (mask & W_OK) ? EROFS : access(path, mask) == 0 ? 0 : errno;
-    mdsfs_server_leave(fs->server, &t, MDSFS_OP_ACCESS);
+    mdsfs_server_leave(fs->server, &t, MDSFS_OP_ACCESS, caller(req));
     fuse_reply_err(req, rc);
 }
 

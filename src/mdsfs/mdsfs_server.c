@@ -27,6 +27,13 @@ struct mdsfs_counts {
     uint64_t read_calls, bytes_read, read_delay_ns;
 };
 
+/* Metadata operations per calling process: an open-addressing table keyed
+ * by pid (0 marks a free slot), doubled when half full. */
+struct client {
+    int pid;
+    uint64_t ops;
+};
+
 struct mdsfs_server {
     pthread_mutex_t lock;
     pthread_cond_t turn;
@@ -34,6 +41,8 @@ struct mdsfs_server {
     unsigned waiting; /* requests that arrived and are not served yet */
     uint64_t latency_ns;
     struct mdsfs_counts c; /* under lock */
+    struct client *clients; /* under lock */
+    size_t nclients, clients_cap;
     uint64_t period_start_ns;
     unsigned resets;
 };
@@ -61,6 +70,7 @@ void mdsfs_server_destroy(struct mdsfs_server *s)
 {
     if (!s)
         return;
+    free(s->clients);
     pthread_cond_destroy(&s->turn);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -81,7 +91,41 @@ void mdsfs_server_enter(struct mdsfs_server *s, struct mdsfs_ticket *t)
     pthread_mutex_unlock(&s->lock);
 }
 
-void mdsfs_server_leave(struct mdsfs_server *s, struct mdsfs_ticket *t, enum mdsfs_op op)
+static size_t client_slot(const struct client *table, size_t cap, int pid)
+{
+    size_t i = ((size_t)(unsigned)pid * 2654435761u) & (cap - 1);
+    while (table[i].pid != 0 && table[i].pid != pid)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* One more operation for pid (under lock). Out of memory: not counted. */
+static void count_client(struct mdsfs_server *s, int pid)
+{
+    if (pid <= 0)
+        pid = -1; /* the kernel's own requests: one pseudo-client */
+    if (2 * (s->nclients + 1) > s->clients_cap) {
+        size_t cap = s->clients_cap ? 2 * s->clients_cap : 64;
+        struct client *grown = calloc(cap, sizeof *grown);
+        if (!grown)
+            return;
+        for (size_t i = 0; i < s->clients_cap; ++i) {
+            if (s->clients[i].pid)
+                grown[client_slot(grown, cap, s->clients[i].pid)] = s->clients[i];
+        }
+        free(s->clients);
+        s->clients = grown;
+        s->clients_cap = cap;
+    }
+    struct client *c = &s->clients[client_slot(s->clients, s->clients_cap, pid)];
+    if (c->pid == 0) {
+        c->pid = pid;
+        s->nclients++;
+    }
+    c->ops++;
+}
+
+void mdsfs_server_leave(struct mdsfs_server *s, struct mdsfs_ticket *t, enum mdsfs_op op, int client)
 {
     if (s->latency_ns) {
         /* An absolute deadline: the real call's own time counts towards it. */
@@ -99,6 +143,7 @@ void mdsfs_server_leave(struct mdsfs_server *s, struct mdsfs_ticket *t, enum mds
     if (wait > s->c.max_wait_ns)
         s->c.max_wait_ns = wait;
     s->c.busy_ns += end - t->started_ns;
+    count_client(s, client);
     s->serving++;
     pthread_cond_broadcast(&s->turn);
     pthread_mutex_unlock(&s->lock);
@@ -117,6 +162,9 @@ void mdsfs_server_reset(struct mdsfs_server *s)
 {
     pthread_mutex_lock(&s->lock);
     memset(&s->c, 0, sizeof s->c);
+    if (s->clients)
+        memset(s->clients, 0, s->clients_cap * sizeof *s->clients);
+    s->nclients = 0;
     /* Requests already queued still count towards the new period's peak. */
     s->c.max_waiting = s->waiting;
     s->period_start_ns = mdsfs_now_ns();
@@ -126,17 +174,35 @@ void mdsfs_server_reset(struct mdsfs_server *s)
 
 static json_t *seconds(uint64_t ns) { return json_real((double)ns / 1e9); }
 
+static int cmp_client(const void *a, const void *b)
+{
+    int pa = ((const struct client *)a)->pid, pb = ((const struct client *)b)->pid;
+    return (pa > pb) - (pa < pb);
+}
+
 json_t *mdsfs_server_stats(struct mdsfs_server *s)
 {
     pthread_mutex_lock(&s->lock);
     struct mdsfs_counts c = s->c;
     unsigned waiting = s->waiting, resets = s->resets;
     uint64_t period_ns = mdsfs_now_ns() - s->period_start_ns;
+    size_t nclients = 0;
+    struct client *clients = malloc((s->nclients ? s->nclients : 1) * sizeof *clients);
+    for (size_t i = 0; clients && i < s->clients_cap; ++i) {
+        if (s->clients[i].pid)
+            clients[nclients++] = s->clients[i];
+    }
     pthread_mutex_unlock(&s->lock);
+    if (!clients)
+        return NULL;
+    qsort(clients, nclients, sizeof *clients, cmp_client);
 
     json_t *root = json_object(), *ops = json_object(), *op_wait = json_object();
-    json_t *queue = json_object(), *data = json_object();
-    if (!root || !ops || !op_wait || !queue || !data) {
+    json_t *queue = json_object(), *data = json_object(), *cl = json_object(), *per = json_array();
+    if (!root || !ops || !op_wait || !queue || !data || !cl || !per) {
+        free(clients);
+        json_decref(cl);
+        json_decref(per);
         json_decref(root);
         json_decref(ops);
         json_decref(op_wait);
@@ -164,6 +230,21 @@ json_t *mdsfs_server_stats(struct mdsfs_server *s)
     json_object_set_new(data, "bytes_read", json_integer((json_int_t)c.bytes_read));
     json_object_set_new(data, "read_delay_s", seconds(c.read_delay_ns));
     json_object_set_new(root, "data", data);
+    uint64_t min_ops = nclients ? UINT64_MAX : 0, max_ops = 0;
+    for (size_t i = 0; i < nclients; ++i) {
+        json_t *o = json_object();
+        json_object_set_new(o, "pid", json_integer(clients[i].pid));
+        json_object_set_new(o, "ops", json_integer((json_int_t)clients[i].ops));
+        json_array_append_new(per, o);
+        min_ops = clients[i].ops < min_ops ? clients[i].ops : min_ops;
+        max_ops = clients[i].ops > max_ops ? clients[i].ops : max_ops;
+    }
+    free(clients);
+    json_object_set_new(cl, "count", json_integer((json_int_t)nclients));
+    json_object_set_new(cl, "min_ops", json_integer((json_int_t)min_ops));
+    json_object_set_new(cl, "max_ops", json_integer((json_int_t)max_ops));
+    json_object_set_new(root, "clients", cl);
+    json_object_set_new(root, "per_client", per);
     json_object_set_new(root, "resets", json_integer(resets));
     json_object_set_new(root, "counting_s", seconds(period_ns));
     return root;

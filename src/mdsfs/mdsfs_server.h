@@ -42,8 +42,9 @@ void mdsfs_server_destroy(struct mdsfs_server *s);
 void mdsfs_server_enter(struct mdsfs_server *s, struct mdsfs_ticket *t);
 
 /* Holds the server until the service time since enter has passed, counts
- * the request as op, and hands the server to the next request. */
-void mdsfs_server_leave(struct mdsfs_server *s, struct mdsfs_ticket *t, enum mdsfs_op op);
+ * the request as op for the client (the calling thread's id as the kernel
+ * gave it), and hands the server to the next request. */
+void mdsfs_server_leave(struct mdsfs_server *s, struct mdsfs_ticket *t, enum mdsfs_op op, int client);
 
 /* Counts one data read of bytes that was delayed by delay_ns (not queued). */
 void mdsfs_server_count_read(struct mdsfs_server *s, uint64_t bytes, uint64_t delay_ns);
@@ -54,7 +55,9 @@ void mdsfs_server_reset(struct mdsfs_server *s);
 /* A consistent snapshot of the counts as a new JSON object (caller owns):
  * "operations" (count per op name), "operation_wait_s", "metadata_ops",
  * "queue" (served, wait_s, max_wait_s, busy_s, max_waiting, waiting_now),
- * "data" (read_calls, bytes_read, read_delay_s), "resets", "counting_s".
+ * "data" (read_calls, bytes_read, read_delay_s), "clients" (count, min_ops,
+ * max_ops: the distinct callers of metadata operations), "per_client"
+ * (pid, ops, by pid), "resets", "counting_s".
  * NULL when out of memory. */
 json_t *mdsfs_server_stats(struct mdsfs_server *s);
 

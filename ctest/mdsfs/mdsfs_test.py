@@ -17,7 +17,8 @@ Scenarios:
            --stats file at unmount
   latency  4 ranks at --mds-latency-us 0 and at a large latency: the import takes
            at least the queue's serial service time, and longer than without it
-  direct   --data-cache direct (direct_io): ld.so still maps the libraries
+  direct   --data-cache direct (direct_io): ld.so still maps the libraries; the
+           read latency and bandwidth knobs delay each read as configured
   linked   the whole build tree mounted: pynamic-mode-linked run from the mount
   errors   bad arguments, a busy mount point, stopping a mount that is not ours,
            SIGTERM and --lifetime: one clear line, the documented exit status
@@ -250,12 +251,21 @@ def scenario_latency(args):
 
 
 def scenario_direct(args):
-    with Mount(args, args.lib_dir, ["--data-cache", "direct", "--mds-latency-us", "0"]) as m:
+    read_us, mbps = 300, 100
+    with Mount(args, args.lib_dir, ["--data-cache", "direct", "--mds-latency-us", "0", "--read-latency-us",
+                                    str(read_us), "--read-mbps", str(mbps)]) as m:
         m.reset()
         run_mode(args, "direct-io", args.dlopen, m.dir, 1)
         s = m.stats()
         check(s["settings"]["data_cache"] == "direct", "settings.data_cache is not direct")
-        check(s["data"]["read_calls"] > 0 and s["data"]["bytes_read"] > 0, "no data read through the mount")
+        d = s["data"]
+        check(d["read_calls"] > 0 and d["bytes_read"] > 0, "no data read through the mount")
+        # Each read is delayed by the latency plus its size at the bandwidth, exactly as configured.
+        want = d["read_calls"] * read_us / 1e6 + d["bytes_read"] / (mbps * 1e6)
+        check(abs(d["read_delay_s"] - want) <= 1e-6 * d["read_calls"] + 1e-9,
+              f"reads were delayed {d['read_delay_s']:.6f} s in all, the knobs say {want:.6f} s")
+        check(s["metadata_ops"] > 0 and s["queue"]["busy_s"] < d["read_delay_s"],
+              "data-read delays were counted as metadata service")
         log(f"direct_io: {s['data']['read_calls']} reads, {s['data']['bytes_read']} bytes, {s['operations']}")
 
 

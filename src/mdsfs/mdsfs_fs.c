@@ -57,7 +57,10 @@ struct dir_handle {
     struct dirent *entry; /* read but not yet returned (it did not fit) */
 };
 
-static struct mdsfs_fs *fs_of(fuse_req_t req) { return fuse_req_userdata(req); }
+static struct mdsfs_fs *fs_of(fuse_req_t req)
+{
+    return fuse_req_userdata(req);
+}
 
 static struct node *node_of(fuse_req_t req, fuse_ino_t ino)
 {
@@ -67,9 +70,15 @@ static struct node *node_of(fuse_req_t req, fuse_ino_t ino)
 }
 
 /* The calling thread's id, for the per-client counts. */
-static int caller(fuse_req_t req) { return (int)fuse_req_ctx(req)->pid; }
+static int caller(fuse_req_t req)
+{
+    return (int)fuse_req_ctx(req)->pid;
+}
 
-static size_t bucket_of(dev_t dev, ino_t ino) { return (size_t)((ino * 31u + dev) % NODE_BUCKETS); }
+static size_t bucket_of(dev_t dev, ino_t ino)
+{
+    return (size_t)((ino * 31u + dev) % NODE_BUCKETS);
+}
 
 int mdsfs_fs_create(const struct mdsfs_fs_config *cfg, struct mdsfs_server *server, struct mdsfs_fs **out, char *err,
                     size_t errlen)
@@ -516,4 +525,7 @@ static const struct fuse_lowlevel_ops operations = {
     .access = op_access,
 };
 
-const struct fuse_lowlevel_ops *mdsfs_fs_operations(void) { return &operations; }
+const struct fuse_lowlevel_ops *mdsfs_fs_operations(void)
+{
+    return &operations;
+}

@@ -26,7 +26,7 @@ enum mdsfs_data_cache {
 extern const char *const mdsfs_data_cache_names[MDSFS_CACHE_COUNT];
 
 struct mdsfs_fs_config {
-    const char *source; /* absolute path of an existing directory */
+    const char *source;                                   /* absolute path of an existing directory */
     double entry_timeout, attr_timeout, negative_timeout; /* seconds the kernel may cache */
     enum mdsfs_data_cache data_cache;
     uint64_t read_latency_ns;  /* added to every data read */

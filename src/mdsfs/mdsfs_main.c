@@ -239,14 +239,13 @@ static int check_paths(const char *source, const char *mountpoint)
     char type[256];
     mounted_type(set.mountpoint, type, sizeof type);
     if (type[0]) {
-        fprintf(stderr, "%s: mount point %s: busy: a %s file system is already mounted there%s\n", prog,
-                set.mountpoint, type,
+        fprintf(stderr, "%s: mount point %s: busy: a %s file system is already mounted there%s\n", prog, set.mountpoint,
+                type,
                 strcmp(type, "fuse.pynamic-mdsfs") == 0 ? " (stop it first: bench/mdsfs.sh stop MOUNTPOINT)" : "");
         return EXIT_ERROR;
     }
     if (strcmp(set.source, set.mountpoint) == 0 ||
-        (strncmp(set.mountpoint, set.source, strlen(set.source)) == 0 &&
-         set.mountpoint[strlen(set.source)] == '/')) {
+        (strncmp(set.mountpoint, set.source, strlen(set.source)) == 0 && set.mountpoint[strlen(set.source)] == '/')) {
         fprintf(stderr, "%s: mount point %s is inside the source %s: the mount would serve itself\n", prog,
                 set.mountpoint, set.source);
         return EXIT_ERROR;
@@ -368,8 +367,7 @@ static void print_help(void)
            "Mounts a read-only view of SOURCE on MOUNTPOINT whose every metadata operation (lookup, getattr,\n"
            "open, opendir, readdir, readlink, access, statfs) waits in one FIFO queue served one at a time, like a\n"
            "single metadata server, and counts what it served. Runs until unmounted (fusermount3 -u MOUNTPOINT)\n"
-           "or SIGTERM/SIGINT. SIGUSR1 resets the counts. MOUNTPOINT/" MDSFS_STATS_NAME
-           " reads the counts as JSON.\n"
+           "or SIGTERM/SIGINT. SIGUSR1 resets the counts. MOUNTPOINT/" MDSFS_STATS_NAME " reads the counts as JSON.\n"
            "Scripted start/stop: bench/mdsfs.sh. More: docs/mdsfs.md.\n\noptions:\n",
            prog);
     pyn_options_print_help(tables, stdout);
@@ -438,6 +436,7 @@ int main(int argc, char **argv)
     char *fuse_argv[] = {(char *)prog, "-o", mount_opts, NULL};
     struct fuse_args args = FUSE_ARGS_INIT(3, fuse_argv);
     struct fuse_session *se = fuse_session_new(&args, mdsfs_fs_operations(), sizeof *mdsfs_fs_operations(), fs);
+    fuse_opt_free_args(&args); /* the copy fuse_session_new's option parsing made */
     if (!se) {
         fprintf(stderr, "%s: fuse_session_new failed (see the line above)\n", prog);
         mdsfs_fs_destroy(fs);
@@ -452,8 +451,9 @@ int main(int argc, char **argv)
         return EXIT_ERROR;
     }
     if (fuse_session_mount(se, set.mountpoint) != 0) {
-        fprintf(stderr, "%s: mount on %s failed (libfuse's reason is on the line above; /dev/fuse and "
-                        "fusermount3 are needed)\n",
+        fprintf(stderr,
+                "%s: mount on %s failed (libfuse's reason is on the line above; /dev/fuse and "
+                "fusermount3 are needed)\n",
                 prog, set.mountpoint);
         fuse_remove_signal_handlers(se);
         fuse_session_destroy(se);

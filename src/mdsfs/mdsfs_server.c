@@ -14,9 +14,11 @@
 #include <time.h>
 
 const char *const mdsfs_op_names[MDSFS_OP_COUNT] = {
-    [MDSFS_OP_LOOKUP] = "lookup",     [MDSFS_OP_LOOKUP_ENOENT] = "lookup_enoent", [MDSFS_OP_GETATTR] = "getattr",
-    [MDSFS_OP_OPEN] = "open",         [MDSFS_OP_OPENDIR] = "opendir",             [MDSFS_OP_READDIR] = "readdir",
-    [MDSFS_OP_READLINK] = "readlink", [MDSFS_OP_ACCESS] = "access",               [MDSFS_OP_STATFS] = "statfs",
+    [MDSFS_OP_LOOKUP] = "lookup",     [MDSFS_OP_LOOKUP_ENOENT] = "lookup_enoent",
+    [MDSFS_OP_GETATTR] = "getattr",   [MDSFS_OP_OPEN] = "open",
+    [MDSFS_OP_OPENDIR] = "opendir",   [MDSFS_OP_READDIR] = "readdir",
+    [MDSFS_OP_READLINK] = "readlink", [MDSFS_OP_ACCESS] = "access",
+    [MDSFS_OP_STATFS] = "statfs",
 };
 
 struct mdsfs_counts {
@@ -40,7 +42,7 @@ struct mdsfs_server {
     uint64_t next_ticket, serving;
     unsigned waiting; /* requests that arrived and are not served yet */
     uint64_t latency_ns;
-    struct mdsfs_counts c; /* under lock */
+    struct mdsfs_counts c;  /* under lock */
     struct client *clients; /* under lock */
     size_t nclients, clients_cap;
     uint64_t period_start_ns;
@@ -172,7 +174,10 @@ void mdsfs_server_reset(struct mdsfs_server *s)
     pthread_mutex_unlock(&s->lock);
 }
 
-static json_t *seconds(uint64_t ns) { return json_real((double)ns / 1e9); }
+static json_t *seconds(uint64_t ns)
+{
+    return json_real((double)ns / 1e9);
+}
 
 static int cmp_client(const void *a, const void *b)
 {

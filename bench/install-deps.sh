@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what pynamic needs on Debian 12 (or Ubuntu), idempotently; needs
 # root (or sudo).
-#   bench/install-deps.sh          build and run: compilers, CMake, Ninja, MPICH, jansson, hwloc, Python 3
+#   bench/install-deps.sh          build and run: compilers, CMake, Ninja, MPICH, jansson, hwloc, Python 3,
+#                                  libfuse3 (pynamic-mdsfs)
 #   bench/install-deps.sh --tests  also what the test suite uses: clang (fuzzing), valgrind, strace,
 #                                  and Slurm with munge (a one-host cluster for the srun tests)
 set -euo pipefail
 
-packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-dev libhwloc-dev
+packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-dev libhwloc-dev libfuse3-dev fuse3
           python3 python3-dev)
 case "${1:-}" in
   "") ;;

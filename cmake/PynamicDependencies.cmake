@@ -24,3 +24,12 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson>=2.10)
+
+# libfuse3 for pynamic-mdsfs, the emulated shared file system (docs/mdsfs.md).
+# 3.12 for the fuse_loop_cfg_* API.
+pkg_check_modules(FUSE3 IMPORTED_TARGET fuse3>=3.12)
+if(NOT FUSE3_FOUND)
+  message(FATAL_ERROR "libfuse3 (>= 3.12) not found through pkg-config: pynamic-mdsfs, the emulated shared file "
+                      "system, needs it. Install it with bench/install-deps.sh (apt-get install libfuse3-dev fuse3).")
+endif()
+find_package(Threads REQUIRED)

@@ -2,10 +2,11 @@
 # that runs from anywhere (docs/install.md):
 #
 #   <prefix>/lib/pynamic/                  PYNAMIC_INSTALL_TREEDIR, the build tree's layout:
-#     pynamic-mode-*, pynamic-sizes          every mode (the linked ones: RUNPATH $ORIGIN/lib) and the sizes tool
+#     pynamic-mode-*, pynamic-sizes          every mode (the linked ones: RUNPATH $ORIGIN/lib), the sizes tool
+#     pynamic-mdsfs                          and the emulated shared file system
 #     lib/*.so                               the generated libraries (RUNPATH $ORIGIN)
 #     generated/manifest.json                the manifest
-#   <prefix>/bin/pynamic-mode-*, pynamic-sizes   relative symbolic links into the tree
+#   <prefix>/bin/pynamic-mode-*, pynamic-sizes, pynamic-mdsfs   relative symbolic links into the tree
 #
 # The programs find the manifest and the libraries relative to their real
 # path (realpath of /proc/self/exe, which resolves the bin/ links), and ld.so
@@ -62,9 +63,11 @@ install(FILES "${PYNAMIC_MANIFEST}" DESTINATION "${_pyn_tree}/${_pyn_manifest_di
 # /opt, say), so the installed program needs no LD_LIBRARY_PATH either.
 pynamic_targets_with_prefix(_pyn_modes pynamic-mode-)
 set(_pyn_programs ${_pyn_modes})
-if(TARGET pynamic-sizes)
-  list(APPEND _pyn_programs pynamic-sizes)
-endif()
+foreach(_tool pynamic-sizes pynamic-mdsfs)
+  if(TARGET ${_tool})
+    list(APPEND _pyn_programs ${_tool})
+  endif()
+endforeach()
 foreach(_t IN LISTS _pyn_programs)
   get_target_property(_type ${_t} TYPE)
   if(NOT _type STREQUAL "EXECUTABLE")

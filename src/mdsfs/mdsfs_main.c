@@ -1,0 +1,505 @@
+/* pynamic-mdsfs: mounts a read-only view of a directory whose every
+ * metadata operation goes through one queue with a fixed service time, like
+ * a single metadata server, and counts what it served (docs/mdsfs.md).
+ *
+ *   pynamic-mdsfs [options] SOURCE MOUNTPOINT
+ *
+ * Runs in the foreground until unmounted (fusermount3 -u MOUNTPOINT), or
+ * SIGTERM/SIGINT/SIGHUP, or --lifetime; SIGUSR1 resets the counts. */
+#define _GNU_SOURCE
+#include "mdsfs_fs.h"
+#include "mdsfs_server.h"
+#include "pyn_file.h"
+#include "pyn_options.h"
+#include "pyn_version.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+
+static const char *prog = "pynamic-mdsfs";
+
+struct settings {
+    /* as given */
+    const char *mds_latency_arg, *read_latency_arg, *read_mbps_arg;
+    const char *entry_timeout_arg, *attr_timeout_arg, *negative_timeout_arg;
+    const char *data_cache_arg, *threads_arg, *lifetime_arg, *stats_path;
+    int allow_other, help, version;
+    /* parsed */
+    uint64_t mds_latency_us, read_latency_us, read_mbps, threads, lifetime_s;
+    double entry_timeout, attr_timeout, negative_timeout;
+    enum mdsfs_data_cache data_cache;
+    char *source, *mountpoint; /* absolute */
+};
+
+static struct settings set = {
+    .mds_latency_us = 200,
+    .threads = 64,
+};
+
+static const struct pyn_option option_table[] = {
+    {"--mds-latency-us", "N", PYN_OPT_STRING, &set.mds_latency_arg, 0, "mds_latency_us",
+     "service time of every metadata operation in microseconds, one at a time (default 200; 0: the real call only)"},
+    {"--read-latency-us", "N", PYN_OPT_STRING, &set.read_latency_arg, 0, "read_latency_us",
+     "delay added to every data read in microseconds, not queued (default 0)"},
+    {"--read-mbps", "N", PYN_OPT_STRING, &set.read_mbps_arg, 0, "read_mbps",
+     "each data read also takes its size at N MB/s, not queued (default 0: no limit)"},
+    {"--entry-timeout", "S", PYN_OPT_STRING, &set.entry_timeout_arg, 0, "entry_timeout",
+     "seconds the kernel may cache a name it looked up (default 0: every path walk asks)"},
+    {"--attr-timeout", "S", PYN_OPT_STRING, &set.attr_timeout_arg, 0, "attr_timeout",
+     "seconds the kernel may cache attributes (default 0: every stat asks)"},
+    {"--negative-timeout", "S", PYN_OPT_STRING, &set.negative_timeout_arg, 0, "negative_timeout",
+     "seconds the kernel may cache a name's absence (default 0: every failed probe asks)"},
+    {"--data-cache", "MODE", PYN_OPT_STRING, &set.data_cache_arg, 0, "data_cache",
+     "file data in the page cache: drop (at every open, default), keep (across opens) or direct (direct_io)"},
+    {"--threads", "N", PYN_OPT_STRING, &set.threads_arg, 0, "threads",
+     "most FUSE worker threads, i.e. requests that can wait in the queue at once (default 64)"},
+    {"--stats", "FILE", PYN_OPT_STRING, &set.stats_path, 0, "stats",
+     "write the statistics JSON to FILE when unmounted (atomically)"},
+    {"--lifetime", "S", PYN_OPT_STRING, &set.lifetime_arg, 0, "lifetime",
+     "unmount and exit after S seconds (default 0: never); a watchdog for scripts"},
+    {"--allow-other", NULL, PYN_OPT_FLAG, &set.allow_other, 0, "allow_other",
+     "let other users than the one mounting use the mount (FUSE allow_other)"},
+    {"--help", NULL, PYN_OPT_FLAG, &set.help, 0, NULL, "print this help and exit"},
+    {"--version", NULL, PYN_OPT_FLAG, &set.version, 0, NULL, "print the version and exit"},
+    PYN_OPTIONS_END};
+static const struct pyn_option *const tables[] = {option_table, NULL};
+
+static struct mdsfs_server *server;
+static uint64_t started_ns;
+static volatile sig_atomic_t lifetime_expired;
+
+/* A whole non-negative integer no larger than max, or -1. */
+static int parse_uint(const char *text, uint64_t max, uint64_t *out)
+{
+    if (!text || !*text || *text == '-' || *text == '+')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_seconds(const char *text, double max, double *out)
+{
+    if (!text || !*text)
+        return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(text, &end);
+    if (errno || *end || !isfinite(v) || v < 0 || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One line on stderr for a usage error; control characters escaped. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pyn_escape_controls(msg, sizeof msg);
+    fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
+    return EXIT_USAGE;
+}
+
+static int parse_values(void)
+{
+    struct {
+        const char *arg, *name;
+        uint64_t max, *out;
+    } ints[] = {
+        {set.mds_latency_arg, "--mds-latency-us", 10000000, &set.mds_latency_us},
+        {set.read_latency_arg, "--read-latency-us", 10000000, &set.read_latency_us},
+        {set.read_mbps_arg, "--read-mbps", 1000000, &set.read_mbps},
+        {set.threads_arg, "--threads", 4096, &set.threads},
+        {set.lifetime_arg, "--lifetime", 31 * 24 * 3600, &set.lifetime_s},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; ++i) {
+        if (ints[i].arg && parse_uint(ints[i].arg, ints[i].max, ints[i].out) != 0)
+            return usage_error("%s '%s' is not a whole number from 0 to %llu", ints[i].name, ints[i].arg,
+                               (unsigned long long)ints[i].max);
+    }
+    if (set.threads < 2)
+        return usage_error("--threads '%s' must be at least 2", set.threads_arg);
+    struct {
+        const char *arg, *name;
+        double *out;
+    } secs[] = {
+        {set.entry_timeout_arg, "--entry-timeout", &set.entry_timeout},
+        {set.attr_timeout_arg, "--attr-timeout", &set.attr_timeout},
+        {set.negative_timeout_arg, "--negative-timeout", &set.negative_timeout},
+    };
+    for (size_t i = 0; i < sizeof secs / sizeof secs[0]; ++i) {
+        if (secs[i].arg && parse_seconds(secs[i].arg, 1e6, secs[i].out) != 0)
+            return usage_error("%s '%s' is not a number of seconds from 0 to 1000000", secs[i].name, secs[i].arg);
+    }
+    set.data_cache = MDSFS_CACHE_DROP;
+    if (set.data_cache_arg) {
+        int found = 0;
+        for (int c = 0; c < MDSFS_CACHE_COUNT; ++c) {
+            if (strcmp(set.data_cache_arg, mdsfs_data_cache_names[c]) == 0) {
+                set.data_cache = (enum mdsfs_data_cache)c;
+                found = 1;
+            }
+        }
+        if (!found)
+            return usage_error("--data-cache '%s' is not one of drop, keep, direct", set.data_cache_arg);
+    }
+    return EXIT_OK;
+}
+
+/* Decodes mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape_mountinfo(char *s)
+{
+    char *out = s;
+    for (char *in = s; *in;) {
+        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' &&
+            in[3] <= '7') {
+            *out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+            in += 4;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+}
+
+/* The file system type mounted exactly on path ("" if none), in type. */
+static void mounted_type(const char *path, char *type, size_t typelen)
+{
+    type[0] = '\0';
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        /* id parent major:minor root MOUNTPOINT options [optional...] - TYPE source superoptions */
+        char *save = NULL, *field = strtok_r(line, " ", &save);
+        for (int i = 0; field && i < 4; ++i)
+            field = strtok_r(NULL, " ", &save);
+        if (!field)
+            continue;
+        unescape_mountinfo(field);
+        if (strcmp(field, path) != 0)
+            continue;
+        char *dash;
+        while ((dash = strtok_r(NULL, " ", &save)) && strcmp(dash, "-") != 0)
+            ;
+        char *fstype = dash ? strtok_r(NULL, " ", &save) : NULL;
+        snprintf(type, typelen, "%s", fstype ? fstype : "unknown");
+    }
+    free(line);
+    fclose(f);
+}
+
+/* SOURCE and MOUNTPOINT: existing directories, the mount point not already
+ * a mount point. Exit status, with one line printed on failure. */
+static int check_paths(const char *source, const char *mountpoint)
+{
+    struct stat st;
+    set.source = realpath(source, NULL);
+    if (!set.source || stat(set.source, &st) != 0) {
+        fprintf(stderr, "%s: source %s: %s\n", prog, source, strerror(errno));
+        return EXIT_ERROR;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: source %s: not a directory\n", prog, source);
+        return EXIT_ERROR;
+    }
+    set.mountpoint = realpath(mountpoint, NULL);
+    if (!set.mountpoint || stat(set.mountpoint, &st) != 0) {
+        fprintf(stderr, "%s: mount point %s: %s\n", prog, mountpoint, strerror(errno));
+        return EXIT_ERROR;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: mount point %s: not a directory\n", prog, mountpoint);
+        return EXIT_ERROR;
+    }
+    char type[256];
+    mounted_type(set.mountpoint, type, sizeof type);
+    if (type[0]) {
+        fprintf(stderr, "%s: mount point %s: busy: a %s file system is already mounted there%s\n", prog, set.mountpoint,
+                type,
+                strcmp(type, "fuse.pynamic-mdsfs") == 0 ? " (stop it first: bench/mdsfs.sh stop MOUNTPOINT)" : "");
+        return EXIT_ERROR;
+    }
+    if (strcmp(set.source, set.mountpoint) == 0 ||
+        (strncmp(set.mountpoint, set.source, strlen(set.source)) == 0 && set.mountpoint[strlen(set.source)] == '/')) {
+        fprintf(stderr, "%s: mount point %s is inside the source %s: the mount would serve itself\n", prog,
+                set.mountpoint, set.source);
+        return EXIT_ERROR;
+    }
+    if (set.stats_path) {
+        /* Fail now rather than lose the counts at unmount. */
+        char *copy = strdup(set.stats_path);
+        char *slash = copy ? strrchr(copy, '/') : NULL;
+        const char *dir = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
+        if (!copy || access(dir, W_OK | X_OK) != 0) {
+            fprintf(stderr, "%s: --stats %s: directory %s: %s\n", prog, set.stats_path, dir,
+                    copy ? strerror(errno) : "out of memory");
+            free(copy);
+            return EXIT_ERROR;
+        }
+        free(copy);
+    }
+    return EXIT_OK;
+}
+
+static void add_setting(const char *key, const char *value, void *ctx)
+{
+    json_object_set_new((json_t *)ctx, key, value ? json_string(value) : json_null());
+}
+
+/* The whole statistics document: who serves what, the effective settings,
+ * and the server's counts. */
+static json_t *stats_document(void *ctx)
+{
+    (void)ctx;
+    json_t *doc = mdsfs_server_stats(server);
+    if (!doc)
+        return NULL;
+    json_t *tool = json_object(), *options = json_object(), *effective = json_object();
+    json_object_set_new(tool, "name", json_string(prog));
+    json_object_set_new(tool, "version", json_string(PYN_VERSION));
+    pyn_options_each_setting(tables, add_setting, options);
+    json_object_set_new(effective, "mds_latency_us", json_integer((json_int_t)set.mds_latency_us));
+    json_object_set_new(effective, "read_latency_us", json_integer((json_int_t)set.read_latency_us));
+    json_object_set_new(effective, "read_mbps", json_integer((json_int_t)set.read_mbps));
+    json_object_set_new(effective, "entry_timeout", json_real(set.entry_timeout));
+    json_object_set_new(effective, "attr_timeout", json_real(set.attr_timeout));
+    json_object_set_new(effective, "negative_timeout", json_real(set.negative_timeout));
+    json_object_set_new(effective, "data_cache", json_string(mdsfs_data_cache_names[set.data_cache]));
+    json_object_set_new(effective, "threads", json_integer((json_int_t)set.threads));
+    json_object_set_new(doc, "schema_version", json_integer(1));
+    json_object_set_new(doc, "tool", tool);
+    json_object_set_new(doc, "pid", json_integer(getpid()));
+    json_object_set_new(doc, "source", json_string(set.source));
+    json_object_set_new(doc, "mountpoint", json_string(set.mountpoint));
+    json_object_set_new(doc, "options", options);
+    json_object_set_new(doc, "settings", effective);
+    json_object_set_new(doc, "uptime_s", json_real((double)(mdsfs_now_ns() - started_ns) / 1e9));
+    return doc;
+}
+
+/* SIGUSR1 (reset) and the lifetime, handled by one thread with sigwait so
+ * that nothing runs in a signal handler. */
+static void *signal_thread(void *arg)
+{
+    (void)arg;
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    uint64_t end_ns = set.lifetime_s ? started_ns + set.lifetime_s * 1000000000u : 0;
+    for (;;) {
+        int sig;
+        if (end_ns) {
+            uint64_t now = mdsfs_now_ns();
+            if (now >= end_ns) {
+                lifetime_expired = 1;
+                fprintf(stderr, "%s: lifetime of %llu s reached: unmounting %s\n", prog,
+                        (unsigned long long)set.lifetime_s, set.mountpoint);
+                kill(getpid(), SIGTERM); /* libfuse's handler ends the loop */
+                return NULL;
+            }
+            uint64_t left = end_ns - now;
+            struct timespec ts = {(time_t)(left / 1000000000u), (long)(left % 1000000000u)};
+            sig = sigtimedwait(&usr1, NULL, &ts);
+        } else {
+            int got;
+            sig = sigwait(&usr1, &got) == 0 ? got : -1;
+        }
+        if (sig == SIGUSR1)
+            mdsfs_server_reset(server);
+    }
+    return NULL;
+}
+
+static int write_stats_file(void)
+{
+    json_t *doc = stats_document(NULL);
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(9)) : NULL;
+    json_decref(doc);
+    if (!text) {
+        fprintf(stderr, "%s: --stats %s: out of memory\n", prog, set.stats_path);
+        return EXIT_ERROR;
+    }
+    size_t len = strlen(text);
+    char *withnl = realloc(text, len + 2);
+    if (withnl) {
+        text = withnl;
+        text[len++] = '\n';
+        text[len] = '\0';
+    }
+    char err[1024];
+    int rc = pyn_file_write_atomic(set.stats_path, text, len, err, sizeof err);
+    free(text);
+    if (rc) {
+        fprintf(stderr, "%s: --stats: %s\n", prog, err);
+        return EXIT_ERROR;
+    }
+    return EXIT_OK;
+}
+
+static void print_help(void)
+{
+    printf("usage: %s [options] SOURCE MOUNTPOINT\n"
+           "Mounts a read-only view of SOURCE on MOUNTPOINT whose every metadata operation (lookup, getattr,\n"
+           "open, opendir, readdir, readlink, access, statfs) waits in one FIFO queue served one at a time, like a\n"
+           "single metadata server, and counts what it served. Runs until unmounted (fusermount3 -u MOUNTPOINT)\n"
+           "or SIGTERM/SIGINT. SIGUSR1 resets the counts. MOUNTPOINT/" MDSFS_STATS_NAME " reads the counts as JSON.\n"
+           "Scripted start/stop: bench/mdsfs.sh. More: docs/mdsfs.md.\n\noptions:\n",
+           prog);
+    pyn_options_print_help(tables, stdout);
+    printf("\nexit status: 0 unmounted cleanly, 1 error (source, mount point, mount, --stats file), "
+           "2 usage error\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *positional[3];
+    size_t npositional = 0;
+    char err[1024];
+    if (pyn_options_parse(tables, argc, argv, positional, 3, &npositional, err, sizeof err)) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return EXIT_USAGE;
+    }
+    if (set.help) {
+        print_help();
+        return EXIT_OK;
+    }
+    if (set.version) {
+        printf("%s (pynamic) %s\n", prog, PYN_VERSION);
+        return EXIT_OK;
+    }
+    if (npositional != 2)
+        return usage_error("expected SOURCE and MOUNTPOINT, got %zu argument%s", npositional,
+                           npositional == 1 ? "" : "s");
+    int rc = parse_values();
+    if (rc)
+        return rc;
+    if ((rc = check_paths(positional[0], positional[1])))
+        return rc;
+
+    /* Every thread from here on (the FUSE workers) blocks SIGUSR1, so an
+     * early one never kills the daemon; the signal thread takes it. */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+    /* Sleep precisely: the default 50 us timer slack would lengthen every service time. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    started_ns = mdsfs_now_ns();
+    server = mdsfs_server_create(set.mds_latency_us * 1000u);
+    struct mdsfs_fs_config cfg = {
+        .source = set.source,
+        .entry_timeout = set.entry_timeout,
+        .attr_timeout = set.attr_timeout,
+        .negative_timeout = set.negative_timeout,
+        .data_cache = set.data_cache,
+        .read_latency_ns = set.read_latency_us * 1000u,
+        .read_bytes_per_s = set.read_mbps * 1000000u,
+        .stats = stats_document,
+    };
+    struct mdsfs_fs *fs = NULL;
+    if (!server || mdsfs_fs_create(&cfg, server, &fs, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", prog, server ? err : "out of memory");
+        mdsfs_server_destroy(server);
+        return EXIT_ERROR;
+    }
+
+    /* ro: the kernel refuses every change itself. No default_permissions:
+     * access() reaches the server as ACCESS, as it would on NFS or Lustre. */
+    char mount_opts[256];
+    snprintf(mount_opts, sizeof mount_opts, "ro,fsname=pynamic-mdsfs,subtype=pynamic-mdsfs%s",
+             set.allow_other ? ",allow_other" : "");
+    char *fuse_argv[] = {(char *)prog, "-o", mount_opts, NULL};
+    struct fuse_args args = FUSE_ARGS_INIT(3, fuse_argv);
+    struct fuse_session *se = fuse_session_new(&args, mdsfs_fs_operations(), sizeof *mdsfs_fs_operations(), fs);
+    fuse_opt_free_args(&args); /* the copy fuse_session_new's option parsing made */
+    if (!se) {
+        fprintf(stderr, "%s: fuse_session_new failed (see the line above)\n", prog);
+        mdsfs_fs_destroy(fs);
+        mdsfs_server_destroy(server);
+        return EXIT_ERROR;
+    }
+    if (fuse_set_signal_handlers(se) != 0) {
+        fprintf(stderr, "%s: cannot install signal handlers\n", prog);
+        fuse_session_destroy(se);
+        mdsfs_fs_destroy(fs);
+        mdsfs_server_destroy(server);
+        return EXIT_ERROR;
+    }
+    if (fuse_session_mount(se, set.mountpoint) != 0) {
+        fprintf(stderr,
+                "%s: mount on %s failed (libfuse's reason is on the line above; /dev/fuse and "
+                "fusermount3 are needed)\n",
+                prog, set.mountpoint);
+        fuse_remove_signal_handlers(se);
+        fuse_session_destroy(se);
+        mdsfs_fs_destroy(fs);
+        mdsfs_server_destroy(server);
+        return EXIT_ERROR;
+    }
+
+    pthread_t sig_tid;
+    int have_sig_thread = pthread_create(&sig_tid, NULL, signal_thread, NULL) == 0;
+    if (!have_sig_thread)
+        fprintf(stderr, "%s: warning: no signal thread: SIGUSR1 and --lifetime will not work\n", prog);
+
+    fprintf(stderr,
+            "%s: serving %s on %s (pid %d): metadata latency %llu us, read latency %llu us, read limit %llu MB/s, "
+            "entry/attr/negative timeouts %g/%g/%g s, data cache %s, up to %llu threads\n",
+            prog, set.source, set.mountpoint, (int)getpid(), (unsigned long long)set.mds_latency_us,
+            (unsigned long long)set.read_latency_us, (unsigned long long)set.read_mbps, set.entry_timeout,
+            set.attr_timeout, set.negative_timeout, mdsfs_data_cache_names[set.data_cache],
+            (unsigned long long)set.threads);
+
+    struct fuse_loop_config *loop = fuse_loop_cfg_create();
+    fuse_loop_cfg_set_max_threads(loop, (unsigned)set.threads);
+    fuse_loop_cfg_set_idle_threads(loop, (unsigned)set.threads);
+    int loop_rc = fuse_session_loop_mt(se, loop);
+    fuse_loop_cfg_destroy(loop);
+    fuse_session_unmount(se);
+    fuse_remove_signal_handlers(se);
+    fuse_session_destroy(se);
+    if (have_sig_thread) {
+        pthread_cancel(sig_tid);
+        pthread_join(sig_tid, NULL);
+    }
+
+    /* libfuse returns the number of the signal that ended the loop. */
+    int status = EXIT_OK;
+    if (loop_rc != 0 && loop_rc != SIGTERM && loop_rc != SIGINT && loop_rc != SIGHUP) {
+        fprintf(stderr, "%s: serving %s ended with an error (%d)\n", prog, set.mountpoint, loop_rc);
+        status = EXIT_ERROR;
+    }
+    if (set.stats_path && write_stats_file() != EXIT_OK)
+        status = EXIT_ERROR;
+    fprintf(stderr, "%s: %s unmounted%s\n", prog, set.mountpoint, lifetime_expired ? " (lifetime reached)" : "");
+    mdsfs_fs_destroy(fs);
+    mdsfs_server_destroy(server);
+    free(set.source);
+    free(set.mountpoint);
+    return status;
+}

@@ -24,3 +24,5 @@ endif()
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson>=2.10)
+# Rank placement and binding (src/runtime/pyn_placement.c): hwloc 2's API.
+pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc>=2.0)

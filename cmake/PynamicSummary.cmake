@@ -8,6 +8,7 @@ message(STATUS "  C compiler          : ${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILE
 message(STATUS "  MPI                 : ${MPI_C_LIBRARY_VERSION_STRING}")
 message(STATUS "  MPI launcher        : ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} N")
 message(STATUS "  jansson             : ${JANSSON_VERSION}")
+message(STATUS "  hwloc               : ${HWLOC_VERSION}")
 message(STATUS "  Python              : ${Python3_EXECUTABLE} ${Python3_VERSION} (home ${PYNAMIC_PYTHON_HOME})")
 message(STATUS "  sanitizers          : ${PYNAMIC_SANITIZERS}")
 message(STATUS "")

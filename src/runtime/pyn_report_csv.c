@@ -3,6 +3,7 @@
 #include "pyn_report.h"
 
 #include "pyn_file.h"
+#include "pyn_metrics.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -46,8 +47,10 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
     for (int m = 0; m < PYN_METRIC_COUNT; ++m)
         fprintf(f, ",%s", pyn_metric_key(m));
     fputs(",startup_exec_s,startup_launch_s,checksum,checksum_ok,libraries_loaded,modules_imported,"
-          "modules_visited,error\n",
+          "modules_visited,error",
           f);
+    pyn_metrics_csv_header(f);
+    fputc('\n', f);
     for (int i = 0; i < res->nranks; ++i) {
         const struct pyn_rank_record *r = &res->ranks[i];
         fprintf(f, "%d,", r->rank);
@@ -60,6 +63,7 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
         fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d,", r->checksum, r->checksum_ok ? "true" : "false",
                 r->libraries_loaded, r->modules_imported, r->modules_visited);
         put_field(f, r->failed ? r->error : "");
+        pyn_metrics_csv_row(f, r);
         fputc('\n', f);
     }
     if (fclose(f) != 0 || !text) {

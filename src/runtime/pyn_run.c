@@ -636,7 +636,7 @@ static void metrics_import_start(struct pyn_run *run)
     if (rc == 0 && run->opt.cold && c->resident_pages > 0)
         pyn_run_fail(run, -EBUSY,
                      "cache: --cold: %lld of %lld pages of the generated libraries are still in the page cache after "
-                     "eviction (first: %s): another process on this host has them mapped",
+                     "eviction (first: %s): another process on this host has them mapped or is reading them",
                      (long long)c->resident_pages, (long long)c->total_pages, first);
     if (pyn_placement_sample(run->placement, &run->rec.placement, err, sizeof err))
         pyn_run_fail(run, -ENODEV, "%s", err);

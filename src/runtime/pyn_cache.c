@@ -14,14 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int pyn_cache_evict_file(const char *path, char *err, size_t errlen)
+/* fsync + fadvise on an open descriptor; closes it. */
+static int evict_fd(int fd, const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(err, errlen, "cache: evict %s: open: %s", path, strerror(e));
-        return -e;
-    }
     /* DONTNEED skips dirty pages and pages under writeback: a library just
      * written by the build would stay cached without this. On a clean file
      * it costs one system call. Some file systems refuse fsync on a
@@ -40,6 +35,17 @@ int pyn_cache_evict_file(const char *path, char *err, size_t errlen)
         return -rc;
     }
     return 0;
+}
+
+int pyn_cache_evict_file(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "cache: evict %s: open: %s", path, strerror(e));
+        return -e;
+    }
+    return evict_fd(fd, path, err, errlen);
 }
 
 /* The libraries, then the markers: every file of the tree the import may read. */
@@ -62,7 +68,9 @@ int pyn_cache_evict_tree(const struct pyn_manifest *m, const char *library_dir, 
             snprintf(err, errlen, "cache: evict: out of memory");
             return -ENOMEM;
         }
-        int rc = pyn_cache_evict_file(path, err, errlen);
+        /* A file that cannot be opened is the import's error to name. */
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        int rc = fd < 0 ? 0 : evict_fd(fd, path, err, errlen);
         free(path);
         if (rc)
             return rc;
@@ -139,7 +147,7 @@ int pyn_cache_resident_file(const char *path, int64_t *resident, int64_t *total,
 int pyn_cache_measure_tree(const struct pyn_manifest *m, const char *library_dir, struct pyn_cache_record *rec,
                            char *first_resident, size_t first_len, char *err, size_t errlen)
 {
-    rec->files = 0;
+    rec->files = rec->unreadable_files = 0;
     rec->resident_pages = rec->total_pages = rec->unverified_pages = 0;
     rec->page_size = sysconf(_SC_PAGESIZE);
     if (first_resident && first_len)
@@ -155,8 +163,12 @@ int pyn_cache_measure_tree(const struct pyn_manifest *m, const char *library_dir
         int verifiable;
         int rc = pyn_cache_resident_file(path, &resident, &total, &verifiable, err, errlen);
         free(path);
-        if (rc)
+        if (rc == -ENOMEM)
             return rc;
+        if (rc) {
+            rec->unreadable_files++;
+            continue;
+        }
         rec->files++;
         rec->total_pages += total;
         if (!verifiable)

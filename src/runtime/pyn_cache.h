@@ -28,6 +28,7 @@ struct pyn_cache_record {
     int32_t cold;            /* --cold: this rank evicted before import */
     int32_t dropped;         /* this rank wrote drop_caches (root, one rank per node) */
     int32_t files;           /* library files counted */
+    int32_t unreadable_files; /* files that could not be opened or mapped: left to the import to name */
     int64_t resident_pages;  /* of the generated libraries, in the page cache at import start */
     int64_t total_pages;     /* their size in pages */
     int64_t unverified_pages; /* pages of files whose residency mincore cannot show this user (not
@@ -39,7 +40,9 @@ struct pyn_cache_record {
 int pyn_cache_evict_file(const char *path, char *err, size_t errlen);
 
 /* Evicts every library and marker of m in library_dir, then exe (when not
- * NULL). Stops at the first file that cannot be opened or advised. */
+ * NULL). A file that cannot be opened is skipped: it is the import's error
+ * to name (the cache count leaves it out). Stops at the first file that
+ * opens but cannot be advised. */
 int pyn_cache_evict_tree(const struct pyn_manifest *m, const char *library_dir, const char *exe, char *err,
                          size_t errlen);
 
@@ -54,11 +57,12 @@ int pyn_cache_drop_system(char *err, size_t errlen);
 int pyn_cache_resident_file(const char *path, int64_t *resident, int64_t *total, int *verifiable, char *err,
                             size_t errlen);
 
-/* Fills rec's files, resident_pages, total_pages, unverified_pages and
- * page_size for every library and marker of m in library_dir. On a
- * non-zero return, first_resident is untouched and err names the file. On
- * success, first_resident (when not NULL) names the first file with a
- * resident page, or is empty. */
+/* Fills rec's files, unreadable_files, resident_pages, total_pages,
+ * unverified_pages and page_size for every library and marker of m in
+ * library_dir. Files that cannot be opened or mapped are counted in
+ * unreadable_files only (a missing library is the import's error to name).
+ * Returns 0, or -ENOMEM. first_resident (when not NULL) names the first
+ * file with a resident page, or is empty. */
 int pyn_cache_measure_tree(const struct pyn_manifest *m, const char *library_dir, struct pyn_cache_record *rec,
                            char *first_resident, size_t first_len, char *err, size_t errlen);
 

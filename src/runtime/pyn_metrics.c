@@ -91,6 +91,7 @@ static json_t *cache_json(const struct pyn_cache_record *c)
     json_object_set_new(o, "total_pages", json_integer((json_int_t)c->total_pages));
     json_object_set_new(o, "unverified_pages", json_integer((json_int_t)c->unverified_pages));
     json_object_set_new(o, "files", json_integer(c->files));
+    json_object_set_new(o, "unreadable_files", json_integer(c->unreadable_files));
     json_object_set_new(o, "page_size", json_integer((json_int_t)c->page_size));
     json_object_set_new(o, "drop_caches", json_boolean(c->dropped));
     return o;

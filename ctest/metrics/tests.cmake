@@ -69,3 +69,8 @@ add_test(NAME metrics.cold-pinned.parallel
           "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_m_preflags}" --ranks 2 -- $<TARGET_FILE:pynamic-mode-dlopen>)
 set_tests_properties(metrics.cold-pinned.parallel PROPERTIES LABELS "parallel;metrics" PROCESSORS 2 TIMEOUT 120
                                                           RESOURCE_LOCK pynamic_page_cache)
+
+# --- --help lists the new options (the table feeds it)
+pynamic_mode_test(metrics.usage.help dlopen pynamic-mode-dlopen LABELS metrics
+                  CHECK --no-report "--expect-stdout=\n  --cold  +evict the generated libraries"
+                        "--expect-stdout=\n  --bind WHAT  +bind each rank: core" ARGS --help)

@@ -33,3 +33,6 @@ if(NOT FUSE3_FOUND)
                       "system, needs it. Install it with bench/install-deps.sh (apt-get install libfuse3-dev fuse3).")
 endif()
 find_package(Threads REQUIRED)
+
+# Rank placement and binding (src/runtime/pyn_placement.c): hwloc 2's API.
+pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc>=2.0)

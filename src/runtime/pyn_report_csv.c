@@ -3,6 +3,7 @@
 #include "pyn_report.h"
 
 #include "pyn_file.h"
+#include "pyn_metrics.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -52,7 +53,9 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
     for (int k = 0; k < PYN_FS_SLOTS; ++k)
         for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
             fprintf(f, ",%s_%s", pyn_fs_slot_name(k), pyn_fs_counter_key(c));
-    fputs(",error\n", f);
+    fputs(",error", f);
+    pyn_metrics_csv_header(f);
+    fputc('\n', f);
     for (int i = 0; i < res->nranks; ++i) {
         const struct pyn_rank_record *r = &res->ranks[i];
         fprintf(f, "%d,", r->rank);
@@ -73,6 +76,7 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
             }
         fputc(',', f);
         put_field(f, r->failed ? r->error : "");
+        pyn_metrics_csv_row(f, r);
         fputc('\n', f);
     }
     if (fclose(f) != 0 || !text) {

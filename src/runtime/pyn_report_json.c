@@ -2,6 +2,7 @@
 #include "pyn_report.h"
 
 #include "pyn_file.h"
+#include "pyn_metrics.h"
 #include "pyn_version.h"
 
 #include <errno.h>
@@ -161,6 +162,7 @@ static json_t *rank_json(const struct pyn_rank_record *r)
     json_object_set_new(o, "bindings", bindings);
     json_object_set_new(o, "status", json_string(r->failed ? "failed" : r->stopped ? "stopped" : "ran"));
     json_object_set_new(o, "error", jstr_or_null(r->failed ? r->error : NULL));
+    pyn_metrics_json_rank(r, o);
     return o;
 }
 
@@ -178,6 +180,7 @@ static json_t *summary_json(const struct pyn_results *res)
         json_object_set_new(st, "max_host", json_string(res->ranks[s->max_rank].host));
         json_object_set_new(o, pyn_metric_key(m), st);
     }
+    pyn_metrics_json_summary(res, o);
     return o;
 }
 
@@ -244,6 +247,7 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     json_object_set_new(root, "environment", environment_json(info));
     json_object_set_new(root, "nranks", json_integer(res->nranks));
     json_object_set_new(root, "nhosts", json_integer(res->nhosts));
+    pyn_metrics_json_top(res, root);
     json_object_set_new(root, "result", result_json(res));
     for (int i = 0; i < res->nranks; ++i)
         json_array_append_new(ranks, rank_json(&res->ranks[i]));

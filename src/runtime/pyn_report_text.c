@@ -1,6 +1,7 @@
 /* Human-readable output on rank 0: the original's lines, then our table. */
 #include "pyn_report.h"
 
+#include "pyn_metrics.h"
 #include "pyn_version.h"
 
 #include <inttypes.h>
@@ -107,6 +108,7 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
     pyn_report_text_print_fs(res, out);
     fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n", res->nchecksum_ok,
             res->nranks, m->expected_checksum);
+    pyn_metrics_text_print(res, out);
     if (res->statics)
         pyn_report_text_print_static(res->statics, out);
     fflush(out);

@@ -1,5 +1,7 @@
 #include "pyn_results.h"
 
+#include "pyn_metrics.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +135,7 @@ void pyn_results_summarise(struct pyn_results *res)
     for (int m = 0; m < PYN_METRIC_COUNT; ++m)
         pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
     summarise_fs(res);
+    pyn_metrics_summarise(res);
 }
 
 void pyn_static_summary_compute(struct pyn_static_summary *out, const struct pyn_manifest *m, const char *library_dir,

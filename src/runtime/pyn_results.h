@@ -3,11 +3,14 @@
 #ifndef PYN_RESULTS_H
 #define PYN_RESULTS_H
 
+#include "pyn_cache.h"
 #include "pyn_elf.h"
 #include "pyn_fs.h"
 #include "pyn_manifest.h"
 #include "pyn_options.h"
 #include "pyn_phase.h"
+#include "pyn_placement.h"
+#include "pyn_rusage.h"
 
 #include <stdint.h>
 
@@ -42,6 +45,10 @@ struct pyn_rank_record {
     double startup_launch_s;         /* launch time to main; NaN without a launch time */
     char host[PYN_HOST_MAX];
     char error[PYN_ERROR_MAX];
+    /* Page faults, page cache, placement (docs/metrics.md; pyn_metrics.h writes them). */
+    struct pyn_rusage_record rusage;
+    struct pyn_cache_record cache;
+    struct pyn_placement_record placement;
 };
 
 double pyn_record_metric(const struct pyn_rank_record *r, int metric);
@@ -114,6 +121,8 @@ struct pyn_results {
     /* Each phase as the original timed it: rank 0, barrier to barrier. NaN
      * for phases not bracketed by barriers (mpi_init, startup). */
     double span_s[PYN_PHASE_COUNT];
+    /* Page faults and peak RSS across ranks (pyn_metrics_summarise). */
+    struct pyn_rusage_stat rusage_summary[PYN_RUSAGE_METRIC_COUNT];
 };
 
 /* Fills the derived fields (nhosts, counts, passed, summary) from ranks. */

@@ -4,13 +4,16 @@
 #define _GNU_SOURCE
 #include "pyn_run.h"
 
+#include "pyn_cache.h"
 #include "pyn_checksum.h"
 #include "pyn_clock.h"
 #include "pyn_file.h"
 #include "pyn_fs.h"
 #include "pyn_phase.h"
+#include "pyn_placement.h"
 #include "pyn_report.h"
 #include "pyn_results.h"
+#include "pyn_rusage.h"
 #include "pyn_version.h"
 
 #include <errno.h>
@@ -53,6 +56,9 @@ struct run_options {
     const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
     const char *progress, *progress_interval;
     int help, version;
+    int cold;         /* --cold */
+    int cache_count;  /* --cache-count */
+    const char *bind; /* --bind core|none */
 };
 
 /* Progress on rank 0's terminal during the import and visit phases. The
@@ -72,7 +78,7 @@ struct pyn_run {
     const char *prog;
     int rank, nranks;
     struct run_options opt;
-    struct pyn_option common_options[10];
+    struct pyn_option common_options[13];
     const struct pyn_option *tables[3];
     struct pyn_manifest *manifest;
     char *manifest_path; /* absolute */
@@ -88,6 +94,11 @@ struct pyn_run {
     double span_s[PYN_PHASE_COUNT];
     struct progress progress;
     char fs_error[PYN_ERROR_MAX]; /* why this rank has no file-system counts */
+    /* Faults, page cache, placement (docs/metrics.md): see metrics_* below. */
+    MPI_Comm node;      /* the ranks of this host (MPI_COMM_TYPE_SHARED) */
+    int node_rank;
+    struct pyn_placement *placement;
+    struct pyn_rusage_sample rusage_t0; /* taken at a phase's start, outside its clock */
 };
 
 static void progress_draw(struct pyn_run *run, enum pyn_phase phase, int done, uint64_t now)
@@ -192,6 +203,7 @@ static void setup_options(struct pyn_run *run)
 {
     run->opt.progress = "auto";
     run->opt.progress_interval = "0.5";
+    run->opt.bind = "none";
     const struct pyn_option common[] = {
         {"--json", "FILE", PYN_OPT_STRING, &run->opt.json_path, 0, "json",
          "write the JSON report to FILE (atomically, rank 0)"},
@@ -207,6 +219,14 @@ static void setup_options(struct pyn_run *run)
          "progress of import and visit on rank 0's stderr: auto (when it is a terminal; default), always, never"},
         {"--progress-interval", "S", PYN_OPT_STRING, &run->opt.progress_interval, 0, "progress_interval",
          "seconds between progress updates, and before the first (default 0.5)"},
+        {"--cold", NULL, PYN_OPT_FLAG, &run->opt.cold, 0, "cold",
+         "evict the generated libraries and the executable from the page cache before import (as root, also "
+         "drop_caches once per host); the report proves it with mincore (docs/metrics.md)"},
+        {"--cache-count", NULL, PYN_OPT_FLAG, &run->opt.cache_count, 0, "cache_count",
+         "count the generated libraries' pages in the page cache at import start, on one rank per host (it opens "
+         "every library before the import; --cold always does, to prove the eviction)"},
+        {"--bind", "WHAT", PYN_OPT_STRING, &run->opt.bind, 0, "bind",
+         "bind each rank: core (one core per rank, round-robin by rank within its host) or none (default)"},
         {"--help", NULL, PYN_OPT_FLAG, &run->opt.help, 0, NULL, "print this help and exit"},
         {"--version", NULL, PYN_OPT_FLAG, &run->opt.version, 0, NULL, "print the version and exit"},
         PYN_OPTIONS_END,
@@ -551,6 +571,116 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
     return EXIT_PASSED;
 }
 
+/* --- Faults, page cache, placement (docs/metrics.md) ------------------------
+ * Everything here runs outside the timed regions: around the barriers, or
+ * before the clock starts and after it stops. */
+
+/* After prepare(), on every rank (collective): the host's communicator,
+ * --bind checked and applied, --cold checked against what is already
+ * mapped, the topology loaded. Prints its own error; returns an exit
+ * status for the caller to agree on. */
+static int metrics_setup(struct pyn_run *run)
+{
+    char err[PYN_ERROR_MAX];
+    /* First, on every rank whatever its options: it is collective. */
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &run->node);
+    MPI_Comm_rank(run->node, &run->node_rank);
+    int bind_core = strcmp(run->opt.bind, "core") == 0;
+    if (!bind_core && strcmp(run->opt.bind, "none") != 0) {
+        if (run->rank == 0) {
+            snprintf(err, sizeof err, "--bind: '%s' is not one of core, none", run->opt.bind);
+            pyn_escape_controls(err, sizeof err);
+            fprintf(stderr, "%s: %s\n", run->prog, err);
+        }
+        return EXIT_USAGE;
+    }
+    size_t mapped = run->opt.cold ? pyn_loader_count_loaded(run->manifest) : 0;
+    if (mapped) {
+        if (run->rank == 0)
+            fprintf(stderr,
+                    "%s: --cold: %zu of %zu generated libraries are already mapped by this process (mode %s loads "
+                    "them before main), and mapped pages cannot be evicted; use a mode that loads them in the import "
+                    "phase (dlopen, python, the driver) or evict before launch (docs/metrics.md)\n",
+                    run->prog, mapped, run->manifest->nlibraries, run->mode->name);
+        return EXIT_USAGE;
+    }
+    if (pyn_placement_open(&run->placement, err, sizeof err) ||
+        (bind_core && pyn_placement_bind_core(run->placement, run->node_rank, err, sizeof err))) {
+        fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
+        return EXIT_FAILED;
+    }
+    return EXIT_PASSED;
+}
+
+/* Before the barrier that starts the import phase, on every rank
+ * (collective on the host): --cold's eviction, the page-cache count that
+ * proves what it was, and where this rank runs. Errors are the rank's. */
+static void metrics_import_start(struct pyn_run *run)
+{
+    char err[PYN_ERROR_MAX - 64], first[128];
+    struct pyn_cache_record *c = &run->rec.cache;
+    int rc = 0;
+    /* The page cache is the host's: its first rank alone evicts and counts.
+     * Every rank opening every library here would add a whole extra round
+     * of opens to the metadata storm the import is about to measure (and
+     * warm the clients' name caches for it), so a warm run counts nothing
+     * unless asked (--cache-count). */
+    int leader = run->node_rank == 0, count = run->opt.cold || run->opt.cache_count;
+    c->cold = run->opt.cold;
+    if (run->opt.cold && leader) {
+        char *exe = realpath("/proc/self/exe", NULL);
+        rc = pyn_cache_evict_tree(run->manifest, run->library_dir, exe, err, sizeof err);
+        free(exe);
+        if (rc == 0 && geteuid() == 0) {
+            char drop_err[PYN_ERROR_MAX];
+            c->dropped = pyn_cache_drop_system(drop_err, sizeof drop_err) == 0;
+        }
+        if (rc)
+            pyn_run_fail(run, rc, "%s", err);
+    }
+    if (count && leader && rc == 0) {
+        rc = pyn_cache_measure_tree(run->manifest, run->library_dir, c, first, sizeof first, err, sizeof err);
+        if (rc)
+            pyn_run_fail(run, rc, "%s", err);
+        c->counted = rc == 0;
+        if (rc == 0 && run->opt.cold && c->resident_pages > 0)
+            pyn_run_fail(run, -EBUSY,
+                         "cache: --cold: %lld of %lld pages of the generated libraries are still in the page cache "
+                         "after eviction (first: %s): another process on this host has them mapped or is reading them",
+                         (long long)c->resident_pages, (long long)c->total_pages, first);
+    }
+    /* The host's other ranks start their import after the count. */
+    if (count)
+        MPI_Barrier(run->node);
+    c->measured = 1;
+    if (pyn_placement_sample(run->placement, &run->rec.placement, err, sizeof err))
+        pyn_run_fail(run, -ENODEV, "%s", err);
+}
+
+/* After the clock of a phase stopped: its faults. */
+static void metrics_phase_end(struct pyn_run *run, enum pyn_phase phase)
+{
+    struct pyn_rusage_sample now;
+    pyn_rusage_sample(&now);
+    pyn_rusage_record_phase(&run->rec.rusage, phase == PYN_PHASE_IMPORT ? PYN_RUSAGE_IMPORT : PYN_RUSAGE_VISIT,
+                            &run->rusage_t0, &now);
+}
+
+/* Before the records are gathered: peak RSS and where the rank ended. */
+static void metrics_finish(struct pyn_run *run)
+{
+    pyn_rusage_record_maxrss(&run->rec.rusage);
+    run->rec.placement.pu_end = run->placement ? pyn_placement_last_pu(run->placement) : -1;
+}
+
+static void metrics_free(struct pyn_run *run)
+{
+    pyn_placement_close(run->placement);
+    run->placement = NULL;
+    if (run->node != MPI_COMM_NULL)
+        MPI_Comm_free(&run->node);
+}
+
 void pyn_start_capture(struct pyn_start *start)
 {
     start->epoch_s = pyn_clock_realtime_s();
@@ -569,6 +699,8 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     run->prog = strrchr((*argv)[0], '/') ? strrchr((*argv)[0], '/') + 1 : (*argv)[0];
     run->state = STATE_OVER;
     run->status = EXIT_PASSED;
+    run->node = MPI_COMM_NULL;
+    pyn_rusage_record_init(&run->rec.rusage);
 
     pyn_fs_set_phase(PYN_PHASE_MPI_INIT);
     uint64_t t0 = pyn_clock_monotonic_ns();
@@ -602,6 +734,8 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
         return false;
     }
     run->status = agree_exit_status(prepare(run, positional, npositional));
+    if (run->status == EXIT_PASSED)
+        run->status = agree_exit_status(metrics_setup(run));
     if (run->status != EXIT_PASSED)
         return false;
     run->info.manifest = run->manifest;
@@ -699,9 +833,12 @@ bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
     }
     run->state = phase == PYN_PHASE_IMPORT ? STATE_IN_IMPORT : STATE_IN_VISIT;
     if (phase == PYN_PHASE_IMPORT)
+        metrics_import_start(run);
+    if (phase == PYN_PHASE_IMPORT)
         arm_fatal_signals(run, true);
     MPI_Barrier(MPI_COMM_WORLD);
     pyn_fs_set_phase(phase);
+    pyn_rusage_sample(&run->rusage_t0);
     run->phase_t0_ns = pyn_clock_monotonic_ns();
     progress_arm(run);
     return !run->rec.failed;
@@ -717,6 +854,7 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
     }
     run->rec.phase_s[phase] = seconds_since(run->phase_t0_ns);
     pyn_fs_set_phase(PYN_FS_OTHER);
+    metrics_phase_end(run, phase);
     if (phase == PYN_PHASE_IMPORT)
         arm_fatal_signals(run, false);
     const struct pyn_manifest *m = run->manifest;
@@ -761,8 +899,10 @@ int pyn_run_end(struct pyn_run *run)
             verify_visit(run);
         else if (!run->rec.failed && !run->rec.stopped)
             pyn_run_fail(run, -EINVAL, "internal: the run ended before its visit");
+        metrics_finish(run);
         status = finish(run);
     }
+    metrics_free(run);
     MPI_Finalize();
     pyn_manifest_free(run->manifest);
     free(run->manifest_path);

@@ -87,6 +87,12 @@ if(PYNAMIC_STRACE)
             --manifest "${PYNAMIC_MANIFEST}" --workdir "${_b_work}/bigexe.no-file-lookups.catches-python"
             --expect-lookups -- $<TARGET_FILE:pynamic-mode-python>)
   set_tests_properties(bigexe.no-file-lookups.catches-python PROPERTIES LABELS "serial;bigexe;python" TIMEOUT 300)
+  # LeakSanitizer cannot run under ptrace: the leak checks run in the other tests.
+  if(PYNAMIC_SANITIZERS)
+    set_tests_properties(bigexe.no-file-lookups.bigexe bigexe.no-file-lookups.python-static
+                         bigexe.no-file-lookups.python-bigexe bigexe.no-file-lookups.catches-python PROPERTIES
+                         ENVIRONMENT_MODIFICATION "ASAN_OPTIONS=string_append::detect_leaks=0")
+  endif()
 else()
   message(STATUS "pynamic: strace not found: the built-in import tests (bigexe.no-file-lookups.*) are left out "
                  "(bench/install-deps.sh --tests installs it)")

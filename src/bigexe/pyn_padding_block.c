@@ -9,6 +9,7 @@
  * call a copy of the block and compare with the real thing. */
 #include "pyn_padding.h"
 
+/* clang-format off */ /* the tables read better as tables */
 #define PAD_NOINLINE __attribute__((noinline))
 
 #define PAD(n)                                                                                                         \
@@ -37,3 +38,4 @@ uint64_t pyn_padding_block_entry(uint64_t x)
     CALL16(8) CALL16(9) CALL16(a) CALL16(b) CALL16(c) CALL16(d) CALL16(e) CALL16(f)
     return x;
 }
+/* clang-format on */

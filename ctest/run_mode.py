@@ -73,6 +73,12 @@ def parse_args():
     p.add_argument("--warm-files", metavar="DIR", help="read every file in DIR just before the run (page it in)")
     p.add_argument("--expect-bound", action="store_true",
                    help="--bind core: every rank bound by pynamic, to core (local rank mod cores)")
+    p.add_argument("--built-in", action="store_true",
+                   help="the generated code is linked into the executable (static and big-executable modes): no "
+                        "generated shared object may be loaded (libraries_loaded 0 on every rank) and the report's "
+                        "static sizes must describe the executable")
+    p.add_argument("--min-text-bytes", type=int, default=0,
+                   help="the report's static.executable.text_bytes must be at least this (with --built-in)")
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- program and its arguments")
     args = p.parse_args()
     if args.command and args.command[0] == "--":
@@ -197,8 +203,12 @@ def check_report(report, manifest, args, launch_time, report_path):
             check(r["startup_launch_s"] is None and r["startup_s"] == r["startup_exec_s"], f"{where}.startup_exec_s")
         check(r["checksum_ok"] is True and r["checksum"] == manifest["expected_checksum"],
               f"{where}.checksum {r['checksum']} (ok={r['checksum_ok']}), expected {manifest['expected_checksum']}")
-        check(r["libraries_loaded"] == totals["libraries"],
-              f"{where}.libraries_loaded = {r['libraries_loaded']}, manifest has {totals['libraries']} libraries")
+        # Built in: the code is in the executable, so the loader must have
+        # mapped none of the tree's shared objects; otherwise all of them.
+        loaded = 0 if args.built_in else totals["libraries"]
+        check(r["libraries_loaded"] == loaded,
+              f"{where}.libraries_loaded = {r['libraries_loaded']}, expected {loaded}"
+              + (" (the libraries are built in)" if args.built_in else f" (the manifest has {loaded} libraries)"))
         check(r["modules_imported"] == totals["modules"] and r["modules_visited"] == totals["modules"],
               f"{where}: imported {r['modules_imported']}, visited {r['modules_visited']}, expected {totals['modules']}")
         check(r["error"] is None and r["status"] == "ran", f"{where}: status {r['status']}, error {r['error']!r}")
@@ -214,6 +224,22 @@ def check_report(report, manifest, args, launch_time, report_path):
         positive(report["spans"][key], f"spans.{key}")
     check_fs(report, totals, args.mode)
     check_metrics(report, args)
+    if args.built_in:
+        check_built_in_static(report, args)
+
+
+def check_built_in_static(report, args):
+    """The report records the executable that holds the generated code: its path, file and .text sizes."""
+    st = report["static"]
+    check(st is not None and st["ok"] is True, f"static: {st and st['error']}")
+    exe = st["executable"]
+    check(exe is not None and os.path.samefile(exe["path"], args.command[0]),
+          f"static.executable.path = {exe and exe['path']!r}, expected {args.command[0]!r}")
+    check(exe["file_bytes"] == os.path.getsize(args.command[0]),
+          f"static.executable.file_bytes = {exe['file_bytes']}, the file has {os.path.getsize(args.command[0])}")
+    check(0 < exe["text_bytes"] < exe["file_bytes"], f"static.executable.text_bytes = {exe['text_bytes']}")
+    check(exe["text_bytes"] >= args.min_text_bytes,
+          f"static.executable.text_bytes = {exe['text_bytes']}, expected at least {args.min_text_bytes}")
 
 
 # Where each mode's loader maps the generated libraries (docs/metrics.md).

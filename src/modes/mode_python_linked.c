@@ -14,7 +14,9 @@ static const struct pyn_mode mode = {
     pyn_embed_visit,
 };
 
+static const struct pyn_embed_setup setup = {PYN_EMBED_LINKED, NULL, NULL};
+
 int main(int argc, char **argv)
 {
-    return pyn_embed_main(argc, argv, &mode, PYN_EMBED_LINKED);
+    return pyn_embed_main(argc, argv, &mode, &setup);
 }

@@ -26,6 +26,7 @@
 
 /* One run per process: the interpreter's state between the steps. */
 static struct {
+    const struct pyn_embed_setup *setup;
     bool initialised;
     double init_s; /* this rank's Py_PreInitialize + Py_InitializeFromConfig */
     struct pyn_py_search search;
@@ -93,7 +94,8 @@ static bool append_path(PyConfig *config, const char *path, char *err, size_t er
  * script directory on sys.path, no signal handlers; no site import either
  * (no site-packages, no .pth files). Home and the standard library's entries
  * are the found Python's (pyn_pyconfig.h), so the environment cannot change
- * which interpreter or which files are used. */
+ * which interpreter or which files are used. Built-in generated modules need
+ * no sys.path entry: library_dir is NULL then. */
 static int init_python(int argc, char **argv, const char *library_dir, char *err, size_t errlen)
 {
     static const char *const stdlib_paths[] = {PYN_PYTHON_STDLIB_PATHS};
@@ -120,7 +122,14 @@ static int init_python(int argc, char **argv, const char *library_dir, char *err
         ok = append_path(&config, stdlib_paths[i], err, errlen);
     for (long k = 0; ok && k < py.search.depth; ++k)
         ok = append_path(&config, py.search.dirs[k], err, errlen);
-    ok = ok && append_path(&config, library_dir, err, errlen);
+    if (library_dir)
+        ok = ok && append_path(&config, library_dir, err, errlen);
+    /* CPython copies the rows; the built-in importer then finds each module
+     * by name in this table, before any sys.path entry is looked at. */
+    if (ok && py.setup->builtins && PyImport_ExtendInittab((struct _inittab *)py.setup->builtins) != 0) {
+        snprintf(err, errlen, "python: PyImport_ExtendInittab: cannot register the built-in generated modules");
+        ok = false;
+    }
     if (ok)
         ok = !status_failed(Py_InitializeFromConfig(&config), "Py_InitializeFromConfig", err, errlen);
     PyConfig_Clear(&config);
@@ -214,6 +223,30 @@ static int install_importer_counter(char *err, size_t errlen)
     return 0;
 }
 
+static bool is_builtin(const char *name)
+{
+    for (const struct _inittab *row = py.setup->builtins; row && row->name; ++row)
+        if (strcmp(row->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* A manifest of another tree would otherwise fail later, in the import
+ * phase, with an exception that does not say why. */
+static int check_builtins(struct pyn_run *run)
+{
+    const struct pyn_manifest *m = pyn_run_manifest(run);
+    for (size_t i = 0; i < m->nlibraries + m->nmarkers; ++i) {
+        const struct pyn_library *lib = i < m->nlibraries ? &m->libraries[i] : &m->markers[i - m->nlibraries];
+        if (lib->kind != PYN_LIBRARY_UTILITY && !is_builtin(lib->name))
+            return pyn_run_fail(run, -ENOENT,
+                                "python: %s is not a built-in module of this executable (is the manifest of another "
+                                "tree?)",
+                                lib->name);
+    }
+    return 0;
+}
+
 /* The importer's counts so far: listdirs, stats, ENOENT. */
 static void importer_counts(uint64_t out[3])
 {
@@ -239,6 +272,7 @@ static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_l
 {
     const struct pyn_manifest *m = pyn_run_manifest(run);
     char err[PYN_ERROR_MAX - 64];
+    int rc = 0;
     if (!pyn_manifest_marker(m, PYN_MARKER_BEGIN) || !pyn_manifest_marker(m, PYN_MARKER_FINAL)) {
         pyn_run_fail(run, -EINVAL,
                      "python: the manifest lists no libmodulebegin/libmodulefinal marker modules: regenerate the tree "
@@ -252,8 +286,22 @@ static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_l
     py.nmodules = m->nmodules;
     if (loading == PYN_EMBED_LINKED && check_linked(run))
         return;
+    if (loading == PYN_EMBED_BUILTIN && check_builtins(run))
+        return;
+    if (py.setup->check && (rc = py.setup->check(err, sizeof err)) != 0) {
+        pyn_run_fail(run, rc, "%s", err);
+        return;
+    }
+    if (loading == PYN_EMBED_BUILTIN) {
+        uint64_t t0 = pyn_clock_monotonic_ns();
+        rc = init_python(argc, argv, NULL, err, sizeof err);
+        py.init_s = (double)(pyn_clock_monotonic_ns() - t0) * 1e-9;
+        if (rc)
+            pyn_run_fail(run, rc, "%s", err);
+        return;
+    }
     char *default_root = pyn_py_default_search_root();
-    int rc = pyn_py_search_prepare(default_root, &py.search, err, sizeof err);
+    rc = pyn_py_search_prepare(default_root, &py.search, err, sizeof err);
     free(default_root);
     if (rc == 0)
         rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(run), err, sizeof err);
@@ -275,6 +323,8 @@ static int import_failed(struct pyn_run *run, const char *name)
     char text[PYN_ERROR_MAX - 64];
     bool not_found = PyErr_ExceptionMatches(PyExc_ModuleNotFoundError);
     exception_text(text, sizeof text);
+    if (not_found && py.setup->loading == PYN_EMBED_BUILTIN)
+        return pyn_run_fail(run, -ENOENT, "import: %s: %s (not a built-in module of this executable)", name, text);
     if (not_found)
         return pyn_run_fail(
             run, -ENOENT, "import: %s: %s (searched the standard library, %ld director%s under %s, then %s)", name,
@@ -340,8 +390,9 @@ int pyn_embed_visit(struct pyn_run *run)
     return rc ? rc : call_marker(run, PYN_MARKER_FINAL);
 }
 
-int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, enum pyn_embed_loading loading)
+int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, const struct pyn_embed_setup *setup)
 {
+    py.setup = setup;
     /* Taken before anything else: the end of the startup phase. */
     struct pyn_start start;
     pyn_start_capture(&start);
@@ -357,7 +408,7 @@ int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, enum pyn_
     if (pyn_run_begin(&run, &argc, &argv, mode, &start)) {
         MPI_Comm_rank(MPI_COMM_WORLD, &rank);
         snprintf(library_dir, sizeof library_dir, "%s", pyn_run_library_dir(run));
-        prepare(run, argc, argv, loading);
+        prepare(run, argc, argv, setup->loading);
         uint64_t counts[3];
         importer_counts(counts);
         if (pyn_run_phase_begin(run, PYN_PHASE_IMPORT))
@@ -374,7 +425,12 @@ int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, enum pyn_
         MPI_Reduce(&py.init_s, &slowest_init, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     }
     int status = pyn_run_end(run);
-    if (rank == 0 && py.initialised)
+    if (rank == 0 && py.initialised && setup->loading == PYN_EMBED_BUILTIN)
+        printf("%s: embedded CPython %.*s (isolated; home %s); sys.path: the standard library only; the generated "
+               "modules are built in (PyImport_ExtendInittab); interpreter initialised in %.6f secs on the slowest "
+               "rank, before the import phase\n",
+               prog, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(), PYN_PYTHON_HOME, slowest_init);
+    else if (rank == 0 && py.initialised)
         printf("%s: embedded CPython %.*s (isolated; home %s); sys.path: the standard library, %ld search "
                "director%s, then %s; interpreter initialised in %.6f secs on the slowest rank, before the import "
                "phase\n",

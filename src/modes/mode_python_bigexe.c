@@ -1,0 +1,29 @@
+/* pynamic-mode-python-bigexe: pynamic-mode-python-static plus
+ * PYNAMIC_BIGEXE_TEXT_MB MiB of extra machine code in the executable's
+ * .text (the original's ~200 MB pynamic-bigexe): built-in generated modules
+ * in a huge dynamically linked executable. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h> /* struct _inittab */
+
+#include "pyn_embed.h"
+#include "pyn_padding.h"
+
+extern const struct _inittab pyn_builtin_modules[]; /* generated: src/bigexe/CMakeLists.txt */
+
+static const struct pyn_mode mode = {
+    "python-bigexe",
+    "CPython embedded in a big executable: every generated module built in and registered as a built-in module, "
+    "plus extra machine code; imports each with Python's import system (no file-system lookup), then calls each "
+    "module's entry() from Python.",
+    NULL,
+    pyn_embed_import,
+    pyn_embed_visit,
+};
+
+/* Before the import phase, every rank runs a copy of the padding. */
+static const struct pyn_embed_setup setup = {PYN_EMBED_BUILTIN, pyn_builtin_modules, pyn_padding_check};
+
+int main(int argc, char **argv)
+{
+    return pyn_embed_main(argc, argv, &mode, &setup);
+}

@@ -43,19 +43,70 @@ struct mdsfs_fs {
     struct node stats_node; /* the virtual statistics file: never in the table */
     pthread_mutex_t nodes_lock;
     struct node *buckets[NODE_BUCKETS];
+    /* Handles still open: an unmount (SIGTERM while a process holds a
+     * directory open) sends no release for them, so destroy frees them. */
+    pthread_mutex_t handles_lock;
+    struct open_handle *handles;
 };
+
+/* The head of every handle we allocate, so the open ones can be found. */
+struct open_handle {
+    struct open_handle *prev, *next;
+    void (*free_fn)(struct open_handle *);
+};
+
+static void handle_track(struct mdsfs_fs *fs, struct open_handle *h, void (*free_fn)(struct open_handle *))
+{
+    h->free_fn = free_fn;
+    pthread_mutex_lock(&fs->handles_lock);
+    h->prev = NULL;
+    h->next = fs->handles;
+    if (fs->handles)
+        fs->handles->prev = h;
+    fs->handles = h;
+    pthread_mutex_unlock(&fs->handles_lock);
+}
+
+static void handle_release(struct mdsfs_fs *fs, struct open_handle *h)
+{
+    pthread_mutex_lock(&fs->handles_lock);
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        fs->handles = h->next;
+    if (h->next)
+        h->next->prev = h->prev;
+    pthread_mutex_unlock(&fs->handles_lock);
+    h->free_fn(h);
+}
 
 /* An open statistics file: the document as it was at open. */
 struct stats_handle {
+    struct open_handle link; /* first */
     char *text;
     size_t len;
 };
 
+static void stats_handle_free(struct open_handle *h)
+{
+    struct stats_handle *s = (struct stats_handle *)h;
+    free(s->text);
+    free(s);
+}
+
 struct dir_handle {
+    struct open_handle link; /* first */
     DIR *dp;
     off_t offset;
     struct dirent *entry; /* read but not yet returned (it did not fit) */
 };
+
+static void dir_handle_free(struct open_handle *h)
+{
+    struct dir_handle *d = (struct dir_handle *)h;
+    closedir(d->dp);
+    free(d);
+}
 
 static struct mdsfs_fs *fs_of(fuse_req_t req)
 {
@@ -110,6 +161,7 @@ int mdsfs_fs_create(const struct mdsfs_fs_config *cfg, struct mdsfs_server *serv
     fs->root.nlookup = 2; /* never freed */
     fs->stats_node.fd = -1;
     pthread_mutex_init(&fs->nodes_lock, NULL);
+    pthread_mutex_init(&fs->handles_lock, NULL);
     *out = fs;
     return 0;
 }
@@ -125,8 +177,11 @@ void mdsfs_fs_destroy(struct mdsfs_fs *fs)
             free(n);
         }
     }
+    while (fs->handles)
+        handle_release(fs, fs->handles);
     close(fs->root.fd);
     pthread_mutex_destroy(&fs->nodes_lock);
+    pthread_mutex_destroy(&fs->handles_lock);
     free(fs);
 }
 
@@ -316,9 +371,11 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         h->len = strlen(text) + 1;
         text[h->len - 1] = '\n'; /* a text file ends with a newline */
         h->text = text;
+        handle_track(fs, &h->link, stats_handle_free);
         fi->fh = (uint64_t)(uintptr_t)h;
         fi->direct_io = 1;
-        fuse_reply_open(req, fi);
+        if (fuse_reply_open(req, fi) != 0)
+            handle_release(fs, &h->link);
         return;
     }
     struct mdsfs_ticket t;
@@ -351,7 +408,18 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
         const struct stats_handle *h = (const struct stats_handle *)(uintptr_t)fi->fh;
         size_t start = off < 0 ? 0 : (size_t)off < h->len ? (size_t)off : h->len;
         size_t n = h->len - start < size ? h->len - start : size;
-        fuse_reply_buf(req, h->text + start, n);
+        /* Reply from a copy: once the reply is written the reader may close
+         * and its release (another thread) free h, while this thread is
+         * still returning from the write (ASan's writev hook reads the
+         * buffer after the system call). */
+        char *copy = malloc(n ? n : 1);
+        if (!copy) {
+            fuse_reply_err(req, ENOMEM);
+            return;
+        }
+        memcpy(copy, h->text + start, n);
+        fuse_reply_buf(req, copy, n);
+        free(copy);
         return;
     }
     char *buf = malloc(size ? size : 1);
@@ -381,9 +449,7 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
     struct mdsfs_fs *fs = fs_of(req);
     if (node_of(req, ino) == &fs->stats_node) {
-        struct stats_handle *h = (struct stats_handle *)(uintptr_t)fi->fh;
-        free(h->text);
-        free(h);
+        handle_release(fs, (struct open_handle *)(uintptr_t)fi->fh);
     } else {
         close((int)fi->fh);
     }
@@ -415,11 +481,10 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         fuse_reply_err(req, rc);
         return;
     }
+    handle_track(fs, &d->link, dir_handle_free);
     fi->fh = (uint64_t)(uintptr_t)d;
-    if (fuse_reply_open(req, fi) != 0) {
-        closedir(d->dp);
-        free(d);
-    }
+    if (fuse_reply_open(req, fi) != 0)
+        handle_release(fs, &d->link);
 }
 
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
@@ -471,9 +536,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
     (void)ino;
-    struct dir_handle *d = (struct dir_handle *)(uintptr_t)fi->fh;
-    closedir(d->dp);
-    free(d);
+    handle_release(fs_of(req), (struct open_handle *)(uintptr_t)fi->fh);
     fuse_reply_err(req, 0);
 }
 

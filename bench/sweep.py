@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Scaling sweep: modes x stage strategies x rank counts x cold/warm, on the local
+disk or on the emulated shared file system, into one CSV and PNG plots.
+
+    bench/sweep.py --build build/ci --out bench/results/NAME
+                   [--modes dlopen python] [--stage none bcast cache] [--ranks 1 2 4 8 16]
+                   [--cache warm cold] [--fs local mdsfs] [--mds-latency-us 200] [--repeat 1]
+                   [--launcher mpiexec.mpich] [--numproc-flag -n] [--plots-only]
+
+Every run is one launch of BUILD/pynamic-mode-MODE with --json; the reports are kept in OUT/reports/ and
+summarised one row per run in OUT/sweep.csv (written atomically). On `mdsfs` the build's lib/ is served by
+pynamic-mdsfs (bench/mdsfs.sh) with one metadata queue of --mds-latency-us per operation, counts reset before
+each run, and the row gets the operations the server served (`fs_ops`: what a shared file system would see)
+and how many processes asked for them (`fs_clients`). On `local`, `fs_ops` is the loader's own count of
+operations on the generated files, summed over the ranks (the report's `fs`, docs/metrics.md).
+
+A combination a mode refuses (exit status 2: `--cold` in a linked mode, a stage strategy a mode does not
+support) is recorded as skipped with the mode's message, not counted as a failure; any other failure stops
+the sweep. Then gnuplot draws, per file system (OUT/*.gp and *.dat hold each plot's script and data):
+
+    OUT/import-vs-ranks-FS.png    the import phase (rank 0's barrier-to-barrier span) against ranks
+    OUT/total-vs-ranks-FS.png     the slowest rank's total (staging included) against ranks
+    OUT/fs-ops-vs-ranks-FS.png    file-system operations against ranks
+
+one line per mode, stage strategy and cache state. --plots-only redraws from an existing OUT/sweep.csv.
+Needs root for the mdsfs mounts.
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLUMNS = ["fs", "mode", "stage", "cache", "ranks", "repeat", "status", "import_span_s", "import_max_s",
+           "visit_max_s", "startup_max_s", "total_max_s", "stage_max_s", "total_with_stage_max_s",
+           "import_opens", "import_enoent", "import_stats", "import_majflt", "fs_ops", "fs_ops_lookup_enoent",
+           "fs_clients", "report", "note"]
+
+
+def die(msg):
+    sys.exit(f"sweep: {msg}")
+
+
+def run(cmd, env=None, check=True):
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env)
+    if check and proc.returncode != 0:
+        die(f"{' '.join(map(str, cmd))} exited {proc.returncode}: {proc.stderr.strip()[-1500:]}")
+    return proc
+
+
+def write_atomic(path, text):
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+class Mdsfs:
+    """pynamic-mdsfs serving the build's lib/ at a temporary mount point."""
+
+    def __init__(self, build, latency_us):
+        self.script = os.path.join(ROOT, "bench", "mdsfs.sh")
+        self.env = dict(os.environ, PYNAMIC_MDSFS=os.path.join(build, "pynamic-mdsfs"))
+        self.mount = tempfile.mkdtemp(prefix="pyn-sweep-mdsfs.")
+        run([self.script, "start", os.path.join(build, "lib"), self.mount, "--mds-latency-us", latency_us,
+             "--lifetime", 86400], env=self.env)
+
+    def reset(self):
+        run([self.script, "reset", self.mount], env=self.env)
+
+    def stats(self):
+        return json.loads(run([self.script, "stats", self.mount], env=self.env).stdout)
+
+    def stop(self):
+        run([self.script, "stop", self.mount], env=self.env, check=False)
+        os.rmdir(self.mount)
+
+
+def summary_max(report, key):
+    v = report["summary"].get(key)
+    return v["max"] if isinstance(v, dict) else None
+
+
+def row_of(report, args_row):
+    ranks = report["ranks"]
+    fs_import = report["fs"]["phases"]["import"] if report["fs"]["ranks_counted"] else None
+    stage_max = max((r.get("stage_s") or 0.0) for r in ranks) if any("stage_s" in r for r in ranks) else None
+    row = dict(args_row)
+    row.update({
+        "status": "passed" if report["result"]["passed"] else "failed",
+        "import_span_s": report["spans"]["import_s"],
+        "import_max_s": summary_max(report, "import_s"),
+        "visit_max_s": summary_max(report, "visit_s"),
+        "startup_max_s": summary_max(report, "startup_s"),
+        "total_max_s": summary_max(report, "total_s"),
+        "stage_max_s": stage_max,
+        "total_with_stage_max_s": summary_max(report, "total_with_stage_s") or summary_max(report, "total_s"),
+        "import_opens": fs_import["opens"]["sum"] if fs_import else None,
+        "import_enoent": fs_import["enoent"]["sum"] if fs_import else None,
+        "import_stats": fs_import["stats"]["sum"] if fs_import else None,
+        "import_majflt": sum((r.get("rusage") or {}).get("import", {}).get("majflt") or 0 for r in ranks),
+    })
+    return row
+
+
+def sweep(args, build):
+    os.makedirs(os.path.join(args.out, "reports"), exist_ok=True)
+    rows = []
+    for fs in args.fs:
+        server = Mdsfs(build, args.mds_latency_us) if fs == "mdsfs" else None
+        try:
+            lib_dir = server.mount if server else os.path.join(build, "lib")
+            for mode in args.modes:
+                exe = os.path.join(build, f"pynamic-mode-{mode}")
+                if not os.access(exe, os.X_OK):
+                    die(f"{exe}: no such mode executable in the build")
+                for stage in args.stage:
+                    for cache in args.cache:
+                        for ranks in args.ranks:
+                            for rep in range(args.repeat):
+                                name = f"{fs}-{mode}-{stage}-{cache}-{ranks}-{rep}"
+                                report = os.path.join(args.out, "reports", f"{name}.json")
+                                cmd = [args.launcher, args.numproc_flag, ranks, exe, "--lib-dir", lib_dir,
+                                       "--json", report, "--progress", "never"]
+                                if stage != "none":
+                                    cmd += ["--stage", stage]
+                                if cache == "cold":
+                                    cmd += ["--cold"]
+                                base = {"fs": fs, "mode": mode, "stage": stage, "cache": cache, "ranks": ranks,
+                                        "repeat": rep, "report": os.path.relpath(report, args.out)}
+                                if server:
+                                    server.reset()
+                                if os.path.exists(report):
+                                    os.remove(report)
+                                proc = run(cmd, check=False)
+                                if proc.returncode == 2:
+                                    note = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+                                    rows.append(dict(base, status="skipped", report="", note=note))
+                                    print(f"{name}: skipped: {note}", flush=True)
+                                    continue
+                                if proc.returncode != 0 or not os.path.exists(report):
+                                    die(f"{name}: {' '.join(map(str, cmd))} exited {proc.returncode}: "
+                                        f"{proc.stderr.strip()[-1500:]}")
+                                with open(report) as f:
+                                    row = row_of(json.load(f), base)
+                                if server:
+                                    s = server.stats()
+                                    row["fs_ops"] = s["metadata_ops"]
+                                    row["fs_ops_lookup_enoent"] = s["operations"]["lookup_enoent"]
+                                    row["fs_clients"] = s["clients"]["count"]
+                                else:
+                                    r = json.load(open(report))["fs"]
+                                    ph = r["phases"] if r["ranks_counted"] else None
+                                    row["fs_ops"] = (sum(ph[k][c]["sum"] for k in ph for c in
+                                                         ("opens", "enoent", "stats")) if ph else None)
+                                rows.append(row)
+                                print(f"{name}: import {row['import_span_s']:.4f} s, total {row['total_max_s']:.4f} "
+                                      f"s, fs ops {row['fs_ops']}", flush=True)
+        finally:
+            if server:
+                server.stop()
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in COLUMNS})
+    write_atomic(os.path.join(args.out, "sweep.csv"), out.getvalue())
+
+
+def plots(args):
+    if not shutil.which("gnuplot"):
+        die("gnuplot not found: install it (apt-get install gnuplot-nox, or bench/install-deps.sh --tests)")
+    with open(os.path.join(args.out, "sweep.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["status"] == "passed"]
+    if not rows:
+        die(f"{args.out}/sweep.csv has no passed run to plot")
+    made = []
+    for fs in sorted({r["fs"] for r in rows}):
+        series = sorted({(r["mode"], r["stage"], r["cache"]) for r in rows if r["fs"] == fs})
+        for metric, ylabel, stem in (("import_span_s", "import phase (s, rank 0 span)", "import-vs-ranks"),
+                                     ("total_with_stage_max_s", "slowest rank's total incl. staging (s)",
+                                      "total-vs-ranks"),
+                                     ("fs_ops", "file-system operations" + (" served" if fs == "mdsfs" else
+                                                                            " (loader, all ranks)"),
+                                      "fs-ops-vs-ranks")):
+            blocks, titles = [], []
+            for s in series:
+                pts = {}
+                for r in rows:
+                    if r["fs"] == fs and (r["mode"], r["stage"], r["cache"]) == s and r[metric] != "":
+                        pts.setdefault(int(r["ranks"]), []).append(float(r[metric]))
+                if pts:  # the median of the repeats at each rank count
+                    titles.append(" ".join(s))
+                    blocks.append("\n".join(f"{n} {sorted(v)[len(v) // 2]}" for n, v in sorted(pts.items())))
+            if not blocks:
+                continue
+            data = os.path.join(args.out, f"{stem}-{fs}.dat")
+            write_atomic(data, "\n\n\n".join(blocks) + "\n")
+            png = os.path.join(args.out, f"{stem}-{fs}.png")
+            tmp_png = f"{png}.tmp.{os.getpid()}.png"
+            plot = ", ".join(f"'{data}' index {i} using 1:2 with linespoints title '{t}'" for i, t in enumerate(titles))
+            gp = os.path.join(args.out, f"{stem}-{fs}.gp")
+            write_atomic(gp, "\n".join([
+                "set terminal pngcairo size 900,600 noenhanced",
+                f"set output '{tmp_png}'",
+                f"set title '{stem.replace('-', ' ')} ({fs})'",
+                "set xlabel 'MPI ranks'", f"set ylabel \"{ylabel}\"",
+                "set logscale x 2", "set key top left", "set grid", "set yrange [0:*]",
+                f"plot {plot}", ""]))
+            run(["gnuplot", gp])
+            os.replace(tmp_png, png)
+            made.append(png)
+    for p in made:
+        print(f"plot: {p}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--build", default=os.path.join(ROOT, "build", "ci"))
+    p.add_argument("--out", required=True)
+    p.add_argument("--modes", nargs="+", default=["dlopen"])
+    p.add_argument("--stage", nargs="+", default=["none"])
+    p.add_argument("--ranks", type=int, nargs="+", default=[1, 2, 4])
+    p.add_argument("--cache", nargs="+", choices=["warm", "cold"], default=["warm"])
+    p.add_argument("--fs", nargs="+", choices=["local", "mdsfs"], default=["local"])
+    p.add_argument("--mds-latency-us", type=int, default=200)
+    p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--launcher", default="mpiexec.mpich")
+    p.add_argument("--numproc-flag", default="-n")
+    p.add_argument("--plots-only", action="store_true")
+    args = p.parse_args()
+    if any(n < 1 for n in args.ranks) or args.repeat < 1:
+        die("--ranks and --repeat must be at least 1")
+    if args.mds_latency_us < 0:
+        die(f"--mds-latency-us {args.mds_latency_us}: must be 0 or more")
+    build = os.path.abspath(args.build)
+    args.out = os.path.abspath(args.out)
+    if not args.plots_only:
+        if not os.path.isdir(build):
+            die(f"--build {build}: no such build directory (cmake --preset ci && cmake --build --preset ci)")
+        sweep(args, build)
+    plots(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,8 +8,8 @@ disk or on the emulated shared file system, into one CSV and PNG plots.
                    [--launcher mpiexec.mpich] [--numproc-flag -n] [--plots-only]
 
 Every run is one launch of BUILD/pynamic-mode-MODE with --json; the reports are kept in OUT/reports/ and
-summarised one row per run in OUT/sweep.csv (written atomically). On `mdsfs` the build's lib/ is served by
-pynamic-mdsfs (bench/mdsfs.sh) with one metadata queue of --mds-latency-us per operation, counts reset before
+summarised one row per run in OUT/sweep.csv (written atomically). On `mdsfs` the whole build tree is served
+by pynamic-mdsfs (bench/mdsfs.sh) and the modes are started from the mount, with one metadata queue of --mds-latency-us per operation, counts reset before
 each run, and the row gets the operations the server served (`fs_ops`: what a shared file system would see)
 and how many processes asked for them (`fs_clients`). On `local`, `fs_ops` is the loader's own count of
 operations on the generated files, summed over the ranks (the report's `fs`, docs/metrics.md).
@@ -61,13 +61,15 @@ def write_atomic(path, text):
 
 
 class Mdsfs:
-    """pynamic-mdsfs serving the build's lib/ at a temporary mount point."""
+    """pynamic-mdsfs serving the whole build tree at a temporary mount point: the runs start the mode from
+    there, so the executable, the auditor, the manifest and the libraries all come from the emulated shared
+    file system, whichever mode loads them (the linked modes' RUNPATH is relative to the executable)."""
 
     def __init__(self, build, latency_us):
         self.script = os.path.join(ROOT, "bench", "mdsfs.sh")
         self.env = dict(os.environ, PYNAMIC_MDSFS=os.path.join(build, "pynamic-mdsfs"))
         self.mount = tempfile.mkdtemp(prefix="pyn-sweep-mdsfs.")
-        run([self.script, "start", os.path.join(build, "lib"), self.mount, "--mds-latency-us", latency_us,
+        run([self.script, "start", build, self.mount, "--mds-latency-us", latency_us,
              "--lifetime", 86400], env=self.env)
 
     def reset(self):
@@ -114,19 +116,19 @@ def sweep(args, build):
     for fs in args.fs:
         server = Mdsfs(build, args.mds_latency_us) if fs == "mdsfs" else None
         try:
-            lib_dir = server.mount if server else os.path.join(build, "lib")
+            tree = server.mount if server else build
             for mode in args.modes:
-                exe = os.path.join(build, f"pynamic-mode-{mode}")
-                if not os.access(exe, os.X_OK):
-                    die(f"{exe}: no such mode executable in the build")
+                if not os.access(os.path.join(build, f"pynamic-mode-{mode}"), os.X_OK):
+                    die(f"{build}/pynamic-mode-{mode}: no such mode executable in the build")
+                exe = os.path.join(tree, f"pynamic-mode-{mode}")
                 for stage in args.stage:
                     for cache in args.cache:
                         for ranks in args.ranks:
                             for rep in range(args.repeat):
                                 name = f"{fs}-{mode}-{stage}-{cache}-{ranks}-{rep}"
                                 report = os.path.join(args.out, "reports", f"{name}.json")
-                                cmd = [args.launcher, args.numproc_flag, ranks, exe, "--lib-dir", lib_dir,
-                                       "--json", report, "--progress", "never"]
+                                cmd = [args.launcher, args.numproc_flag, ranks, exe, "--json", report,
+                                       "--progress", "never"]
                                 if stage != "none":
                                     cmd += ["--stage", stage]
                                 if cache == "cold":

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Runs a small bench/sweep.py and checks what it leaves behind.
+
+    check_sweep.py --sweep bench/sweep.py --build BUILD --out DIR [--launcher L] [--numproc-flag F]
+
+The sweep: dlopen and linked, 1 and 2 ranks, warm and cold, on the local disk and on pynamic-mdsfs.
+Checked: one CSV row per combination; the linked mode's cold runs skipped with its own message (it maps
+its libraries before main) and every other run passed; on mdsfs the baseline's served operations grow
+with the ranks and there is one client per rank at least; every plot is a PNG file.
+"""
+import argparse
+import csv
+import itertools
+import os
+import subprocess
+import sys
+
+
+def fail(msg):
+    print(f"CHECK FAILED: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sweep", required=True)
+    p.add_argument("--build", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--launcher", default="mpiexec.mpich")
+    p.add_argument("--numproc-flag", default="-n")
+    a = p.parse_args()
+    cmd = [sys.executable, a.sweep, "--build", a.build, "--out", a.out, "--modes", "dlopen", "linked",
+           "--ranks", "1", "2", "--cache", "warm", "cold", "--fs", "local", "mdsfs", "--mds-latency-us", "0",
+           "--launcher", a.launcher, f"--numproc-flag={a.numproc_flag}"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    print(proc.stdout)
+    if proc.returncode != 0:
+        fail(f"the sweep exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    with open(os.path.join(a.out, "sweep.csv")) as f:
+        rows = list(csv.DictReader(f))
+    want = set(itertools.product(["local", "mdsfs"], ["dlopen", "linked"], ["warm", "cold"], ["1", "2"]))
+    got = {(r["fs"], r["mode"], r["cache"], r["ranks"]) for r in rows}
+    if got != want or len(rows) != len(want):
+        fail(f"sweep.csv has {len(rows)} rows for {sorted(got)}, expected one for each of {sorted(want)}")
+    for r in rows:
+        where = f"{r['fs']} {r['mode']} {r['cache']} {r['ranks']} ranks"
+        if r["mode"] == "linked" and r["cache"] == "cold":
+            if r["status"] != "skipped" or "--cold" not in r["note"]:
+                fail(f"{where}: status {r['status']!r}, note {r['note']!r}: expected skipped with the --cold message")
+        elif r["status"] != "passed" or not os.path.exists(os.path.join(a.out, r["report"])):
+            fail(f"{where}: status {r['status']!r}, report {r['report']!r}")
+    ops = {(r["mode"], r["ranks"]): int(r["fs_ops"]) for r in rows
+           if r["fs"] == "mdsfs" and r["cache"] == "warm"}
+    for mode in ("dlopen", "linked"):
+        if not ops[(mode, "2")] > ops[(mode, "1")]:
+            fail(f"mdsfs, {mode}: {ops[(mode, '1')]} operations served at 1 rank, {ops[(mode, '2')]} at 2: "
+                 f"the baseline should grow with the ranks")
+    for r in rows:
+        if r["fs"] == "mdsfs" and r["status"] == "passed" and int(r["fs_clients"]) < int(r["ranks"]):
+            fail(f"mdsfs {r['mode']} {r['ranks']} ranks: {r['fs_clients']} clients")
+    for fs in ("local", "mdsfs"):
+        for stem in ("import-vs-ranks", "total-vs-ranks", "fs-ops-vs-ranks"):
+            png = os.path.join(a.out, f"{stem}-{fs}.png")
+            with open(png, "rb") as f:
+                if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                    fail(f"{png} is not a PNG file")
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

@@ -82,6 +82,18 @@ static struct pyn_audit_state state = {
 
 static int published;
 
+/* Under the staging directory: a node-local copy, not the shared tree. */
+static int is_local(const char *path)
+{
+    const char *prefix = state.local_prefix;
+    if (!prefix)
+        return 0;
+    for (uint64_t i = 0; i < state.local_prefix_len; ++i)
+        if (path[i] != prefix[i]) /* also stops at path's end */
+            return 0;
+    return 1;
+}
+
 static void record(uint32_t kind, const char *path, uint64_t bytes)
 {
     if (state.nevents == state.capacity) {
@@ -96,7 +108,7 @@ static void record(uint32_t kind, const char *path, uint64_t bytes)
     }
     struct pyn_audit_event *e = &state.events[state.nevents++];
     e->name_hash = pyn_audit_hash(path);
-    e->kind = kind;
+    e->kind = kind | (is_local(path) ? PYN_AUDIT_LOCAL : 0u);
     e->phase = state.phase;
     e->bytes = bytes;
 }
@@ -165,11 +177,38 @@ EXPORT unsigned int la_version(unsigned int version)
     return version < LAV_CURRENT ? version : LAV_CURRENT;
 }
 
+/* The path cache's answer for a bare name, or NULL (binary search by hash). */
+static const char *map_lookup(const char *name)
+{
+    const struct pyn_audit_map_entry *map = state.map;
+    if (!map)
+        return 0;
+    uint64_t h = pyn_audit_hash(name), lo = 0, hi = state.map_len;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (map[mid].name_hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < state.map_len && map[lo].name_hash == h; ++lo)
+        if (same_string(map[lo].name, name))
+            return map[lo].path;
+    return 0;
+}
+
 EXPORT char *la_objsearch(const char *name, uintptr_t *cookie, unsigned int flag)
 {
     (void)cookie;
     if (flag == LA_SER_ORIG) {
         state.searches++;
+        /* A cached name: ld.so opens the returned path as it is, no search. */
+        const char *cached = map_lookup(name);
+        if (cached) {
+            state.map_hits++;
+            record(PYN_AUDIT_PROBE, cached, 0);
+            return (char *)cached;
+        }
         /* A name with a slash is opened as it is, without a search. */
         for (const char *p = name; *p; ++p)
             if (*p == '/') {

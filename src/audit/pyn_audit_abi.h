@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define PYN_AUDIT_MAGIC UINT64_C(0x7479646e79702e61) /* "a.pyndit" */
-#define PYN_AUDIT_ABI_VERSION 1u
+#define PYN_AUDIT_ABI_VERSION 2u
 
 /* The symbol the executable exports for the auditor to fill. */
 #define PYN_AUDIT_LINK_SYMBOL "pyn_audit_link"
@@ -24,6 +24,10 @@ enum pyn_audit_kind {
     PYN_AUDIT_PROBE = 1, /* ld.so is about to open() this candidate path */
     PYN_AUDIT_OPEN = 2,  /* ld.so opened and mapped an object (la_objopen) */
 };
+/* Or'ed into an event's kind: the path is under the node-local staging
+ * directory (state.local_prefix), not the libraries' shared home. */
+#define PYN_AUDIT_LOCAL 0x100u
+#define PYN_AUDIT_KIND(k) ((k) & 0xffu)
 
 /* Phases as the runtime numbers them (enum pyn_phase), plus the time before
  * main's first step and after the last. */
@@ -55,6 +59,16 @@ struct pyn_audit_object {
     uint64_t bindings_from[PYN_AUDIT_MAX_PHASES]; /* symbols this object had bound (its PLT/GOT) */
 };
 
+/* One row of the path cache (--stage cache|pilot): where a library lives.
+ * The runtime sorts the rows by name_hash; the auditor answers ld.so's
+ * first search step for name (la_objsearch LA_SER_ORIG) with path, so ld.so
+ * opens it directly and probes nothing. */
+struct pyn_audit_map_entry {
+    uint64_t name_hash; /* pyn_audit_hash(name) */
+    const char *name;   /* "libutility3.so" */
+    const char *path;   /* absolute */
+};
+
 struct pyn_audit_state {
     uint64_t magic;
     uint32_t abi_version;
@@ -64,6 +78,12 @@ struct pyn_audit_state {
     struct pyn_audit_object *objects;
     uint64_t nobjects, object_capacity, objects_dropped;
     uint64_t searches; /* la_objsearch LA_SER_ORIG calls (one per name looked up) */
+    /* Written by the runtime before the import phase, read by the auditor. */
+    const char *volatile local_prefix; /* "/dev/shm/pynamic-stage.../" or NULL */
+    uint64_t local_prefix_len;
+    const struct pyn_audit_map_entry *volatile map; /* sorted by name_hash, or NULL */
+    uint64_t map_len;
+    uint64_t map_hits; /* searches the map answered */
 };
 
 /* FNV-1a over the last path component: both sides classify by file name. */

@@ -87,6 +87,7 @@ static const struct pyn_mode mode = {
     NULL,
     import_entries,
     visit_entries,
+    0, /* stages: the generated code is linked or built in; --stage is refused */
 };
 
 int main(int argc, char **argv)

@@ -44,6 +44,7 @@ static const struct pyn_mode mode = {
     "dlopen",       "Loads every generated module with dlopen() in the import phase, then calls each module's entry.",
     dlopen_options, import_modules,
     NULL, /* visit: the runtime calls the entries */
+    1,    /* stages: modules by absolute path under pyn_run_library_dir() */
 };
 
 int main(int argc, char **argv)

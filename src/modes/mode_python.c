@@ -12,6 +12,7 @@ static const struct pyn_mode mode = {
     pyn_py_options,
     pyn_embed_import,
     pyn_embed_visit,
+    1, /* stages: sys.path, or a finder of the staged paths */
 };
 
 static const struct pyn_embed_setup setup = {PYN_EMBED_DLOPEN, NULL, NULL};

@@ -18,6 +18,7 @@ static const struct pyn_mode mode = {
     NULL,
     pyn_embed_import,
     pyn_embed_visit,
+    0, /* stages: the generated code is linked or built in; --stage is refused */
 };
 
 /* Before the import phase, every rank runs a copy of the padding. */

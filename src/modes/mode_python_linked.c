@@ -12,6 +12,7 @@ static const struct pyn_mode mode = {
     pyn_py_options,
     pyn_embed_import,
     pyn_embed_visit,
+    0, /* stages: the generated code is linked or built in; --stage is refused */
 };
 
 static const struct pyn_embed_setup setup = {PYN_EMBED_LINKED, NULL, NULL};

@@ -18,6 +18,7 @@ static const struct pyn_mode mode = {
     NULL,
     pyn_embed_import,
     pyn_embed_visit,
+    0, /* stages: the generated code is linked or built in; --stage is refused */
 };
 
 static const struct pyn_embed_setup setup = {PYN_EMBED_BUILTIN, pyn_builtin_modules, NULL};

@@ -223,6 +223,58 @@ static int install_importer_counter(char *err, size_t errlen)
     return 0;
 }
 
+/* --stage (docs/staging.md): a meta-path finder, first on sys.meta_path,
+ * that answers for every generated module with the path staging resolved
+ * (cache, pilot) or wrote (bcast). Python's path-based finder then never
+ * stats or lists a sys.path directory for them; the extension is loaded
+ * by that absolute path, as the original's dlopen of a found file. */
+static const char stage_finder_source[] =
+    "import sys, _frozen_importlib_external as _be\n"
+    "class _PynamicStagedFinder:\n"
+    "    paths = {}\n"
+    "    @classmethod\n"
+    "    def find_spec(cls, name, path=None, target=None):\n"
+    "        p = cls.paths.get(name)\n"
+    "        if p is None:\n"
+    "            return None\n"
+    "        return _be.spec_from_file_location(name, p, loader=_be.ExtensionFileLoader(name, p))\n"
+    "sys.meta_path.insert(0, _PynamicStagedFinder)\n";
+
+/* Adds name -> the staged path of file to paths; false on a Python error. */
+static bool add_staged(PyObject *paths, const struct pyn_run *run, const struct pyn_library *lib)
+{
+    const char *path = pyn_run_staged_path(run, lib->file);
+    PyObject *value = path ? PyUnicode_DecodeFSDefault(path) : NULL;
+    bool ok = value && PyDict_SetItemString(paths, lib->name, value) == 0;
+    Py_XDECREF(value);
+    return ok;
+}
+
+/* Without --stage, nothing. */
+static int install_stage_finder(const struct pyn_run *run, char *err, size_t errlen)
+{
+    const struct pyn_manifest *m = pyn_run_manifest(run);
+    if (m->nmodules == 0 || !pyn_run_staged_path(run, m->modules[0]->file))
+        return 0;
+    PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
+    PyObject *finder = NULL, *paths = PyDict_New();
+    bool ok = paths && PyRun_SimpleString(stage_finder_source) == 0 && main &&
+              (finder = PyObject_GetAttrString(main, "_PynamicStagedFinder")) != NULL;
+    for (size_t i = 0; ok && i < m->nmodules; ++i)
+        ok = add_staged(paths, run, m->modules[i]);
+    for (size_t i = 0; ok && i < m->nmarkers; ++i)
+        ok = add_staged(paths, run, &m->markers[i]);
+    ok = ok && PyObject_SetAttrString(finder, "paths", paths) == 0;
+    Py_XDECREF(finder);
+    Py_XDECREF(paths);
+    if (!ok) {
+        PyErr_Clear();
+        snprintf(err, errlen, "python: could not install the finder of the staged modules");
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static bool is_builtin(const char *name)
 {
     for (const struct _inittab *row = py.setup->builtins; row && row->name; ++row)
@@ -314,6 +366,8 @@ static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_l
     py.init_s = (double)(pyn_clock_monotonic_ns() - t0) * 1e-9;
     if (rc == 0)
         rc = install_importer_counter(err, sizeof err);
+    if (rc == 0)
+        rc = install_stage_finder(run, err, sizeof err);
     if (rc)
         pyn_run_fail(run, rc, "%s", err);
 }

@@ -32,6 +32,7 @@ static const struct pyn_mode driver_mode = {
     pyn_py_options,
     NULL, /* the driver script does the import and the visit through the steps below */
     NULL,
+    1, /* stages: bcast through library_dirs() (no auditor here for a path cache) */
 };
 
 static struct {

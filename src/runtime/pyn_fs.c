@@ -47,6 +47,33 @@ int pyn_fs_available(const char **why)
     return 1;
 }
 
+void pyn_fs_set_local_prefix(const char *prefix)
+{
+    struct pyn_audit_state *s = pyn_audit_link;
+    if (!s)
+        return;
+    s->local_prefix = NULL; /* never a prefix with a stale length */
+    s->local_prefix_len = prefix ? strlen(prefix) : 0;
+    s->local_prefix = prefix;
+}
+
+int pyn_fs_set_map(const struct pyn_audit_map_entry *map, size_t n, const char **why)
+{
+    if (!pyn_fs_available(why))
+        return map ? -1 : 0;
+    struct pyn_audit_state *s = pyn_audit_link;
+    s->map = NULL;
+    s->map_len = map ? n : 0;
+    s->map = map;
+    return 0;
+}
+
+uint64_t pyn_fs_map_hits(void)
+{
+    const char *why;
+    return pyn_fs_available(&why) ? pyn_audit_link->map_hits : 0;
+}
+
 void pyn_fs_set_phase(int slot)
 {
     if (pyn_audit_link)
@@ -100,7 +127,9 @@ int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_S
         if (!GENERATED(e->name_hash))
             continue;
         int slot = slot_of(e->phase);
-        if (e->kind == PYN_AUDIT_PROBE) {
+        if (e->kind & PYN_AUDIT_LOCAL) {
+            out[slot].local++;
+        } else if (e->kind == PYN_AUDIT_PROBE) {
             probes[slot]++;
         } else if (e->kind == PYN_AUDIT_OPEN) {
             out[slot].opens++;

@@ -20,6 +20,7 @@ struct pyn_fs_counts {
     uint64_t enoent;   /* candidate paths ld.so tried that did not open (failed probes) */
     uint64_t stats;    /* fstat ld.so made of each opened file */
     uint64_t bytes;    /* header read plus file bytes mapped */
+    uint64_t local;    /* probes and opens of node-local staged copies (--stage bcast): not in the above */
     uint64_t bindings; /* symbols bound for these objects (la_symbind) */
 };
 
@@ -32,6 +33,21 @@ int pyn_fs_available(const char **why);
 /* Tags what the loader does from now on with phase (enum pyn_phase), or
  * PYN_FS_OTHER. One store: cheap enough at a phase's edges. */
 void pyn_fs_set_phase(int slot);
+
+/* Paths under prefix (the staging directory, with its trailing slash) are
+ * node-local copies: counted apart, in local. NULL: none. prefix must stay
+ * valid until pyn_fs_set_local_prefix(NULL). */
+void pyn_fs_set_local_prefix(const char *prefix);
+
+/* Makes ld.so's auditor answer each search for a name in map (sorted by
+ * name_hash) with its path: the path cache. NULL: search as usual. map must
+ * stay valid until pyn_fs_set_map(NULL, 0). Returns 0, or -1 when no
+ * auditor is loaded (why says why): the cache cannot work without one. */
+struct pyn_audit_map_entry;
+int pyn_fs_set_map(const struct pyn_audit_map_entry *map, size_t n, const char **why);
+
+/* Searches the auditor answered from the map so far (0 without one). */
+uint64_t pyn_fs_map_hits(void);
 
 /* Adds what CPython's importer did in a phase (counted by the Python modes
  * around its own file-system calls, which ld.so's auditor cannot see):

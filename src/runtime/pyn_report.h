@@ -46,6 +46,10 @@ void pyn_report_text_print_static(const struct pyn_static_summary *st, FILE *out
 /* The per-phase file-system counts of the generated libraries (docs/metrics.md). */
 void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out);
 
+/* The --stage line: strategy, files, the slowest rank's read, broadcast and
+ * write times, and the shared-tree operations staging made. */
+void pyn_report_text_print_stage(const struct pyn_results *res, FILE *out);
+
 /* One line per failed rank ("prog: rank R (host): error"), at most ten. */
 void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, const char *prog);
 

@@ -55,6 +55,9 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
             fprintf(f, ",%s_%s", pyn_fs_slot_name(k), pyn_fs_counter_key(c));
     fputs(",error", f);
     pyn_metrics_csv_header(f);
+    fputs(",stage_leader,stage_read_s,stage_bcast_s,stage_write_s,stage_files,stage_bytes,stage_shared_opens,"
+          "stage_shared_enoent",
+          f);
     fputc('\n', f);
     for (int i = 0; i < res->nranks; ++i) {
         const struct pyn_rank_record *r = &res->ranks[i];
@@ -77,6 +80,13 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
         fputc(',', f);
         put_field(f, r->failed ? r->error : "");
         pyn_metrics_csv_row(f, r);
+        const struct pyn_stage_record *s = &r->stage;
+        fprintf(f, ",%d", s->leader);
+        put_seconds(f, s->read_s);
+        put_seconds(f, s->bcast_s);
+        put_seconds(f, s->write_s);
+        fprintf(f, ",%lld,%lld,%lld,%lld", (long long)s->files, (long long)s->bytes, (long long)s->shared_opens,
+                (long long)s->shared_enoent);
         fputc('\n', f);
     }
     if (fclose(f) != 0 || !text) {

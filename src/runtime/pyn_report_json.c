@@ -142,6 +142,43 @@ static json_t *fs_json(const struct pyn_results *res)
     return o;
 }
 
+/* What --stage cost one rank (docs/staging.md). */
+static json_t *rank_stage_json(const struct pyn_stage_record *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "leader", json_boolean(s->leader));
+    json_object_set_new(o, "read_s", jreal(s->read_s));
+    json_object_set_new(o, "bcast_s", jreal(s->bcast_s));
+    json_object_set_new(o, "write_s", jreal(s->write_s));
+    json_object_set_new(o, "total_s", jreal(s->total_s));
+    json_object_set_new(o, "files", json_integer(s->files));
+    json_object_set_new(o, "bytes", json_integer(s->bytes));
+    json_object_set_new(o, "shared_opens", json_integer(s->shared_opens));
+    json_object_set_new(o, "shared_enoent", json_integer(s->shared_enoent));
+    return o;
+}
+
+/* The strategy and its settings, with the shared-tree operations staging made, summed over ranks. */
+static json_t *stage_json(const struct pyn_results *res)
+{
+    const struct pyn_run_info *info = res->info;
+    json_t *o = json_object();
+    long long opens = 0, enoent = 0, leaders = 0;
+    for (int i = 0; i < res->nranks; ++i) {
+        opens += res->ranks[i].stage.shared_opens;
+        enoent += res->ranks[i].stage.shared_enoent;
+        leaders += res->ranks[i].stage.leader;
+    }
+    json_object_set_new(o, "strategy", json_string(pyn_stage_kind_name(info->stage_kind)));
+    json_object_set_new(o, "dir", jstr_or_null(info->stage_dir));
+    json_object_set_new(o, "pilot_map", jstr_or_null(info->pilot_map));
+    json_object_set_new(o, "chunk_bytes", json_integer((json_int_t)info->stage_chunk_bytes));
+    json_object_set_new(o, "leaders", json_integer(leaders));
+    json_object_set_new(o, "shared_opens", json_integer(opens));
+    json_object_set_new(o, "shared_enoent", json_integer(enoent));
+    return o;
+}
+
 static json_t *rank_json(const struct pyn_rank_record *r)
 {
     json_t *o = json_object();
@@ -162,6 +199,7 @@ static json_t *rank_json(const struct pyn_rank_record *r)
     json_object_set_new(o, "bindings", bindings);
     json_object_set_new(o, "status", json_string(r->failed ? "failed" : r->stopped ? "stopped" : "ran"));
     json_object_set_new(o, "error", jstr_or_null(r->failed ? r->error : NULL));
+    json_object_set_new(o, "stage", rank_stage_json(&r->stage));
     pyn_metrics_json_rank(r, o);
     return o;
 }
@@ -254,6 +292,7 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     json_object_set_new(root, "ranks", ranks);
     json_object_set_new(root, "summary", summary_json(res));
     json_object_set_new(root, "fs", fs_json(res));
+    json_object_set_new(root, "stage", stage_json(res));
     for (int p = PYN_PHASE_IMPORT; p <= PYN_PHASE_VISIT; ++p)
         json_object_set_new(spans, pyn_metric_key(p), jreal(res->span_s[p]));
     json_object_set_new(root, "spans", spans);

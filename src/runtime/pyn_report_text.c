@@ -58,8 +58,8 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
         fprintf(out, "file-system counts unavailable: %s\n", res->fs_error[0] ? res->fs_error : "no rank counted");
         return;
     }
-    fprintf(out, "%-10s %13s %13s %13s %17s %13s  (generated libraries, per rank: mean/max%s)\n", "loader", "opens",
-            "enoent", "stats", "bytes", "bindings", res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
+    fprintf(out, "%-10s %13s %13s %13s %17s %13s %13s  (generated libraries, per rank: mean/max%s)\n", "loader",
+            "opens", "enoent", "stats", "bytes", "local", "bindings", res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
     char a[32], b[32], cell[40];
     for (int k = 0; k < PYN_FS_SLOTS; ++k) {
         uint64_t any = 0;
@@ -83,6 +83,35 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
     }
 }
 
+/* --stage: where the time went (the slowest rank of each part) and what staging did to the shared tree. */
+void pyn_report_text_print_stage(const struct pyn_results *res, FILE *out)
+{
+    const struct pyn_run_info *info = res->info;
+    double read = 0, bcast = 0, write = 0;
+    long long files = 0, bytes = 0, opens = 0, enoent = 0, leaders = 0;
+    for (int i = 0; i < res->nranks; ++i) {
+        const struct pyn_stage_record *s = &res->ranks[i].stage;
+        read = s->read_s > read ? s->read_s : read;
+        bcast = s->bcast_s > bcast ? s->bcast_s : bcast;
+        write = s->write_s > write ? s->write_s : write;
+        files = s->files > files ? s->files : files;
+        bytes = s->bytes > bytes ? s->bytes : bytes;
+        opens += s->shared_opens;
+        enoent += s->shared_enoent;
+        leaders += s->leader;
+    }
+    char b[32];
+    fprintf(out, "stage %s: %lld files", pyn_stage_kind_name(info->stage_kind), files);
+    if (info->stage_kind == PYN_STAGE_BCAST)
+        fprintf(out, ", %s, to %lld host leader%s under %s", pyn_report_format_bytes((uint64_t)bytes, b, sizeof b),
+                leaders, leaders == 1 ? "" : "s", info->stage_dir ? info->stage_dir : "?");
+    if (info->pilot_map)
+        fprintf(out, ", map %s %s", info->stage_kind == PYN_STAGE_PILOT ? "from" : "written to", info->pilot_map);
+    fprintf(out, "; slowest read %.6f s, %s %.6f s, write %.6f s; shared-tree operations while staging: %lld opens, "
+                 "%lld enoent\n",
+            read, info->stage_kind == PYN_STAGE_BCAST ? "bcast" : "map bcast", bcast, write, opens, enoent);
+}
+
 void pyn_report_text_print(const struct pyn_results *res, FILE *out)
 {
     const struct pyn_run_info *info = res->info;
@@ -95,9 +124,15 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
             info->startup_source[0] == 'l' ? "the launch time" : "process creation");
     fprintf(out, "%-10s %11s %11s %11s %11s %11s  %s\n", "seconds", "min", "median", "mean", "max", "rank0-span",
             "slowest rank (host)");
+    int staged = info->stage_kind != PYN_STAGE_NONE;
     for (int k = 0; k < PYN_METRIC_COUNT; ++k) {
         const struct pyn_stat *s = &res->summary[k];
-        fprintf(out, "%-10s", k == PYN_METRIC_TOTAL ? "total" : pyn_phase_name((enum pyn_phase)k));
+        if (!staged && (k == PYN_METRIC_STAGE || k == PYN_METRIC_TOTAL_WITH_STAGE))
+            continue;
+        fprintf(out, "%-10s", k == PYN_METRIC_TOTAL                ? "total"
+                              : k == PYN_METRIC_STAGE              ? "stage"
+                              : k == PYN_METRIC_TOTAL_WITH_STAGE ? "total+stg"
+                                                                   : pyn_phase_name((enum pyn_phase)k));
         print_seconds(out, s->min);
         print_seconds(out, s->median);
         print_seconds(out, s->mean);
@@ -106,6 +141,8 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
         fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
     }
     pyn_report_text_print_fs(res, out);
+    if (staged)
+        pyn_report_text_print_stage(res, out);
     fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n", res->nchecksum_ok,
             res->nranks, m->expected_checksum);
     pyn_metrics_text_print(res, out);

@@ -10,6 +10,7 @@
 static const char *const metric_keys[PYN_METRIC_COUNT] = {
     [PYN_PHASE_MPI_INIT] = "mpi_init_s", [PYN_PHASE_STARTUP] = "startup_s", [PYN_PHASE_IMPORT] = "import_s",
     [PYN_PHASE_VISIT] = "visit_s",       [PYN_METRIC_TOTAL] = "total_s",
+    [PYN_METRIC_STAGE] = "stage_s",      [PYN_METRIC_TOTAL_WITH_STAGE] = "total_with_stage_s",
 };
 
 const char *pyn_metric_key(int metric)
@@ -21,6 +22,10 @@ double pyn_record_metric(const struct pyn_rank_record *r, int metric)
 {
     if (metric == PYN_METRIC_TOTAL)
         return r->phase_s[PYN_PHASE_STARTUP] + r->phase_s[PYN_PHASE_IMPORT] + r->phase_s[PYN_PHASE_VISIT];
+    if (metric == PYN_METRIC_STAGE)
+        return r->stage.total_s;
+    if (metric == PYN_METRIC_TOTAL_WITH_STAGE)
+        return pyn_record_metric(r, PYN_METRIC_TOTAL) + r->stage.total_s;
     return r->phase_s[metric];
 }
 
@@ -82,7 +87,8 @@ static int count_hosts(const struct pyn_rank_record *ranks, int nranks)
     return n;
 }
 
-static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "bindings"};
+static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "local",
+                                                                 "bindings"};
 
 const char *pyn_fs_counter_key(int counter)
 {
@@ -91,7 +97,7 @@ const char *pyn_fs_counter_key(int counter)
 
 uint64_t pyn_fs_counter(const struct pyn_fs_counts *c, int counter)
 {
-    const uint64_t v[PYN_FS_NCOUNTERS] = {c->opens, c->enoent, c->stats, c->bytes, c->bindings};
+    const uint64_t v[PYN_FS_NCOUNTERS] = {c->opens, c->enoent, c->stats, c->bytes, c->local, c->bindings};
     return counter >= 0 && counter < PYN_FS_NCOUNTERS ? v[counter] : 0;
 }
 

@@ -11,6 +11,7 @@
 #include "pyn_phase.h"
 #include "pyn_placement.h"
 #include "pyn_rusage.h"
+#include "pyn_stage_map.h"
 
 #include <stdint.h>
 
@@ -18,11 +19,15 @@
 #define PYN_ERROR_MAX 512
 
 /* Metrics summarised across ranks: every phase, then their headline total
- * (startup + import + visit, as the original adds them; mpi_init is apart). */
+ * (startup + import + visit, as the original adds them; mpi_init is apart),
+ * the time --stage took (0 without) and the total with it. */
 #define PYN_METRIC_TOTAL PYN_PHASE_COUNT
-#define PYN_METRIC_COUNT (PYN_PHASE_COUNT + 1)
+#define PYN_METRIC_STAGE (PYN_PHASE_COUNT + 1)
+#define PYN_METRIC_TOTAL_WITH_STAGE (PYN_PHASE_COUNT + 2)
+#define PYN_METRIC_COUNT (PYN_PHASE_COUNT + 3)
 
-/* "mpi_init_s", "startup_s", "import_s", "visit_s", "total_s". */
+/* "mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s",
+ * "total_with_stage_s". */
 const char *pyn_metric_key(int metric);
 
 /* Plain old data with fixed sizes: gathered over MPI as bytes (ranks of one
@@ -49,6 +54,7 @@ struct pyn_rank_record {
     struct pyn_rusage_record rusage;
     struct pyn_cache_record cache;
     struct pyn_placement_record placement;
+    struct pyn_stage_record stage; /* --stage's cost on this rank (docs/staging.md) */
 };
 
 double pyn_record_metric(const struct pyn_rank_record *r, int metric);
@@ -78,6 +84,10 @@ struct pyn_run_info {
     char mpi_library[512];
     char libc_version[64];
     const char *compiler;
+    int stage_kind;            /* enum pyn_stage_kind */
+    const char *stage_dir;     /* --stage bcast: the node-local copy's directory; else NULL */
+    const char *pilot_map;     /* --pilot-map, or NULL */
+    unsigned long long stage_chunk_bytes;
 };
 
 /* The static sizes of what the run loaded (docs/report.md, "Static sizes"):
@@ -98,8 +108,8 @@ struct pyn_fs_stat {
 };
 
 /* The fields of struct pyn_fs_counts, in report order: "opens", "enoent",
- * "stats", "bytes", "bindings". */
-#define PYN_FS_NCOUNTERS 5
+ * "stats", "bytes", "local", "bindings". */
+#define PYN_FS_NCOUNTERS 6
 const char *pyn_fs_counter_key(int counter);
 uint64_t pyn_fs_counter(const struct pyn_fs_counts *c, int counter);
 

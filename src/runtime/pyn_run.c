@@ -14,6 +14,7 @@
 #include "pyn_report.h"
 #include "pyn_results.h"
 #include "pyn_rusage.h"
+#include "pyn_stage.h"
 #include "pyn_version.h"
 
 #include <errno.h>
@@ -59,6 +60,7 @@ struct run_options {
     int cold;         /* --cold */
     int cache_count;  /* --cache-count */
     const char *bind; /* --bind core|none */
+    const char *stage, *stage_dir, *stage_chunk, *pilot_map; /* --stage and its options */
 };
 
 /* Progress on rank 0's terminal during the import and visit phases. The
@@ -78,11 +80,13 @@ struct pyn_run {
     const char *prog;
     int rank, nranks;
     struct run_options opt;
-    struct pyn_option common_options[13];
+    struct pyn_option common_options[17];
     const struct pyn_option *tables[3];
     struct pyn_manifest *manifest;
     char *manifest_path; /* absolute */
-    char *library_dir;   /* absolute */
+    char *library_dir;   /* absolute: the libraries' home */
+    struct pyn_stage *stage; /* --stage: what it staged or mapped, NULL without */
+    char *load_dir;          /* --stage bcast: the node-local copy loaded instead of library_dir */
     pyn_entry_fn *entries;
     uint64_t *values;  /* what each module's visit returned */
     uint8_t *imported; /* which modules the import made callable */
@@ -142,7 +146,12 @@ const struct pyn_manifest *pyn_run_manifest(const struct pyn_run *run)
 
 const char *pyn_run_library_dir(const struct pyn_run *run)
 {
-    return run->library_dir;
+    return run->load_dir ? run->load_dir : run->library_dir;
+}
+
+const char *pyn_run_staged_path(const struct pyn_run *run, const char *file)
+{
+    return pyn_stage_path(run->stage, file);
 }
 
 void pyn_run_module_imported(struct pyn_run *run, size_t module_index)
@@ -204,6 +213,9 @@ static void setup_options(struct pyn_run *run)
     run->opt.progress = "auto";
     run->opt.progress_interval = "0.5";
     run->opt.bind = "none";
+    run->opt.stage = "none";
+    run->opt.stage_dir = "/dev/shm";
+    run->opt.stage_chunk = "64M";
     const struct pyn_option common[] = {
         {"--json", "FILE", PYN_OPT_STRING, &run->opt.json_path, 0, "json",
          "write the JSON report to FILE (atomically, rank 0)"},
@@ -227,6 +239,17 @@ static void setup_options(struct pyn_run *run)
          "every library before the import; --cold always does, to prove the eviction)"},
         {"--bind", "WHAT", PYN_OPT_STRING, &run->opt.bind, 0, "bind",
          "bind each rank: core (one core per rank, round-robin by rank within its host) or none (default)"},
+        {"--stage", "HOW", PYN_OPT_STRING, &run->opt.stage, 0, "stage",
+         "before the import (timed apart, docs/staging.md): none (default); bcast: rank 0 reads each generated file "
+         "once and broadcasts it to one rank per host, which writes it under --stage-dir, and every rank loads "
+         "those copies; cache: rank 0 finds every file and every rank loads by that path, with no search; pilot: "
+         "the map of a cache run, read from --pilot-map"},
+        {"--stage-dir", "DIR", PYN_OPT_STRING, &run->opt.stage_dir, 0, "stage_dir",
+         "node-local directory for --stage bcast's copies (default /dev/shm); removed after the run"},
+        {"--stage-chunk", "SIZE", PYN_OPT_STRING, &run->opt.stage_chunk, 0, "stage_chunk",
+         "bytes per broadcast for --stage bcast: 4096 to 1G, suffix K, M or G (default 64M)"},
+        {"--pilot-map", "FILE", PYN_OPT_STRING, &run->opt.pilot_map, 0, "pilot_map",
+         "with --stage cache: write the map of where every file lives to FILE; with --stage pilot: load by it"},
         {"--help", NULL, PYN_OPT_FLAG, &run->opt.help, 0, NULL, "print this help and exit"},
         {"--version", NULL, PYN_OPT_FLAG, &run->opt.version, 0, NULL, "print the version and exit"},
         PYN_OPTIONS_END,
@@ -421,7 +444,7 @@ static void verify_visit(struct pyn_run *run)
                      "visit: %s returned checksum 0x%016" PRIx64 " but %s expects 0x%016" PRIx64
                      " (%zu of %zu modules differ): the libraries in %s were not built from this manifest",
                      m->modules[first]->file, values[first], run->manifest_path, m->modules[first]->checksum, wrong,
-                     m->nmodules, run->library_dir);
+                     m->nmodules, pyn_run_library_dir(run));
     else if ((size_t)run->rec.modules_visited != m->nmodules)
         pyn_run_fail(run, -EINVAL, "visit: %d of %zu modules were visited", run->rec.modules_visited, m->nmodules);
 }
@@ -681,6 +704,78 @@ static void metrics_free(struct pyn_run *run)
         MPI_Comm_free(&run->node);
 }
 
+/* --- Staging (pyn_stage.h, docs/staging.md) -----------------------------------
+ * Between set-up and the import phase, in a step of its own: its time is
+ * reported apart (stage_s), never inside import. */
+
+/* --stage and its options, checked on every rank. Returns the exit status:
+ * usage errors are printed by rank 0. */
+static int stage_check(const struct pyn_run *run, struct pyn_stage_options *so)
+{
+    char err[PYN_ERROR_MAX] = "";
+    so->dir = run->opt.stage_dir;
+    so->pilot_map = run->opt.pilot_map;
+    if (pyn_stage_parse_kind(run->opt.stage, &so->kind, err, sizeof err) == 0 &&
+        pyn_stage_parse_chunk(run->opt.stage_chunk, &so->chunk_bytes, err, sizeof err) == 0) {
+        if (so->kind == PYN_STAGE_PILOT && !so->pilot_map)
+            snprintf(err, sizeof err,
+                     "--stage pilot replays a map: give it with --pilot-map FILE (written by a run with --stage cache "
+                     "--pilot-map FILE)");
+        else if (so->pilot_map && so->kind != PYN_STAGE_CACHE && so->kind != PYN_STAGE_PILOT)
+            snprintf(err, sizeof err,
+                     "--pilot-map goes with --stage cache (to record the map) or --stage pilot (to replay it), not "
+                     "--stage %s",
+                     pyn_stage_kind_name(so->kind));
+        else if (so->kind != PYN_STAGE_NONE && !run->mode->stages)
+            snprintf(err, sizeof err,
+                     "--stage %s: mode %s does not load the generated files at run time (they are linked or built "
+                     "in); use a mode that loads them in the import phase (dlopen, python, the driver)",
+                     pyn_stage_kind_name(so->kind), run->mode->name);
+        else if (so->kind == PYN_STAGE_BCAST && run->opt.cold)
+            snprintf(err, sizeof err,
+                     "--cold with --stage bcast: the run loads node-local copies, not the tree --cold evicts; use "
+                     "--cold with --stage none, cache or pilot");
+    }
+    if (!err[0])
+        return EXIT_PASSED;
+    if (run->rank == 0) {
+        pyn_escape_controls(err, sizeof err);
+        fprintf(stderr, "%s: %s\n", run->prog, err);
+    }
+    return EXIT_USAGE;
+}
+
+/* Collective: stages or maps the files. Prints this rank's error. */
+static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
+{
+    char err[PYN_ERROR_MAX];
+    run->rec.stage.kind = (int32_t)so->kind;
+    if (so->kind == PYN_STAGE_NONE)
+        return EXIT_PASSED;
+    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err,
+                      sizeof err)) {
+        if (err[0]) {
+            pyn_escape_controls(err, sizeof err);
+            fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
+        }
+        return EXIT_FAILED;
+    }
+    const char *dir = pyn_stage_library_dir(run->stage);
+    if (dir && !(run->load_dir = strdup(dir))) {
+        fprintf(stderr, "%s: rank %d (%s): stage: out of memory\n", run->prog, run->rank, run->rec.host);
+        return EXIT_FAILED;
+    }
+    return EXIT_PASSED;
+}
+
+/* Collective: the leaders remove their hosts' copies. Returns 0 or -errno with err. */
+static int stage_finish(struct pyn_run *run, char *err, size_t errlen)
+{
+    int rc = pyn_stage_finish(run->stage, err, errlen);
+    run->stage = NULL;
+    return rc;
+}
+
 void pyn_start_capture(struct pyn_start *start)
 {
     start->epoch_s = pyn_clock_realtime_s();
@@ -736,11 +831,20 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     run->status = agree_exit_status(prepare(run, positional, npositional));
     if (run->status == EXIT_PASSED)
         run->status = agree_exit_status(metrics_setup(run));
+    struct pyn_stage_options stage_options;
+    if (run->status == EXIT_PASSED)
+        run->status = agree_exit_status(stage_check(run, &stage_options));
+    if (run->status == EXIT_PASSED)
+        run->status = agree_exit_status(stage_run(run, &stage_options));
     if (run->status != EXIT_PASSED)
         return false;
     run->info.manifest = run->manifest;
     run->info.manifest_path = run->manifest_path;
     run->info.library_dir = run->library_dir;
+    run->info.stage_kind = stage_options.kind;
+    run->info.stage_dir = run->load_dir;
+    run->info.pilot_map = stage_options.pilot_map;
+    run->info.stage_chunk_bytes = stage_options.chunk_bytes;
     record_startup(run, start->epoch_s, start->age_s, start->age_resolution_s, start->age_ok ? 0 : -1);
     double mine = run->rec.phase_s[PYN_PHASE_STARTUP], slowest = 0;
     MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
@@ -900,13 +1004,21 @@ int pyn_run_end(struct pyn_run *run)
         else if (!run->rec.failed && !run->rec.stopped)
             pyn_run_fail(run, -EINVAL, "internal: the run ended before its visit");
         metrics_finish(run);
+        char stage_err[PYN_ERROR_MAX];
+        if (stage_finish(run, stage_err, sizeof stage_err))
+            pyn_run_fail(run, -EIO, "%s", stage_err);
         status = finish(run);
+    } else if (run->stage) {
+        char stage_err[PYN_ERROR_MAX];
+        if (stage_finish(run, stage_err, sizeof stage_err))
+            fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, stage_err);
     }
     metrics_free(run);
     MPI_Finalize();
     pyn_manifest_free(run->manifest);
     free(run->manifest_path);
     free(run->library_dir);
+    free(run->load_dir);
     free(run->entries);
     free(run->values);
     free(run->imported);

@@ -36,6 +36,10 @@ struct pyn_mode {
      * pyn_run_visit_result(). NULL: pyn_main() calls the entries given to
      * pyn_run_set_entry(), in manifest order. */
     int (*visit)(struct pyn_run *run);
+    /* 1: the import loads the generated files from pyn_run_library_dir()
+     * (or pyn_run_staged_path()), so --stage can move or map them; 0: they
+     * are linked in or built in, and --stage is refused. */
+    int stages;
 };
 
 /* When the run's first line ran: the end of the startup phase. */
@@ -99,6 +103,10 @@ const char *pyn_run_library_dir(const struct pyn_run *run); /* absolute */
 void pyn_run_set_entry(struct pyn_run *run, size_t module_index, pyn_entry_fn fn);
 void pyn_run_module_imported(struct pyn_run *run, size_t module_index);
 void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t value);
+
+/* Where --stage put or found a generated file ("libmodule3.so"): the
+ * absolute path to load it from, or NULL without --stage. */
+const char *pyn_run_staged_path(const struct pyn_run *run, const char *file);
 
 /* Names what this rank is loading now (NULL: nothing), so that a fatal
  * signal during the import phase (a truncated library) is reported as

@@ -1,0 +1,142 @@
+/* The path cache's text and the strategies' names (pyn_stage_map.h). */
+#define _GNU_SOURCE
+#include "pyn_stage_map.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pyn_stage_error(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+#define fail pyn_stage_error
+
+static const char *const kind_names[] = {"none", "bcast", "cache", "pilot"};
+
+const char *pyn_stage_kind_name(int kind)
+{
+    return kind >= 0 && kind <= PYN_STAGE_PILOT ? kind_names[kind] : "unknown";
+}
+
+int pyn_stage_parse_kind(const char *text, enum pyn_stage_kind *out, char *err, size_t errlen)
+{
+    for (int k = PYN_STAGE_NONE; k <= PYN_STAGE_PILOT; ++k)
+        if (strcmp(text, kind_names[k]) == 0) {
+            *out = (enum pyn_stage_kind)k;
+            return 0;
+        }
+    snprintf(err, errlen, "--stage: '%s' is not one of none, bcast, cache, pilot", text);
+    return -EINVAL;
+}
+
+int pyn_stage_parse_chunk(const char *text, uint64_t *out, char *err, size_t errlen)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    uint64_t scale = 1;
+    if (end && *end && end[1] == '\0')
+        scale = *end == 'K' ? 1ull << 10 : *end == 'M' ? 1ull << 20 : *end == 'G' ? 1ull << 30 : 0;
+    else if (end && *end)
+        scale = 0;
+    if (errno || end == text || text[0] == '-' || scale == 0 || v > (1ull << 30) / scale || v * scale < 4096) {
+        snprintf(err, errlen, "--stage-chunk: '%s' is not a size from 4096 to 1G (bytes, or with K, M or G)", text);
+        return -EINVAL;
+    }
+    *out = v * scale;
+    return 0;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+    return strcmp(((const struct pyn_stage_file *)a)->name, ((const struct pyn_stage_file *)b)->name);
+}
+
+int pyn_stage_files_list(const struct pyn_manifest *m, struct pyn_stage_file **files, size_t *nfiles)
+{
+    size_t n = m->nlibraries + m->nmarkers;
+    struct pyn_stage_file *f = calloc(n ? n : 1, sizeof *f);
+    if (!f)
+        return -ENOMEM;
+    for (size_t i = 0; i < m->nlibraries; ++i)
+        f[i].name = m->libraries[i].file;
+    for (size_t i = 0; i < m->nmarkers; ++i)
+        f[m->nlibraries + i].name = m->markers[i].file;
+    qsort(f, n, sizeof *f, cmp_file);
+    *files = f;
+    *nfiles = n;
+    return 0;
+}
+
+void pyn_stage_files_free(struct pyn_stage_file *files, size_t nfiles)
+{
+    for (size_t i = 0; files && i < nfiles; ++i)
+        free(files[i].path);
+    free(files);
+}
+
+struct pyn_stage_file *pyn_stage_files_find(struct pyn_stage_file *files, size_t nfiles, const char *name)
+{
+    if (!files)
+        return NULL;
+    struct pyn_stage_file key = {name, NULL};
+    return bsearch(&key, files, nfiles, sizeof key, cmp_file);
+}
+
+/* Checks map text against the manifest and fills st->files[].path. origin
+ * names it in messages (a pilot map's file). Rank 0 checks before the
+ * broadcast, so every rank parses text known to be good. */
+int pyn_stage_map_parse(char *text, const struct pyn_manifest *m, struct pyn_stage_file *files, size_t nfiles,
+                        const char *origin, char *err, size_t errlen)
+{
+    char *save = NULL, *line = strtok_r(text, "\n", &save);
+    long long seed = 0;
+    size_t listed = 0;
+    if (!line || strcmp(line, PYN_STAGE_MAP_HEADER) != 0)
+        return fail(err, errlen, -EINVAL, "stage: %s: line 1: not a pynamic path cache (expected '%s')", origin,
+                    PYN_STAGE_MAP_HEADER);
+    line = strtok_r(NULL, "\n", &save);
+    if (!line || sscanf(line, "seed %lld files %zu", &seed, &listed) != 2)
+        return fail(err, errlen, -EINVAL, "stage: %s: line 2: expected 'seed S files N'", origin);
+    if (seed != m->config.seed || listed != nfiles)
+        return fail(err, errlen, -EINVAL,
+                    "stage: %s was recorded for seed %lld with %zu files; this manifest has seed %lld and %zu: "
+                    "record it again with --stage cache --pilot-map",
+                    origin, seed, listed, m->config.seed, nfiles);
+    size_t seen = 0;
+    for (int lineno = 3; (line = strtok_r(NULL, "\n", &save)) != NULL; ++lineno) {
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            return fail(err, errlen, -EINVAL, "stage: %s: line %d: expected 'FILE<tab>PATH'", origin, lineno);
+        *tab = '\0';
+        const char *path = tab + 1, *base = strrchr(path, '/');
+        struct pyn_stage_file *f = pyn_stage_files_find(files, nfiles, line);
+        if (!f)
+            return fail(err, errlen, -EINVAL, "stage: %s: line %d: %.128s is not a file of this manifest", origin,
+                        lineno, line);
+        if (f->path)
+            return fail(err, errlen, -EINVAL, "stage: %s: line %d: %.128s is listed twice", origin, lineno, line);
+        if (path[0] != '/' || !base || strcmp(base + 1, line) != 0)
+            return fail(err, errlen, -EINVAL, "stage: %s: line %d: '%.256s' is not an absolute path ending in /%s",
+                        origin, lineno, path, line);
+        for (const char *p = path; *p; ++p)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                return fail(err, errlen, -EINVAL, "stage: %s: line %d: the path holds a control character", origin,
+                            lineno);
+        if (!(f->path = strdup(path)))
+            return fail(err, errlen, -ENOMEM, "stage: out of memory");
+        seen++;
+    }
+    if (seen != nfiles)
+        return fail(err, errlen, -EINVAL, "stage: %s lists %zu of the manifest's %zu files", origin, seen, nfiles);
+    return 0;
+}
+

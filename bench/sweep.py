@@ -4,15 +4,23 @@ disk or on the emulated shared file system, into one CSV and PNG plots.
 
     bench/sweep.py --build build/ci --out bench/results/NAME
                    [--modes dlopen python] [--stage none bcast cache] [--ranks 1 2 4 8 16]
-                   [--cache warm cold] [--fs local mdsfs] [--mds-latency-us 200] [--repeat 1]
+                   [--cache warm cold] [--fs local mdsfs] [--mds-latency-us 200] [--served tree|generated]
+                   [--repeat 1]
                    [--launcher mpiexec.mpich] [--numproc-flag -n] [--plots-only]
 
 Every run is one launch of BUILD/pynamic-mode-MODE with --json; the reports are kept in OUT/reports/ and
 summarised one row per run in OUT/sweep.csv (written atomically). On `mdsfs` the whole build tree is served
-by pynamic-mdsfs (bench/mdsfs.sh) and the modes are started from the mount, with one metadata queue of --mds-latency-us per operation, counts reset before
-each run, and the row gets the operations the server served (`fs_ops`: what a shared file system would see)
-and how many processes asked for them (`fs_clients`). On `local`, `fs_ops` is the loader's own count of
-operations on the generated files, summed over the ranks (the report's `fs`, docs/metrics.md).
+by pynamic-mdsfs (bench/mdsfs.sh), with one metadata queue of --mds-latency-us per operation, counts reset
+before each run, and the row gets the operations the server served (`fs_ops`: what a shared file system would
+see) and how many processes asked for them (`fs_clients`). With --served tree (the default) the modes are
+started from the mount, so the executable, the auditor, the manifest and the libraries all come from it
+(needed for the linked modes, whose libraries are found relative to the executable); with --served generated
+the modes start from the local build and load the generated tree from the mount (--lib-dir, --manifest), so
+the server sees only what the mitigations act on; the Python installation (the standard library and the
+--search-depth directories) stays local, as on a site that puts Python in the node image. On `local`, `fs_ops`
+is the shared-tree operations the report counts on the generated files, summed over the ranks: the loader's
+and the importer's opens, enoent and stats in every phase, plus those staging made (docs/metrics.md,
+docs/staging.md).
 
 A combination a mode refuses (exit status 2: `--cold` in a linked mode, a stage strategy a mode does not
 support) is recorded as skipped with the mode's message, not counted as a failure; any other failure stops
@@ -38,7 +46,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLUMNS = ["fs", "mode", "stage", "cache", "ranks", "repeat", "status", "import_span_s", "import_max_s",
            "visit_max_s", "startup_max_s", "total_max_s", "stage_max_s", "total_with_stage_max_s",
-           "import_opens", "import_enoent", "import_stats", "import_majflt", "fs_ops", "fs_ops_lookup_enoent",
+           "import_opens", "import_enoent", "import_stats", "import_majflt", "stage_shared_ops", "fs_ops", "fs_ops_lookup_enoent",
            "fs_clients", "report", "note"]
 
 
@@ -106,6 +114,7 @@ def row_of(report, args_row):
         "import_enoent": fs_import["enoent"]["sum"] if fs_import else None,
         "import_stats": fs_import["stats"]["sum"] if fs_import else None,
         "import_majflt": sum((r.get("rusage") or {}).get("import", {}).get("majflt") or 0 for r in ranks),
+        "stage_shared_ops": report["stage"]["shared_opens"] + report["stage"]["shared_enoent"],
     })
     return row
 
@@ -120,7 +129,12 @@ def sweep(args, build):
             for mode in args.modes:
                 if not os.access(os.path.join(build, f"pynamic-mode-{mode}"), os.X_OK):
                     die(f"{build}/pynamic-mode-{mode}: no such mode executable in the build")
-                exe = os.path.join(tree, f"pynamic-mode-{mode}")
+                served_generated = server and args.served == "generated"
+                exe = os.path.join(build if served_generated else tree, f"pynamic-mode-{mode}")
+                where = []
+                if served_generated:
+                    where = ["--lib-dir", os.path.join(tree, "lib"),
+                             "--manifest", os.path.join(tree, "generated", "manifest.json")]
                 for stage in args.stage:
                     for cache in args.cache:
                         for ranks in args.ranks:
@@ -128,7 +142,7 @@ def sweep(args, build):
                                 name = f"{fs}-{mode}-{stage}-{cache}-{ranks}-{rep}"
                                 report = os.path.join(args.out, "reports", f"{name}.json")
                                 cmd = [args.launcher, args.numproc_flag, ranks, exe, "--json", report,
-                                       "--progress", "never"]
+                                       "--progress", "never"] + where
                                 if stage != "none":
                                     cmd += ["--stage", stage]
                                 if cache == "cold":
@@ -159,7 +173,8 @@ def sweep(args, build):
                                     r = json.load(open(report))["fs"]
                                     ph = r["phases"] if r["ranks_counted"] else None
                                     row["fs_ops"] = (sum(ph[k][c]["sum"] for k in ph for c in
-                                                         ("opens", "enoent", "stats")) if ph else None)
+                                                         ("opens", "enoent", "stats")) + row["stage_shared_ops"]
+                                                     if ph else None)
                                 rows.append(row)
                                 print(f"{name}: import {row['import_span_s']:.4f} s, total {row['total_max_s']:.4f} "
                                       f"s, fs ops {row['fs_ops']}", flush=True)
@@ -231,6 +246,8 @@ def main():
     p.add_argument("--cache", nargs="+", choices=["warm", "cold"], default=["warm"])
     p.add_argument("--fs", nargs="+", choices=["local", "mdsfs"], default=["local"])
     p.add_argument("--mds-latency-us", type=int, default=200)
+    p.add_argument("--served", choices=["tree", "generated"], default="tree",
+                   help="mdsfs: start the modes from the mount (tree) or only load the generated tree from it")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--launcher", default="mpiexec.mpich")
     p.add_argument("--numproc-flag", default="-n")

@@ -81,11 +81,14 @@ static int make_local_tree(struct pyn_stage *st, const struct pyn_stage_options 
 {
     struct stat sb;
     struct statvfs vfs;
-    if (stat(opt->dir, &sb) != 0)
+    /* st->dir is rank 0's absolute name: its parent is --stage-dir as rank 0 resolved it. */
+    char root[PATH_MAX];
+    snprintf(root, sizeof root, "%.*s", (int)(strrchr(st->dir, '/') - st->dir), st->dir);
+    if (stat(root, &sb) != 0)
         return fail(err, errlen, -errno, "stage: --stage-dir %s: %s", opt->dir, strerror(errno));
     if (!S_ISDIR(sb.st_mode))
         return fail(err, errlen, -ENOTDIR, "stage: --stage-dir %s: not a directory", opt->dir);
-    if (statvfs(opt->dir, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+    if (statvfs(root, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
         return fail(err, errlen, -EPERM,
                     "stage: --stage-dir %s is on a file system mounted noexec: ld.so cannot map libraries from it; "
                     "choose another --stage-dir",
@@ -226,6 +229,7 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
 {
     /* One name for the job, chosen by rank 0, the same on every host. */
     char name[PATH_MAX] = "";
+    int rc = 0;
     if (rank == 0) {
         char host[64] = "host";
         gethostname(host, sizeof host);
@@ -233,11 +237,25 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
         for (char *p = host; *p; ++p)
             if (*p == '/')
                 *p = '_';
-        snprintf(name, sizeof name, "%s/pynamic-stage.%s.%ld", opt->dir, host, (long)getpid());
+        /* Absolute, as ld.so names what it maps ($ORIGIN is made absolute):
+         * a relative prefix would never match, and the node-local copies
+         * would be counted as shared-tree operations. A relative --stage-dir
+         * is taken from rank 0's working directory, which launchers give
+         * every rank. */
+        char cwd[PATH_MAX] = "";
+        if (opt->dir[0] != '/' && !getcwd(cwd, sizeof cwd))
+            rc = fail(err, errlen, -errno, "stage: --stage-dir %s is relative and the working directory is "
+                      "unknown: getcwd: %s", opt->dir, strerror(errno));
+        int n = snprintf(name, sizeof name, "%s%s%s/pynamic-stage.%s.%ld", cwd, cwd[0] ? "/" : "", opt->dir, host,
+                         (long)getpid());
+        if (rc == 0 && (n < 0 || (size_t)n >= sizeof name))
+            rc = fail(err, errlen, -ENAMETOOLONG, "stage: --stage-dir %.256s...: the job's directory name would be "
+                      "longer than PATH_MAX", opt->dir);
     }
     if (!(st->dir = bcast_string(name, rank)) || asprintf(&st->prefix, "%s/", st->dir) < 0)
         MPI_Abort(MPI_COMM_WORLD, 1);
-    int rc = 0;
+    if (any_failed(rc))
+        return rc ? rc : -ECANCELED;
     if (st->leader)
         rc = make_local_tree(st, opt, m->config.search_dirs, err, errlen);
     if (any_failed(rc))

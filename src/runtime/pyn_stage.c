@@ -244,13 +244,17 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
          * every rank. */
         char cwd[PATH_MAX] = "";
         if (opt->dir[0] != '/' && !getcwd(cwd, sizeof cwd))
-            rc = fail(err, errlen, -errno, "stage: --stage-dir %s is relative and the working directory is "
-                      "unknown: getcwd: %s", opt->dir, strerror(errno));
+            rc = fail(err, errlen, -errno,
+                      "stage: --stage-dir %s is relative and the working directory is "
+                      "unknown: getcwd: %s",
+                      opt->dir, strerror(errno));
         int n = snprintf(name, sizeof name, "%s%s%s/pynamic-stage.%s.%ld", cwd, cwd[0] ? "/" : "", opt->dir, host,
                          (long)getpid());
         if (rc == 0 && (n < 0 || (size_t)n >= sizeof name))
-            rc = fail(err, errlen, -ENAMETOOLONG, "stage: --stage-dir %.256s...: the job's directory name would be "
-                      "longer than PATH_MAX", opt->dir);
+            rc = fail(err, errlen, -ENAMETOOLONG,
+                      "stage: --stage-dir %.256s...: the job's directory name would be "
+                      "longer than PATH_MAX",
+                      opt->dir);
     }
     if (!(st->dir = bcast_string(name, rank)) || asprintf(&st->prefix, "%s/", st->dir) < 0)
         MPI_Abort(MPI_COMM_WORLD, 1);
@@ -346,14 +350,15 @@ static int stage_map(struct pyn_stage *st, const struct pyn_stage_options *opt, 
             rc = pyn_file_read_all(opt->pilot_map, &text, &len, err, errlen);
             rec->shared_opens++;
             if (rc == 0 && strlen(text) != len)
-                rc = fail(err, errlen, -EINVAL, "stage: %s: holds a NUL byte: not a pynamic path cache",
-                          opt->pilot_map);
+                rc =
+                    fail(err, errlen, -EINVAL, "stage: %s: holds a NUL byte: not a pynamic path cache", opt->pilot_map);
         }
         /* Checked here, once: a bad map stops the run before any broadcast. */
         if (rc == 0 && !(copy = strdup(text)))
             rc = fail(err, errlen, -ENOMEM, "stage: out of memory");
         if (rc == 0)
-            rc = pyn_stage_map_parse(copy, m, st->files, st->nfiles, opt->kind == PYN_STAGE_PILOT ? opt->pilot_map : "the path cache", err, errlen);
+            rc = pyn_stage_map_parse(copy, m, st->files, st->nfiles,
+                                     opt->kind == PYN_STAGE_PILOT ? opt->pilot_map : "the path cache", err, errlen);
         free(copy);
         if (rc) {
             free(text);
@@ -373,8 +378,8 @@ static int stage_map(struct pyn_stage *st, const struct pyn_stage_options *opt, 
     if (rc == 0 && !(st->map = calloc(st->nfiles ? st->nfiles : 1, sizeof *st->map)))
         rc = fail(err, errlen, -ENOMEM, "stage: out of memory");
     for (size_t i = 0; rc == 0 && i < st->nfiles; ++i)
-        st->map[i] = (struct pyn_audit_map_entry){pyn_audit_hash(st->files[i].name), st->files[i].name,
-                                                  st->files[i].path};
+        st->map[i] =
+            (struct pyn_audit_map_entry){pyn_audit_hash(st->files[i].name), st->files[i].name, st->files[i].path};
     if (rc == 0) {
         qsort(st->map, st->nfiles, sizeof *st->map, cmp_entry);
         const char *why = NULL;

@@ -43,6 +43,9 @@ static int cmp_entry(const void *a, const void *b)
 
 #define fail pyn_stage_error
 
+/* Room for a helper's message that staging's own line quotes. */
+#define PYN_STAGE_ERR_MAX 1024
+
 /* True on every rank when any rank's rc is non-zero (the agreement). */
 static int any_failed(int rc)
 {
@@ -342,12 +345,15 @@ static int stage_map(struct pyn_stage *st, const struct pyn_stage_options *opt, 
     uint64_t t0 = pyn_clock_monotonic_ns();
     if (rank == 0) {
         size_t len = 0;
+        char why[PYN_STAGE_ERR_MAX] = "";
         if (opt->kind == PYN_STAGE_CACHE) {
             rc = resolve_map(st, m, library_dir, rec, &text, err, errlen);
-            if (rc == 0 && opt->pilot_map)
-                rc = pyn_file_write_atomic(opt->pilot_map, text, strlen(text), err, errlen);
+            if (rc == 0 && opt->pilot_map &&
+                (rc = pyn_file_write_atomic(opt->pilot_map, text, strlen(text), why, sizeof why)) != 0)
+                fail(err, errlen, rc, "stage: --pilot-map: %s", why);
         } else {
-            rc = pyn_file_read_all(opt->pilot_map, &text, &len, err, errlen);
+            if ((rc = pyn_file_read_all(opt->pilot_map, &text, &len, why, sizeof why)) != 0)
+                fail(err, errlen, rc, "stage: --pilot-map: %s", why);
             rec->shared_opens++;
             if (rc == 0 && strlen(text) != len)
                 rc =

@@ -91,52 +91,83 @@ struct pyn_stage_file *pyn_stage_files_find(struct pyn_stage_file *files, size_t
     return bsearch(&key, files, nfiles, sizeof key, cmp_file);
 }
 
-/* Checks map text against the manifest and fills st->files[].path. origin
+/* The next line of text, terminated in place, or NULL at the end. A final
+ * newline ends the last line; it does not start an empty one. */
+static char *next_line(char **cursor)
+{
+    char *line = *cursor;
+    if (!*line)
+        return NULL;
+    char *nl = strchr(line, '\n');
+    if (nl) {
+        *nl = '\0';
+        *cursor = nl + 1;
+    } else {
+        *cursor = line + strlen(line);
+    }
+    return line;
+}
+
+static int has_control(const char *s)
+{
+    for (; *s; ++s)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* Checks map text against the manifest and fills files[].path. origin
  * names it in messages (a pilot map's file). Rank 0 checks before the
- * broadcast, so every rank parses text known to be good. */
+ * broadcast, so every rank parses text known to be good. Messages quote
+ * the text only once it is known to hold no control character, and name
+ * lines by their number in the file (empty lines count, and are refused). */
 int pyn_stage_map_parse(char *text, const struct pyn_manifest *m, struct pyn_stage_file *files, size_t nfiles,
                         const char *origin, char *err, size_t errlen)
 {
-    char *save = NULL, *line = strtok_r(text, "\n", &save);
+    char *cursor = text, *line = next_line(&cursor);
     long long seed = 0;
     size_t listed = 0;
     if (!line || strcmp(line, PYN_STAGE_MAP_HEADER) != 0)
         return fail(err, errlen, -EINVAL, "stage: %s: line 1: not a pynamic path cache (expected '%s')", origin,
                     PYN_STAGE_MAP_HEADER);
-    line = strtok_r(NULL, "\n", &save);
-    if (!line || sscanf(line, "seed %lld files %zu", &seed, &listed) != 2)
+    /* Exactly as a cache run writes it: no sign, no leading zeros, single spaces, nothing after. */
+    line = next_line(&cursor);
+    char canonical[96] = "";
+    if (line && sscanf(line, "seed %lld files %zu", &seed, &listed) == 2)
+        snprintf(canonical, sizeof canonical, "seed %lld files %zu", seed, listed);
+    if (!line || strcmp(line, canonical) != 0)
         return fail(err, errlen, -EINVAL, "stage: %s: line 2: expected 'seed S files N'", origin);
     if (seed != m->config.seed || listed != nfiles)
         return fail(err, errlen, -EINVAL,
                     "stage: %s was recorded for seed %lld with %zu files; this manifest has seed %lld and %zu: "
                     "record it again with --stage cache --pilot-map",
                     origin, seed, listed, m->config.seed, nfiles);
-    size_t seen = 0;
-    for (int lineno = 3; (line = strtok_r(NULL, "\n", &save)) != NULL; ++lineno) {
+    for (int lineno = 3; (line = next_line(&cursor)) != NULL; ++lineno) {
+        if (!*line)
+            return fail(err, errlen, -EINVAL, "stage: %s: line %d: empty line", origin, lineno);
         char *tab = strchr(line, '\t');
         if (!tab)
             return fail(err, errlen, -EINVAL, "stage: %s: line %d: expected 'FILE<tab>PATH'", origin, lineno);
         *tab = '\0';
         const char *path = tab + 1, *base = strrchr(path, '/');
+        if (has_control(line) || has_control(path))
+            return fail(err, errlen, -EINVAL, "stage: %s: line %d: holds a control character", origin, lineno);
         struct pyn_stage_file *f = pyn_stage_files_find(files, nfiles, line);
         if (!f)
-            return fail(err, errlen, -EINVAL, "stage: %s: line %d: %.128s is not a file of this manifest", origin,
+            return fail(err, errlen, -EINVAL, "stage: %s: line %d: '%.128s' is not a file of this manifest", origin,
                         lineno, line);
         if (f->path)
             return fail(err, errlen, -EINVAL, "stage: %s: line %d: %.128s is listed twice", origin, lineno, line);
         if (path[0] != '/' || !base || strcmp(base + 1, line) != 0)
             return fail(err, errlen, -EINVAL, "stage: %s: line %d: '%.256s' is not an absolute path ending in /%s",
                         origin, lineno, path, line);
-        for (const char *p = path; *p; ++p)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                return fail(err, errlen, -EINVAL, "stage: %s: line %d: the path holds a control character", origin,
-                            lineno);
         if (!(f->path = strdup(path)))
             return fail(err, errlen, -ENOMEM, "stage: out of memory");
-        seen++;
     }
-    if (seen != nfiles)
-        return fail(err, errlen, -EINVAL, "stage: %s lists %zu of the manifest's %zu files", origin, seen, nfiles);
+    /* The header's count matched and nothing was listed twice: a file not listed is the only way left to fail. */
+    for (size_t i = 0; i < nfiles; ++i)
+        if (!files[i].path)
+            return fail(err, errlen, -EINVAL, "stage: %s does not list %s, a file of this manifest", origin,
+                        files[i].name);
     return 0;
 }
-

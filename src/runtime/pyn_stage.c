@@ -17,12 +17,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 struct pyn_stage {
     enum pyn_stage_kind kind;
     int leader;           /* bcast: writes and removes this host's copies */
     MPI_Comm node;        /* the host's ranks (not owned) */
+    MPI_Comm leaders;     /* bcast: the hosts' leaders, rank 0 first (MPI_COMM_NULL elsewhere) */
     char *dir;            /* bcast: the node-local copy of the library directory */
     char *prefix;         /* dir with a trailing slash, for the auditor */
     int dir_made;         /* this rank created dir */
@@ -46,11 +48,27 @@ static int cmp_entry(const void *a, const void *b)
 /* Room for a helper's message that staging's own line quotes. */
 #define PYN_STAGE_ERR_MAX 1024
 
+/* Waits for req without spinning on a core. While rank 0 reads the files,
+ * every other rank waits for it; MPICH's blocking calls busy-poll, and with
+ * more ranks than cores (a sweep on one machine) the pollers would starve
+ * the one rank doing the work. 50 us naps cost nothing at that scale. */
+static void wait_yielding(MPI_Request *req)
+{
+    int done = 0;
+    MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    while (!done) {
+        nanosleep(&(struct timespec){0, 50000}, NULL);
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    }
+}
+
 /* True on every rank when any rank's rc is non-zero (the agreement). */
 static int any_failed(int rc)
 {
     int mine = rc != 0, any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Iallreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+    wait_yielding(&req);
     return any;
 }
 
@@ -58,7 +76,9 @@ static int any_failed(int rc)
 static char *bcast_string(const char *s, int rank)
 {
     long long n = rank == 0 ? (s ? (long long)strlen(s) : -1) : 0;
-    MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Ibcast(&n, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD, &req);
+    wait_yielding(&req);
     if (n < 0)
         return NULL;
     char *out = malloc((size_t)n + 1);
@@ -267,12 +287,8 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
         rc = make_local_tree(st, opt, m->config.search_dirs, err, errlen);
     if (any_failed(rc))
         return rc ? rc : -ECANCELED;
-    MPI_Comm leaders = MPI_COMM_NULL;
-    MPI_Comm_split(MPI_COMM_WORLD, st->leader ? 0 : MPI_UNDEFINED, rank, &leaders);
-    if (st->leader) {
-        rc = stream_files(st, leaders, library_dir, opt->chunk_bytes, rec, err, errlen);
-        MPI_Comm_free(&leaders);
-    }
+    if (st->leader)
+        rc = stream_files(st, st->leaders, library_dir, opt->chunk_bytes, rec, err, errlen);
     if (any_failed(rc))
         return rc ? rc : -ECANCELED;
     for (size_t i = 0; i < st->nfiles; ++i)
@@ -420,6 +436,11 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
         fail(err, errlen, rc, "stage: out of memory");
     if (any_failed(rc))
         return rc ? rc : -ECANCELED;
+    /* Set-up, before the clock: communicator creation is collective and
+     * costs the same whatever is staged. */
+    st->leaders = MPI_COMM_NULL;
+    if (opt->kind == PYN_STAGE_BCAST)
+        MPI_Comm_split(MPI_COMM_WORLD, st->leader ? 0 : MPI_UNDEFINED, rank, &st->leaders);
     MPI_Barrier(MPI_COMM_WORLD);
     uint64_t t0 = pyn_clock_monotonic_ns();
     if (opt->kind == PYN_STAGE_BCAST)
@@ -478,6 +499,8 @@ int pyn_stage_finish(struct pyn_stage *st, char *err, size_t errlen)
     }
     if (st->dir_made && rmdir(st->dir) != 0 && rc == 0)
         rc = fail(err, errlen, -errno, "stage: remove %s: %s", st->dir, strerror(errno));
+    if (st->leaders != MPI_COMM_NULL)
+        MPI_Comm_free(&st->leaders);
     pyn_stage_files_free(st->files, st->nfiles);
     free(st->written);
     free(st->map);

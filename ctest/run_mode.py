@@ -8,6 +8,13 @@ the manifest with the expected checksum. A run expected to fail must exit
 with the given status on every rank, within the test's timeout, say why on
 stderr, and leave either no report or one that says it failed.
 
+With --stage (docs/staging.md) in the program's arguments, the report must
+show that strategy and what it implies: the loader's counts of the shared
+tree (none for bcast, which loads node-local copies; no failed probe for
+cache and pilot), the per-rank and top-level stage objects, and stage_s in
+the totals. --stage-dir DIR gives the program a staging directory of the
+test's own and checks that no pynamic-stage.* is left in it, pass or fail.
+
 Standard library only: run with the interpreter CMake found.
 """
 import argparse
@@ -17,6 +24,7 @@ import math
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -31,7 +39,7 @@ COMPAT_LINES = [
     r"Pynamic: module visit time = (?P<visit>[0-9.]+) secs",
     r"Pynamic: module test passed!",
 ]
-METRICS = ["mpi_init_s", "startup_s", "import_s", "visit_s", "total_s"]
+METRICS = ["mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s", "total_with_stage_s"]
 
 
 class CheckFailed(Exception):
@@ -79,6 +87,13 @@ def parse_args():
                         "static sizes must describe the executable")
     p.add_argument("--min-text-bytes", type=int, default=0,
                    help="the report's static.executable.text_bytes must be at least this (with --built-in)")
+    p.add_argument("--stage-dir", metavar="DIR",
+                   help="pass --stage-dir DIR to the program (created first, unless --stage-dir-missing) and check "
+                        "that no pynamic-stage.* is left in it afterwards, whether the run passed or failed")
+    p.add_argument("--expect-min-chunks", type=int, default=0, metavar="N",
+                   help="--stage bcast: every generated file must take at least N broadcasts of --stage-chunk bytes")
+    p.add_argument("--stage-dir-missing", action="store_true",
+                   help="with --stage-dir: DIR must not exist (removed first), and must still not exist afterwards")
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- program and its arguments")
     args = p.parse_args()
     if args.command and args.command[0] == "--":
@@ -90,6 +105,8 @@ def parse_args():
 
 def build_command(args, report, csv_path, launch_time):
     program = list(args.command)
+    if args.stage_dir:
+        program += ["--stage-dir", args.stage_dir]
     if not args.no_report:
         program += ["--json", report, "--csv", csv_path]
     if launch_time is not None:
@@ -223,6 +240,7 @@ def check_report(report, manifest, args, launch_time, report_path):
     for key in ("import_s", "visit_s"):
         positive(report["spans"][key], f"spans.{key}")
     check_fs(report, totals, args.mode)
+    check_stage(report, manifest, args)
     check_metrics(report, args)
     if args.built_in:
         check_built_in_static(report, args)
@@ -246,11 +264,19 @@ def check_built_in_static(report, args):
 LOADS_BEFORE_MAIN = {"linked", "python-linked"}
 LOADS_IN_IMPORT = {"dlopen", "python"}
 FS_SLOTS = ("startup", "mpi_init", "import", "visit", "other")
-FS_COUNTERS = ("opens", "enoent", "stats", "bytes")
+FS_COUNTERS = ("opens", "enoent", "stats", "bytes", "local")
+SHARED_COUNTERS = ("opens", "enoent", "stats", "bytes")  # the shared tree; `local` counts node-local copies
+
+
+def files_loaded(totals, mode):
+    """Generated files each rank's loader opens: the libraries, and in the
+    Python modes also the two markers (imported as modules)."""
+    return totals["libraries"] + (totals.get("markers", 0) if mode.startswith("python") else 0)
 
 
 def check_fs(report, totals, mode):
     fs = report["fs"]
+    strategy = report["stage"]["strategy"]
     if mode == "python-driver":
         # A stock python3 loads no auditor: no counts, and a reason.
         check(fs["ranks_counted"] == 0 and fs["error"], f"fs: a stock python3 reported counts: {fs}")
@@ -263,17 +289,199 @@ def check_fs(report, totals, mode):
         for k in FS_SLOTS:
             for c in FS_COUNTERS:
                 check(r["fs"][k][c] >= 0, f"ranks[{i}].fs.{k}.{c} negative")
-        if slot:
+        if strategy != "bcast":
+            for k in FS_SLOTS:
+                check(r["fs"][k]["local"] == 0, f"ranks[{i}].fs.{k}.local = {r['fs'][k]['local']} with --stage "
+                                                f"{strategy}: nothing was staged node-locally")
+        if slot and strategy == "bcast":
+            # Every generated file was loaded from the node-local copy: the
+            # shared tree saw nothing from this rank after staging.
+            for k in (slot, "visit"):
+                got = r["fs"][k]
+                check(all(got[c] == 0 for c in SHARED_COUNTERS),
+                      f"ranks[{i}].fs.{k}: {got}: --stage bcast, yet the loader used the shared tree")
+            got = r["fs"][slot]
+            check(got["local"] >= totals["libraries"],
+                  f"ranks[{i}].fs.{slot}.local = {got['local']}: fewer node-local opens than libraries "
+                  f"({totals['libraries']})")
+        elif slot:
             got = r["fs"][slot]
             check(got["opens"] >= totals["libraries"] and got["stats"] >= got["opens"] and got["bytes"] > 0,
                   f"ranks[{i}].fs.{slot}: {got}, expected at least one open, fstat and bytes per library "
                   f"({totals['libraries']})")
+            if strategy in ("cache", "pilot"):
+                # The map answers every search: one open per file, no failed probe.
+                want = files_loaded(totals, mode)
+                check(got["enoent"] == 0 and got["opens"] == want,
+                      f"ranks[{i}].fs.{slot}: {got}: with --stage {strategy} expected enoent 0 and one open per "
+                      f"file loaded ({want})")
     for k in FS_SLOTS:
         for c in FS_COUNTERS + ("bindings",):
             values = [r["bindings"][k] if c == "bindings" else r["fs"][k][c] for r in report["ranks"]]
             st = fs["phases"][k][c]
             check(st["sum"] == sum(values) and st["min"] == min(values) and st["max"] == max(values),
                   f"fs.phases.{k}.{c} {st} disagrees with the ranks {values}")
+
+
+# --- staging (docs/staging.md) ---------------------------------------------------------------------------------
+
+def program_option(command, name, default=None):
+    """The value of a program option (--name VALUE or --name=VALUE) in the command, the last one given."""
+    value = default
+    for i, arg in enumerate(command):
+        if arg == name and i + 1 < len(command):
+            value = command[i + 1]
+        elif arg.startswith(name + "="):
+            value = arg[len(name) + 1:]
+    return value
+
+
+def parse_size(text):
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+    return int(text[:-1] if scale > 1 else text) * scale
+
+
+def generated_files(manifest):
+    return [l["file"] for l in manifest["libraries"]]  # libraries, then the markers
+
+
+def search_misses(lib_dir, name, search_dirs):
+    """Candidates rank 0 finds missing before it finds name: lib/search/1..K-1, then lib/."""
+    misses = 0
+    for k in range(1, max(search_dirs, 1)):
+        if os.path.exists(os.path.join(lib_dir, "search", str(k), name)):
+            return misses
+        misses += 1
+    return misses
+
+
+def check_pilot_map(path, manifest):
+    """A map a cache run wrote: header, the manifest's seed and file count, every file once by absolute path."""
+    with open(path) as f:
+        lines = f.read().split("\n")
+    check(lines[-1] == "", f"pilot map {path} does not end with a newline")
+    files = generated_files(manifest)
+    check(lines[0] == "pynamic-path-cache 1", f"pilot map {path}: header {lines[0]!r}")
+    check(lines[1] == f"seed {manifest['config']['seed']} files {len(files)}",
+          f"pilot map {path}: line 2 {lines[1]!r}, expected seed {manifest['config']['seed']} files {len(files)}")
+    entries = dict(l.split("\t") for l in lines[2:-1])
+    check(len(entries) == len(lines) - 3 and sorted(entries) == sorted(files),
+          f"pilot map {path} lists {sorted(entries)}, expected each of {sorted(files)} once")
+    for name, where in entries.items():
+        check(os.path.isabs(where) and os.path.basename(where) == name and os.path.isfile(where),
+              f"pilot map {path}: {name} at {where!r}, not an absolute path to an existing {name}")
+
+
+def check_stage(report, manifest, args):
+    """The stage objects agree with the strategy asked for on the command line, with each other and with the
+    tree on disk (docs/staging.md#what-the-report-shows)."""
+    want = program_option(args.command, "--stage", "none")
+    st = report["stage"]
+    ranks = report["ranks"]
+    files = generated_files(manifest)
+    totals = manifest["totals"]
+    check(len(files) == totals["libraries"] + totals.get("markers", 0), "manifest file list vs totals")
+    check(st["strategy"] == want and report["options"]["stage"] == want,
+          f"stage.strategy = {st['strategy']!r} (options.stage {report['options']['stage']!r}), the command asked for "
+          f"{want!r}")
+    chunk = parse_size(program_option(args.command, "--stage-chunk", "64M"))
+    check(st["chunk_bytes"] == chunk, f"stage.chunk_bytes = {st['chunk_bytes']}, the command asked for {chunk}")
+    pilot_map = program_option(args.command, "--pilot-map")
+    check(st["pilot_map"] == pilot_map, f"stage.pilot_map = {st['pilot_map']!r}, the command gave {pilot_map!r}")
+    check(st["shared_opens"] == sum(r["stage"]["shared_opens"] for r in ranks)
+          and st["shared_enoent"] == sum(r["stage"]["shared_enoent"] for r in ranks),
+          f"stage.shared_opens/shared_enoent {st['shared_opens']}/{st['shared_enoent']} are not the ranks' sums")
+    check(st["leaders"] == sum(1 for r in ranks if r["stage"]["leader"]), "stage.leaders is not the ranks' count")
+    first_on_host = {}
+    for r in ranks:
+        first_on_host.setdefault(r["host"], r["rank"])
+    lib_dir = report["generated"]["library_dir"]
+    sizes = sum(os.path.getsize(os.path.join(lib_dir, f)) for f in files)
+    for i, r in enumerate(ranks):
+        where, rs = f"ranks[{i}].stage", r["stage"]
+        for key in ("read_s", "bcast_s", "write_s", "total_s"):
+            x = rs[key]
+            check(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0, f"{where}.{key} = {x!r}")
+        check(rs["read_s"] + rs["bcast_s"] + rs["write_s"] <= rs["total_s"] + 1e-6,
+              f"{where}: read+bcast+write {rs['read_s'] + rs['bcast_s'] + rs['write_s']} exceed total_s {rs['total_s']}")
+        check(r["stage_s"] == rs["total_s"], f"ranks[{i}].stage_s {r['stage_s']} != stage.total_s {rs['total_s']}")
+        close(r["total_with_stage_s"], r["total_s"] + r["stage_s"], 1e-8, f"ranks[{i}].total_with_stage_s")
+        leader = want == "bcast" and first_on_host[r["host"]] == r["rank"]
+        check(rs["leader"] is leader, f"{where}.leader = {rs['leader']}, expected {leader}")
+        if want == "none":
+            check(rs == {"leader": False, "read_s": 0, "bcast_s": 0, "write_s": 0, "total_s": 0, "files": 0,
+                         "bytes": 0, "shared_opens": 0, "shared_enoent": 0}, f"{where} = {rs} without --stage")
+            continue
+        check(rs["total_s"] > 0, f"{where}.total_s = 0: staging took no time")
+        check(rs["files"] == len(files), f"{where}.files = {rs['files']}, the manifest has {len(files)} files")
+        # Only rank 0 touches the shared tree while staging.
+        if want == "bcast":
+            shared = (len(files), 0) if i == 0 else (0, 0)
+        elif want == "cache":
+            misses = sum(search_misses(lib_dir, f, manifest["config"].get("search_dirs", 1)) for f in files)
+            shared = (len(files), misses) if i == 0 else (0, 0)
+        else:
+            shared = (1, 0) if i == 0 else (0, 0)  # the map file
+        check((rs["shared_opens"], rs["shared_enoent"]) == shared,
+              f"{where}: shared_opens/shared_enoent {rs['shared_opens']}/{rs['shared_enoent']}, expected "
+              f"{shared[0]}/{shared[1]} with --stage {want}")
+        byte_count = sizes if leader else 0
+        check(rs["bytes"] == byte_count, f"{where}.bytes = {rs['bytes']}, expected {byte_count}"
+              + (" (the generated files' sizes)" if leader else ""))
+        if not leader:
+            check(rs["write_s"] == 0, f"{where}.write_s = {rs['write_s']}: only a leader writes")
+    if args.expect_min_chunks:
+        check(want == "bcast", "--expect-min-chunks without --stage bcast")
+        for f in files:
+            size = os.path.getsize(os.path.join(lib_dir, f))
+            check(-(-size // chunk) >= args.expect_min_chunks,
+                  f"{f} ({size} bytes) takes {-(-size // chunk)} chunks of {chunk} bytes, fewer than "
+                  f"{args.expect_min_chunks}: the test would not exercise chunking")
+    if want == "bcast":
+        check(st["leaders"] == report["nhosts"] == len(first_on_host),
+              f"stage.leaders = {st['leaders']}, {report['nhosts']} hosts")
+        base = os.path.abspath(args.stage_dir) if args.stage_dir else program_option(args.command, "--stage-dir",
+                                                                                      "/dev/shm")
+        expect = os.path.join(os.path.abspath(base), f"pynamic-stage.{ranks[0]['host']}.{ranks[0]['pid']}")
+        check(st["dir"] and os.path.isabs(st["dir"]) and os.path.normpath(st["dir"]) == os.path.normpath(expect),
+              f"stage.dir = {st['dir']!r}, expected {expect!r}")
+        check(not os.path.exists(st["dir"]), f"stage.dir {st['dir']} still exists after the run")
+    else:
+        check(st["leaders"] == 0 and st["dir"] is None, f"stage: leaders {st['leaders']}, dir {st['dir']!r} "
+                                                        f"with --stage {want}")
+    if want == "cache" and pilot_map:
+        check_pilot_map(pilot_map, manifest)
+
+
+def stage_leftovers(args):
+    if not args.stage_dir or not os.path.isdir(args.stage_dir):
+        return []
+    return sorted(n for n in os.listdir(args.stage_dir) if n.startswith("pynamic-stage."))
+
+
+def prepare_stage_dir(args):
+    # A map a cache run is to record must be this run's, never one left by an earlier run.
+    pilot_map = program_option(args.command, "--pilot-map")
+    if program_option(args.command, "--stage") == "cache" and pilot_map and os.path.isfile(pilot_map):
+        os.remove(pilot_map)
+    if not args.stage_dir:
+        return
+    if args.stage_dir_missing:
+        shutil.rmtree(args.stage_dir, ignore_errors=True)
+        return
+    os.makedirs(args.stage_dir, exist_ok=True)
+    # Left by an earlier run killed from outside: not this run's to answer for.
+    for name in stage_leftovers(args):
+        shutil.rmtree(os.path.join(args.stage_dir, name), ignore_errors=True)
+
+
+def check_stage_dir_after(args):
+    if not args.stage_dir:
+        return
+    if args.stage_dir_missing:
+        check(not os.path.exists(args.stage_dir), f"--stage-dir {args.stage_dir} did not exist, and now it does")
+    left = stage_leftovers(args)
+    check(not left, f"staging left {left} in {args.stage_dir}")
 
 
 # --- page faults, page cache, placement (docs/metrics.md) ---------------------------------------------------------
@@ -392,6 +600,13 @@ def check_csv(path, report):
         check((int(row["pu"]), int(row["core"]), int(row["numa"]), row["cpuset"], row["bound"])
               == (p["pu"], p["core"], p["numa"], p["cpuset"], "true" if p["bound"] else "false"),
               f"CSV placement of rank {r['rank']}")
+        rs = r["stage"]
+        check(row["stage_leader"] == str(int(rs["leader"])), f"CSV stage_leader of rank {r['rank']}")
+        for key in ("files", "bytes", "shared_opens", "shared_enoent"):
+            check(int(row[f"stage_{key}"]) == rs[key], f"CSV stage_{key} of rank {r['rank']}: {row[f'stage_{key}']!r}, "
+                                                        f"JSON {rs[key]}")
+        for key in ("read_s", "bcast_s", "write_s"):
+            close(float(row[f"stage_{key}"]), rs[key], 1e-8, f"CSV stage_{key} of rank {r['rank']}")
 
 
 def main():
@@ -406,6 +621,7 @@ def main():
     for path in (report_path, csv_path):
         if os.path.exists(path):
             os.remove(path)
+    prepare_stage_dir(args)
     if args.warm_files:
         for name in sorted(os.listdir(args.warm_files)):
             with open(os.path.join(args.warm_files, name), "rb") as f:
@@ -443,6 +659,7 @@ def main():
             check(report["result"]["passed"] is False, "a failed run wrote a report that says it passed")
         leftovers = [n for n in os.listdir(args.workdir) if ".tmp." in n]
         check(not leftovers, f"temporary files left behind: {leftovers}")
+        check_stage_dir_after(args)
     except CheckFailed as e:
         print(f"CHECK FAILED: {e}", file=sys.stderr)
         return 1

@@ -22,12 +22,14 @@ Setup (in this order):
                        report that must survive unchanged)
   --fill blocks|inodes fill it: every data block, or every inode
   --read-only          remount it read-only
+  --noexec             mount it noexec (no executable mappings from it)
   --drop-dac           run COMMAND without CAP_DAC_OVERRIDE and
                        CAP_DAC_READ_SEARCH (as root; as another user file
                        permissions already apply), so mode 000 means unreadable
 Checks:
   --only-keep          after COMMAND, DIR must hold exactly the files put
-                       there by --keep and --fill, each unchanged
+                       there by --keep and --fill, each unchanged (and no
+                       directory the command made)
   --char-device PATH   PATH must still be a character device afterwards
   --report-must-not-pass FILE
                        if COMMAND fails and FILE (a JSON report, removed
@@ -69,6 +71,7 @@ def parse_args(argv):
     p.add_argument("--keep", action="append", default=[])
     p.add_argument("--fill", choices=["blocks", "inodes"])
     p.add_argument("--read-only", action="store_true")
+    p.add_argument("--noexec", action="store_true")
     p.add_argument("--drop-dac", action="store_true")
     p.add_argument("--only-keep", action="store_true")
     p.add_argument("--char-device", action="append", default=[])
@@ -81,8 +84,8 @@ def parse_args(argv):
         args.command = args.command[1:]
     if not args.command:
         p.error("no command given after --")
-    if (args.fill or args.read_only or args.keep or args.only_keep or args.inodes) and not args.tmpfs:
-        p.error("--fill, --read-only, --keep, --only-keep and --inodes need --tmpfs")
+    if (args.fill or args.read_only or args.noexec or args.keep or args.only_keep or args.inodes) and not args.tmpfs:
+        p.error("--fill, --read-only, --noexec, --keep, --only-keep and --inodes need --tmpfs")
     return args
 
 
@@ -158,7 +161,11 @@ def fill_inodes(dir_):
 def snapshot(dir_):
     out = {}
     for name in os.listdir(dir_):
-        with open(os.path.join(dir_, name), "rb") as f:
+        path = os.path.join(dir_, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            out[name + "/"] = sorted(os.listdir(path))  # a directory left behind, with what it holds
+            continue
+        with open(path, "rb") as f:
             out[name] = f.read()
     return out
 
@@ -166,7 +173,7 @@ def snapshot(dir_):
 def setup_tmpfs(args):
     dir_ = os.path.abspath(args.tmpfs)
     os.makedirs(dir_, exist_ok=True)
-    opts = f"size={args.size}" + (f",nr_inodes={args.inodes}" if args.inodes else "")
+    opts = f"size={args.size}" + (f",nr_inodes={args.inodes}" if args.inodes else "") + (",noexec" if args.noexec else "")
     run_checked(["mount", "-t", "tmpfs", "-o", opts, "pyn-fault", dir_], f"cannot mount a tmpfs on {dir_}")
     for item in args.keep:
         name, _, text = item.partition("=")
@@ -176,6 +183,8 @@ def setup_tmpfs(args):
         fill_blocks(dir_)
     elif args.fill == "inodes":
         fill_inodes(dir_)
+    if args.noexec and not os.statvfs(dir_).f_flag & os.ST_NOEXEC:
+        die(EXIT_SETUP, f"{dir_} is not noexec after mounting it noexec")
     if args.read_only:
         run_checked(["mount", "-o", "remount,ro", dir_], f"cannot remount {dir_} read-only")
         probe = os.path.join(dir_, "probe")
@@ -230,7 +239,8 @@ def main():
     if args.report_must_not_pass and os.path.exists(args.report_must_not_pass):
         os.remove(args.report_must_not_pass)
     try:
-        proc = subprocess.run(prefix + args.command)
+        # close_fds=False: under an MPI launcher the command is a rank and needs the launcher's PMI socket.
+        proc = subprocess.run(prefix + args.command, close_fds=False)
     except OSError as e:
         die(EXIT_SETUP, f"cannot run {args.command[0]}: {e}")
     problems = []

@@ -30,7 +30,9 @@ the sweep. Then gnuplot draws, per file system (OUT/*.gp and *.dat hold each plo
     OUT/total-vs-ranks-FS.png     the slowest rank's total (staging included) against ranks
     OUT/fs-ops-vs-ranks-FS.png    file-system operations against ranks
 
-one line per mode, stage strategy and cache state. --plots-only redraws from an existing OUT/sweep.csv.
+one line per mode, stage strategy and cache state, and OUT/summary.md tabulates the medians over repeats (the
+slowest rank's total with staging, and the file-system operations, at each rank count) with the ratio of the
+largest rank count to the smallest. --plots-only redraws both from an existing OUT/sweep.csv.
 Needs root for the mdsfs mounts.
 """
 import argparse
@@ -189,6 +191,41 @@ def sweep(args, build):
     write_atomic(os.path.join(args.out, "sweep.csv"), out.getvalue())
 
 
+def median(values):
+    v = sorted(values)
+    return v[len(v) // 2] if len(v) % 2 else 0.5 * (v[len(v) // 2 - 1] + v[len(v) // 2])
+
+
+def summary(args):
+    """OUT/summary.md: per file system, mode, strategy and cache state, the median over repeats of the slowest
+    rank's total (staging included) and of the file-system operations at each rank count, and the ratio of the
+    largest rank count to the smallest: the figures docs/results.md quotes."""
+    with open(os.path.join(args.out, "sweep.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["status"] == "passed"]
+    counts = sorted({int(r["ranks"]) for r in rows})
+    if not rows or len(counts) < 1:
+        die(f"{args.out}/sweep.csv has no passed run to summarise")
+    lo, hi = counts[0], counts[-1]
+    out = [f"| fs | mode | stage | cache | " + " | ".join(f"{n} ranks: total s / ops" for n in counts) +
+           f" | total {hi}/{lo} | ops {hi}/{lo} |",
+           "| --- " * (4 + len(counts) + 2) + "|"]
+    for key in sorted({(r["fs"], r["mode"], r["stage"], r["cache"]) for r in rows}):
+        cell, med = [], {}
+        for n in counts:
+            pick = [r for r in rows if (r["fs"], r["mode"], r["stage"], r["cache"]) == key and int(r["ranks"]) == n]
+            if pick and all(r["fs_ops"] != "" for r in pick):
+                med[n] = (median(float(r["total_with_stage_max_s"]) for r in pick),
+                          median(float(r["fs_ops"]) for r in pick))
+                cell.append(f"{med[n][0]:.3f} / {med[n][1]:.0f}")
+            else:
+                cell.append("-")
+        ratio = (f"{med[hi][0] / med[lo][0]:.2f}x | {med[hi][1] / med[lo][1]:.2f}x" if lo in med and hi in med
+                 and med[lo][0] > 0 and med[lo][1] > 0 else "- | -")
+        out.append("| " + " | ".join(key) + " | " + " | ".join(cell) + f" | {ratio} |")
+    write_atomic(os.path.join(args.out, "summary.md"), "\n".join(out) + "\n")
+    print(f"summary: {os.path.join(args.out, 'summary.md')}")
+
+
 def plots(args):
     if not shutil.which("gnuplot"):
         die("gnuplot not found: install it (apt-get install gnuplot-nox, or bench/install-deps.sh --tests)")
@@ -263,6 +300,7 @@ def main():
         if not os.path.isdir(build):
             die(f"--build {build}: no such build directory (cmake --preset ci && cmake --build --preset ci)")
         sweep(args, build)
+    summary(args)
     plots(args)
 
 

@@ -1,6 +1,7 @@
 # Fuzzing (label `fuzz`): libFuzzer targets for every parser of outside
 # input: pynamic-gen's command line (which is also every preset's
-# PYNAMIC_CONFIG), the runtime's option parser and its manifest parser.
+# PYNAMIC_CONFIG), the runtime's option parser, its manifest parser and the
+# path cache's parser (a --pilot-map file).
 # Included from ctest/CMakeLists.txt. fuzz.build (a fixture) builds
 # ctest/fuzz/ with clang at test time; each fuzz.<target> test first replays
 # the corpus kept in ctest/fuzz/corpus/<target>/ (every reproducer ever
@@ -17,7 +18,7 @@ add_test(NAME fuzz.build
           "-DGENERATOR=${CMAKE_GENERATOR}" "-DMAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}" -P "${_fz_dir}/build_fuzzers.cmake")
 set_tests_properties(fuzz.build PROPERTIES FIXTURES_SETUP fuzz_build LABELS fuzz TIMEOUT 300 PROCESSORS 2)
 
-foreach(_t gen_options manifest run_options)
+foreach(_t gen_options manifest run_options stage_map)
   add_test(NAME fuzz.${_t}
     COMMAND "${Python3_EXECUTABLE}" "${_fz_dir}/run_fuzzer.py" --fuzzer "${_fz_build}/fuzz_${_t}"
             --corpus "${_fz_dir}/corpus/fuzz_${_t}" --dict "${_fz_dir}/dict/${_t}.dict"

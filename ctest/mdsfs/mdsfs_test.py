@@ -20,6 +20,10 @@ Scenarios:
   direct   --data-cache direct (direct_io): ld.so still maps the libraries; the
            read latency and bandwidth knobs delay each read as configured
   linked   the whole build tree mounted: pynamic-mode-linked run from the mount
+  stage    --stage none and --stage bcast at 1 and 4 ranks on the mount: the
+           operations the server serves stay flat with bcast (4 ranks within
+           1.1x of 1 rank, whole and net of rank 0's static summary, one
+           client) and grow with the baseline (at least 3x net)
   errors   bad arguments, a busy mount point, stopping a mount that is not ours,
            SIGTERM and --lifetime: one clear line, the documented exit status
 
@@ -142,11 +146,11 @@ def pid_alive(pid):
         return False
 
 
-def run_mode(args, name, program, lib_dir, ranks, manifest=None, extra=()):
+def run_mode(args, name, program, lib_dir, ranks, manifest=None, extra=(), checks=()):
     """One checked run of a mode through run_mode.py; returns its JSON report."""
     workdir = os.path.join(args.workdir, name)
     cmd = [sys.executable, args.run_mode, "--manifest", manifest or args.manifest, "--workdir", workdir,
-           "--mode", args.mode_name if program == args.dlopen else "linked"]
+           "--mode", args.mode_name if program == args.dlopen else "linked"] + list(checks)
     if ranks > 1:
         cmd += ["--launcher", args.launcher, f"--numproc-flag={args.numproc_flag}", f"--preflags={args.preflags}",
                 "--ranks", str(ranks)]
@@ -287,6 +291,63 @@ def scenario_linked(args):
         log(f"linked from the mount: {s['operations']}")
 
 
+# Served operations of a staged run may exceed one rank's by this factor at 4 ranks (the acceptance bound).
+STAGE_FLAT_FACTOR = 1.1
+# The baseline at 4 ranks must serve at least this many times one rank's operations.
+BASELINE_GROWTH = 3.0
+
+
+def scenario_stage(args):
+    """The shared file system's view of staging: with bcast rank 0 alone reads
+    the tree, so what the server serves does not grow with the ranks; without
+    staging every rank walks the tree itself. Both are compared whole and net
+    of rank 0's static-size summary after the run (pynamic-sizes' reads of the
+    14 files' section headers, measured alone first): that summary is served
+    once whatever the rank count, and on the ci tree it costs more than one
+    rank's import, so the whole baseline grows less than N-fold."""
+    n = args.ranks
+    served = {}
+    with Mount(args, args.lib_dir, ["--mds-latency-us", "0"]) as m:
+        statics = sum(static_summary_cost(args, m).values())
+        for strategy in ("none", "bcast"):
+            for ranks in (1, n):
+                m.reset()
+                name = f"stage-{strategy}-{ranks}"
+                stage_dir = os.path.join(args.workdir, name, "stage-dir")
+                report = run_mode(args, name, args.dlopen, m.dir, ranks, extra=["--stage", strategy],
+                                  checks=["--stage-dir", stage_dir])
+                check(report["stage"]["strategy"] == strategy, f"{name}: stage.strategy {report['stage']['strategy']}")
+                s = m.stats()
+                served[strategy, ranks] = s
+                log(f"--stage {strategy} at {ranks} rank(s): served {s['metadata_ops']} metadata operations "
+                    f"({s['metadata_ops'] - statics} net of the static summary's {statics}) {s['operations']}, "
+                    f"{s['clients']['count']} client(s)")
+    whole = {k: v["metadata_ops"] for k, v in served.items()}
+    net = {k: v - statics for k, v in whole.items()}
+    for what, ops in (("whole", whole), ("net", net)):
+        b1, bn = ops["bcast", 1], ops["bcast", n]
+        check(b1 > 0, f"--stage bcast at 1 rank ({what}): the server served nothing: rank 0 did not read the mount")
+        check(bn <= STAGE_FLAT_FACTOR * b1,
+              f"--stage bcast ({what}): {bn} operations served at {n} ranks, {b1} at 1: more than "
+              f"{STAGE_FLAT_FACTOR}x")
+    z1, zn = net["none", 1], net["none", n]
+    check(z1 > 0 and zn >= BASELINE_GROWTH * z1,
+          f"--stage none (net of the static summary): {zn} operations served at {n} ranks, {z1} at 1: less than "
+          f"{BASELINE_GROWTH}x")
+    check(whole["none", n] > whole["none", 1] and whole["bcast", n] < whole["none", n],
+          f"whole counts: none {whole['none', 1]} -> {whole['none', n]}, bcast {whole['bcast', 1]} -> "
+          f"{whole['bcast', n]}")
+    # Under bcast only rank 0 asked the server anything (its staging reads and its static summary).
+    for ranks in (1, n):
+        c = served["bcast", ranks]["clients"]["count"]
+        check(c == 1, f"--stage bcast at {ranks} rank(s): {c} processes asked the server, expected rank 0 only")
+    check(served["none", n]["clients"]["count"] == n,
+          f"--stage none at {n} ranks: {served['none', n]['clients']['count']} processes asked the server")
+    log(f"served operations net of the static summary: none {z1} -> {zn} ({zn / z1:.2f}x), bcast "
+        f"{net['bcast', 1]} -> {net['bcast', n]}; whole: none {whole['none', 1]} -> {whole['none', n]}, bcast "
+        f"{whole['bcast', 1]} -> {whole['bcast', n]}")
+
+
 def expect_fail(cmd, status, pattern, what, env=None):
     proc = run(cmd, env=env)
     lines = proc.stderr.strip().splitlines()
@@ -421,7 +482,7 @@ def scenario_errors(args):
 
 
 SCENARIOS = {"counts": scenario_counts, "latency": scenario_latency, "direct": scenario_direct,
-             "linked": scenario_linked, "errors": scenario_errors}
+             "linked": scenario_linked, "errors": scenario_errors, "stage": scenario_stage}
 
 
 def parse_args(argv):

@@ -37,6 +37,8 @@ endfunction()
 _pyn_mdsfs_test(mdsfs.counts.parallel counts parallel)
 # The queue is serial: the import takes at least the sum of the service times.
 _pyn_mdsfs_test(mdsfs.latency.parallel latency parallel)
+# --stage bcast keeps the served operations flat from 1 to PYNAMIC_TEST_RANKS ranks; the baseline grows.
+_pyn_mdsfs_test(mdsfs.stage.parallel stage parallel)
 # direct_io: ld.so's private mappings still work.
 _pyn_mdsfs_test(mdsfs.direct-io.serial direct serial)
 # The linked mode, run from a mount of the whole build tree.

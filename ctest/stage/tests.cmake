@@ -253,3 +253,29 @@ if(_py_driver)
                       CHECK ${_s_usage} --expect-stderr "^pynamic_driver\\.py: --stage: 'spread' is not one of"
                       ARGS --stage spread)
 endif()
+
+# --- a tree whose RUNPATH lists 4 directories, the first 3 empty ----------
+# bcast mirrors the empty directories next to the copies (ld.so searches the
+# copies as it would the originals) and still touches no shared file; cache
+# pays rank 0's 3 failed candidates per file once (shared_enoent) so that no
+# rank probes anything. Not in sanitizer builds (the tree is built with the
+# default flags; what is checked does not depend on them).
+if(NOT PYNAMIC_SANITIZERS)
+  set(_s_tree "${PYNAMIC_TEST_WORK}/stage.search-dirs.build")
+  add_test(NAME stage.fixture.search-dirs-tree
+    COMMAND "${CMAKE_COMMAND}" "-DSOURCE=${PROJECT_SOURCE_DIR}" "-DBUILD=${_s_tree}" "-DGENERATOR=${CMAKE_GENERATOR}"
+            "-DMAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}" "-DCC=${CMAKE_C_COMPILER}" "-DPYTHON=${Python3_EXECUTABLE}"
+            "-DCONFIG=4 10 -u 2 10 --search-dirs 4" -P "${_s_dir}/build_search_tree.cmake")
+  set_tests_properties(stage.fixture.search-dirs-tree PROPERTIES FIXTURES_SETUP stage_search_tree
+                       LABELS "stage;build;parallel" TIMEOUT 600 PROCESSORS 2)
+  foreach(_how bcast cache)
+    set(_name stage.search-dirs.${_how}.parallel)
+    add_test(NAME ${_name}
+      COMMAND "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${_s_tree}/generated/manifest.json"
+              --workdir "${PYNAMIC_TEST_WORK}/${_name}" --mode dlopen --stage-dir "${PYNAMIC_TEST_WORK}/${_name}/stage-dir"
+              --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_s_mpipre}"
+              --ranks ${_s_np} -- "${_s_tree}/pynamic-mode-dlopen" --stage ${_how})
+    set_tests_properties(${_name} PROPERTIES LABELS "stage;parallel" PROCESSORS ${_s_np} TIMEOUT 60
+                         FIXTURES_REQUIRED stage_search_tree)
+  endforeach()
+endif()

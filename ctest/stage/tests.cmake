@@ -169,6 +169,13 @@ _pyn_stage_test(stage.fault.library-missing.cache.parallel dlopen pynamic-mode-d
         --expect-stderr "${_s_who} resolve libmodule1\\.so: in none of the [0-9]+ RUNPATH directories under .*/missing-library-lib"
   ARGS --stage cache --lib-dir "${PYNAMIC_TEST_WORK}/missing-library-lib")
 
+# A failure after staging (every rank's import raises): the copies are removed all the same.
+_pyn_stage_test(stage.fault.import-fails-after-bcast.parallel python pynamic-mode-python RANKS ${_s_np} LABELS faults
+  FIXTURES python_bad_init
+  CHECK ${_s_fail}
+        --expect-stderr "rank [0-9]+ .*import: libmodule1: RuntimeError: pynamic test: libmodule1 refuses to initialise"
+  ARGS --stage bcast --lib-dir "${PYNAMIC_TEST_WORK}/python-bad-init-lib")
+
 # Pilot maps: damaged copies of the recorded map (make_map.py checks each is damaged as it says).
 add_test(NAME stage.fixture.bad-maps
   COMMAND "${Python3_EXECUTABLE}" "${_s_dir}/make_map.py" --from "${_s_map}" --to "${_s_maps}")

@@ -200,6 +200,14 @@ foreach(_case
     FIXTURES stage_bad_maps CHECK ${_s_fail} --one-line-error --expect-stderr "${_says}"
     ARGS --stage pilot --pilot-map "${_s_maps}/${_name}.map")
 endforeach()
+# One process each (the asan preset runs these: the error paths free what they allocated).
+_pyn_stage_test(stage.fault.pilot-garbled.serial dlopen pynamic-mode-dlopen LABELS faults FIXTURES stage_bad_maps
+  CHECK ${_s_fail} --one-line-error --expect-stderr "${_s_m}/garbled\\.map: line 5: expected 'FILE<tab>PATH'"
+  ARGS --stage pilot --pilot-map "${_s_maps}/garbled.map")
+_pyn_stage_test(stage.fault.library-missing.cache.serial python pynamic-mode-python LABELS faults
+  FIXTURES missing_library
+  CHECK ${_s_fail} --one-line-error --expect-stderr "${_s_who} resolve libmodule1\\.so: in none of the"
+  ARGS --stage cache --lib-dir "${PYNAMIC_TEST_WORK}/missing-library-lib")
 # The map is fine but the manifest is another build's.
 _pyn_stage_test(stage.fault.pilot-other-manifest.parallel python pynamic-mode-python RANKS ${_s_np} LABELS faults
   FIXTURES "stage_pilot_map;other_seed"

@@ -205,7 +205,6 @@ EXPORT char *la_objsearch(const char *name, uintptr_t *cookie, unsigned int flag
         /* A cached name: ld.so opens the returned path as it is, no search. */
         const char *cached = map_lookup(name);
         if (cached) {
-            state.map_hits++;
             record(PYN_AUDIT_PROBE, cached, 0);
             return (char *)cached;
         }

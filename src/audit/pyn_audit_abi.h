@@ -83,7 +83,6 @@ struct pyn_audit_state {
     uint64_t local_prefix_len;
     const struct pyn_audit_map_entry *volatile map; /* sorted by name_hash, or NULL */
     uint64_t map_len;
-    uint64_t map_hits; /* searches the map answered */
 };
 
 /* FNV-1a over the last path component: both sides classify by file name. */

@@ -68,12 +68,6 @@ int pyn_fs_set_map(const struct pyn_audit_map_entry *map, size_t n, const char *
     return 0;
 }
 
-uint64_t pyn_fs_map_hits(void)
-{
-    const char *why;
-    return pyn_fs_available(&why) ? pyn_audit_link->map_hits : 0;
-}
-
 void pyn_fs_set_phase(int slot)
 {
     if (pyn_audit_link)

@@ -46,9 +46,6 @@ void pyn_fs_set_local_prefix(const char *prefix);
 struct pyn_audit_map_entry;
 int pyn_fs_set_map(const struct pyn_audit_map_entry *map, size_t n, const char **why);
 
-/* Searches the auditor answered from the map so far (0 without one). */
-uint64_t pyn_fs_map_hits(void);
-
 /* Adds what CPython's importer did in a phase (counted by the Python modes
  * around its own file-system calls, which ld.so's auditor cannot see):
  * listdirs count as opens (of directories), stats as stats, and the calls

@@ -163,19 +163,13 @@ static json_t *stage_json(const struct pyn_results *res)
 {
     const struct pyn_run_info *info = res->info;
     json_t *o = json_object();
-    long long opens = 0, enoent = 0, leaders = 0;
-    for (int i = 0; i < res->nranks; ++i) {
-        opens += res->ranks[i].stage.shared_opens;
-        enoent += res->ranks[i].stage.shared_enoent;
-        leaders += res->ranks[i].stage.leader;
-    }
     json_object_set_new(o, "strategy", json_string(pyn_stage_kind_name(info->stage_kind)));
     json_object_set_new(o, "dir", jstr_or_null(info->stage_dir));
     json_object_set_new(o, "pilot_map", jstr_or_null(info->pilot_map));
     json_object_set_new(o, "chunk_bytes", json_integer((json_int_t)info->stage_chunk_bytes));
-    json_object_set_new(o, "leaders", json_integer(leaders));
-    json_object_set_new(o, "shared_opens", json_integer(opens));
-    json_object_set_new(o, "shared_enoent", json_integer(enoent));
+    json_object_set_new(o, "leaders", json_integer(res->stage.leaders));
+    json_object_set_new(o, "shared_opens", json_integer(res->stage.shared_opens));
+    json_object_set_new(o, "shared_enoent", json_integer(res->stage.shared_enoent));
     return o;
 }
 

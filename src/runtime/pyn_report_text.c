@@ -87,29 +87,20 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
 void pyn_report_text_print_stage(const struct pyn_results *res, FILE *out)
 {
     const struct pyn_run_info *info = res->info;
-    double read = 0, bcast = 0, write = 0;
-    long long files = 0, bytes = 0, opens = 0, enoent = 0, leaders = 0;
-    for (int i = 0; i < res->nranks; ++i) {
-        const struct pyn_stage_record *s = &res->ranks[i].stage;
-        read = s->read_s > read ? s->read_s : read;
-        bcast = s->bcast_s > bcast ? s->bcast_s : bcast;
-        write = s->write_s > write ? s->write_s : write;
-        files = s->files > files ? s->files : files;
-        bytes = s->bytes > bytes ? s->bytes : bytes;
-        opens += s->shared_opens;
-        enoent += s->shared_enoent;
-        leaders += s->leader;
-    }
+    const struct pyn_stage_summary *t = &res->stage;
     char b[32];
-    fprintf(out, "stage %s: %lld files", pyn_stage_kind_name(info->stage_kind), files);
+    fprintf(out, "stage %s: %lld files", pyn_stage_kind_name(info->stage_kind), (long long)t->files);
     if (info->stage_kind == PYN_STAGE_BCAST)
-        fprintf(out, ", %s, to %lld host leader%s under %s", pyn_report_format_bytes((uint64_t)bytes, b, sizeof b),
-                leaders, leaders == 1 ? "" : "s", info->stage_dir ? info->stage_dir : "?");
+        fprintf(out, ", %s, to %d host leader%s under %s",
+                pyn_report_format_bytes((uint64_t)t->bytes_max, b, sizeof b), t->leaders, t->leaders == 1 ? "" : "s",
+                info->stage_dir ? info->stage_dir : "?");
     if (info->pilot_map)
         fprintf(out, ", map %s %s", info->stage_kind == PYN_STAGE_PILOT ? "from" : "written to", info->pilot_map);
-    fprintf(out, "; slowest read %.6f s, %s %.6f s, write %.6f s; shared-tree operations while staging: %lld opens, "
-                 "%lld enoent\n",
-            read, info->stage_kind == PYN_STAGE_BCAST ? "bcast" : "map bcast", bcast, write, opens, enoent);
+    fprintf(out,
+            "; slowest read %.6f s, %s %.6f s, write %.6f s; shared-tree operations while staging: %lld opens, "
+            "%lld enoent\n",
+            t->read_max_s, info->stage_kind == PYN_STAGE_BCAST ? "bcast" : "map bcast", t->bcast_max_s,
+            t->write_max_s, (long long)t->shared_opens, (long long)t->shared_enoent);
 }
 
 void pyn_report_text_print(const struct pyn_results *res, FILE *out)

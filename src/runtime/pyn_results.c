@@ -128,6 +128,23 @@ static void summarise_fs(struct pyn_results *res)
             res->fs[k][c].mean = res->nfs_ok ? (double)res->fs[k][c].sum / res->nfs_ok : 0;
 }
 
+static void summarise_stage(struct pyn_results *res)
+{
+    struct pyn_stage_summary *t = &res->stage;
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < res->nranks; ++i) {
+        const struct pyn_stage_record *s = &res->ranks[i].stage;
+        t->read_max_s = fmax(t->read_max_s, s->read_s);
+        t->bcast_max_s = fmax(t->bcast_max_s, s->bcast_s);
+        t->write_max_s = fmax(t->write_max_s, s->write_s);
+        t->files = s->files > t->files ? s->files : t->files;
+        t->bytes_max = s->bytes > t->bytes_max ? s->bytes : t->bytes_max;
+        t->shared_opens += s->shared_opens;
+        t->shared_enoent += s->shared_enoent;
+        t->leaders += s->leader;
+    }
+}
+
 void pyn_results_summarise(struct pyn_results *res)
 {
     res->nfailed = res->nstopped = res->nchecksum_ok = 0;
@@ -141,6 +158,7 @@ void pyn_results_summarise(struct pyn_results *res)
     for (int m = 0; m < PYN_METRIC_COUNT; ++m)
         pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
     summarise_fs(res);
+    summarise_stage(res);
     pyn_metrics_summarise(res);
 }
 

@@ -113,6 +113,15 @@ struct pyn_fs_stat {
 const char *pyn_fs_counter_key(int counter);
 uint64_t pyn_fs_counter(const struct pyn_fs_counts *c, int counter);
 
+/* --stage across ranks: the slowest rank of each part, what the leaders
+ * wrote, the shared-tree operations staging made in all. */
+struct pyn_stage_summary {
+    double read_max_s, bcast_max_s, write_max_s;
+    int64_t files, bytes_max; /* files staged or mapped; the most bytes one rank read or wrote */
+    int64_t shared_opens, shared_enoent;
+    int leaders;
+};
+
 struct pyn_results {
     const struct pyn_run_info *info;
     const struct pyn_static_summary *statics; /* NULL: not computed */
@@ -133,6 +142,7 @@ struct pyn_results {
     double span_s[PYN_PHASE_COUNT];
     /* Page faults and peak RSS across ranks (pyn_metrics_summarise). */
     struct pyn_rusage_stat rusage_summary[PYN_RUSAGE_METRIC_COUNT];
+    struct pyn_stage_summary stage;
 };
 
 /* Fills the derived fields (nhosts, counts, passed, summary) from ranks. */

@@ -749,7 +749,6 @@ static int stage_check(const struct pyn_run *run, struct pyn_stage_options *so)
 static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
 {
     char err[PYN_ERROR_MAX];
-    run->rec.stage.kind = (int32_t)so->kind;
     if (so->kind == PYN_STAGE_NONE)
         return EXIT_PASSED;
     if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err,
@@ -936,10 +935,10 @@ bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
         return false;
     }
     run->state = phase == PYN_PHASE_IMPORT ? STATE_IN_IMPORT : STATE_IN_VISIT;
-    if (phase == PYN_PHASE_IMPORT)
+    if (phase == PYN_PHASE_IMPORT) {
         metrics_import_start(run);
-    if (phase == PYN_PHASE_IMPORT)
         arm_fatal_signals(run, true);
+    }
     MPI_Barrier(MPI_COMM_WORLD);
     pyn_fs_set_phase(phase);
     pyn_rusage_sample(&run->rusage_t0);

@@ -234,7 +234,6 @@ static int stream_files(struct pyn_stage *st, MPI_Comm leaders, const char *libr
             close(in);
         if (out >= 0 && close(out) != 0 && rc == 0)
             rc = fail(err, errlen, -errno, "stage: write %s: close: %s", path, strerror(errno));
-        rec->files++;
         if (header < 0) { /* rank 0 could not read: every leader stops here */
             if (lrank != 0 && rc == 0)
                 rc = -ECANCELED, err[0] = '\0';
@@ -294,7 +293,6 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
     for (size_t i = 0; i < st->nfiles; ++i)
         if (asprintf(&st->files[i].path, "%s/%s", st->dir, st->files[i].name) < 0)
             return fail(err, errlen, -ENOMEM, "stage: out of memory");
-    rec->files = (int64_t)st->nfiles;
     pyn_fs_set_local_prefix(st->prefix);
     return 0;
 }
@@ -409,7 +407,6 @@ static int stage_map(struct pyn_stage *st, const struct pyn_stage_options *opt, 
             rc = fail(err, errlen, -ENOTSUP, "stage: --stage %s needs ld.so's auditor to apply the map, and %s",
                       pyn_stage_kind_name(opt->kind), why);
     }
-    rec->files = (int64_t)st->nfiles;
     return rc;
 }
 
@@ -421,12 +418,12 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
     MPI_Comm_rank(node, &node_rank);
     memset(rec, 0, sizeof *rec);
     err[0] = '\0';
-    rec->kind = (int32_t)opt->kind;
     struct pyn_stage *st = *out = calloc(1, sizeof *st);
     if (!st)
         MPI_Abort(MPI_COMM_WORLD, 1);
     st->kind = opt->kind;
     st->node = node;
+    st->leaders = MPI_COMM_NULL; /* not 0 in every MPI: set before any early return */
     st->leader = opt->kind == PYN_STAGE_BCAST && node_rank == 0;
     rec->leader = st->leader;
     int rc = pyn_stage_files_list(m, &st->files, &st->nfiles);
@@ -438,7 +435,6 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
         return rc ? rc : -ECANCELED;
     /* Set-up, before the clock: communicator creation is collective and
      * costs the same whatever is staged. */
-    st->leaders = MPI_COMM_NULL;
     if (opt->kind == PYN_STAGE_BCAST)
         MPI_Comm_split(MPI_COMM_WORLD, st->leader ? 0 : MPI_UNDEFINED, rank, &st->leaders);
     MPI_Barrier(MPI_COMM_WORLD);
@@ -451,9 +447,11 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
     int failed = any_failed(rc);
     rec->total_s = (double)(pyn_clock_monotonic_ns() - t0) * 1e-9;
     if (failed && rc == 0)
-        rc = -ECANCELED, err[0] = '\0';
+        rc = -ECANCELED;
     if (rc == -ECANCELED)
         err[0] = '\0';
+    if (rc == 0)
+        rec->files = (int64_t)st->nfiles;
     return rc;
 }
 

@@ -28,7 +28,6 @@ int pyn_stage_parse_chunk(const char *text, uint64_t *out, char *err, size_t err
 
 /* What staging cost one rank (plain data: gathered over MPI as bytes). */
 struct pyn_stage_record {
-    int32_t kind;   /* enum pyn_stage_kind */
     int32_t leader; /* bcast: this rank wrote its host's copies */
     double read_s;  /* rank 0: reading the files (bcast) or searching for them (cache), or reading the map (pilot) */
     double bcast_s; /* broadcasting them (rank 0 and leaders) or the map (every rank) */

@@ -43,7 +43,10 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
 
 set(PYNAMIC_MANIFEST "${PYNAMIC_GENERATED_DIR}/manifest.json")
 include("${PYNAMIC_GENERATED_DIR}/targets.cmake")
-set(PYNAMIC_GENERATED_LIBRARIES ${PYNAMIC_GEN_UTILITIES} ${PYNAMIC_GEN_MODULES})
+# The original's link order: modules, then utilities. It decides the global
+# scope of the linked modes, hence how many objects each symbol lookup
+# passes (a module's reference to a utility function passes every module).
+set(PYNAMIC_GENERATED_LIBRARIES ${PYNAMIC_GEN_MODULES} ${PYNAMIC_GEN_UTILITIES})
 list(LENGTH PYNAMIC_GEN_UTILITIES PYNAMIC_NUM_UTILITIES)
 list(LENGTH PYNAMIC_GEN_MODULES PYNAMIC_NUM_MODULES)
 add_custom_target(pynamic-generated-libraries DEPENDS ${PYNAMIC_GENERATED_LIBRARIES})

@@ -36,9 +36,12 @@ void pyn_gen_cmake_fragment(const pyn_gen_model *m, const char *arguments, pyn_g
         pyn_gen_buf_puts(out, " \"${CMAKE_CURRENT_LIST_DIR}/src/");
         pyn_gen_lib_name(m, g, out);
         pyn_gen_buf_puts(out, ".c\"");
+        /* The original's graph: a module needs every utility and no other
+         * module (its extern call resolves in libmodulebegin's scope, or the
+         * executable's); --module-chain adds module i-1. */
         if (module) {
             pyn_gen_buf_puts(out, " ${PYNAMIC_GEN_UTILITIES}");
-            if (m->cross_module && g > m->nutil) {
+            if (m->module_chain && g > m->nutil) {
                 pyn_gen_buf_putc(out, ' ');
                 pyn_gen_lib_name(m, g - 1, out);
             }
@@ -46,6 +49,7 @@ void pyn_gen_cmake_fragment(const pyn_gen_model *m, const char *arguments, pyn_g
         pyn_gen_buf_puts(out, ")\n");
     }
     for (unsigned i = 0; i < PYN_GEN_NMARKERS; ++i)
-        pyn_gen_buf_printf(out, "pynamic_generated_library(%s MARKER \"${CMAKE_CURRENT_LIST_DIR}/src/%s.c\")\n",
-                           pyn_gen_markers[i].name, pyn_gen_markers[i].name);
+        pyn_gen_buf_printf(out, "pynamic_generated_library(%s MARKER \"${CMAKE_CURRENT_LIST_DIR}/src/%s.c\"%s)\n",
+                           pyn_gen_markers[i].name, pyn_gen_markers[i].name,
+                           pyn_gen_markers[i].needs_modules ? " ${PYNAMIC_GEN_MODULES}" : "");
 }

@@ -19,8 +19,7 @@ typedef struct lib_ctx {
     uint32_t *util_g;   /* utility target of each function (modules) */
     uint32_t *util_f;
     int uses_utils;
-    unsigned mixed_types; /* bit t: the body folds a value of type t */
-    int uses_text;        /* the body refers to the text array */
+    int uses_text; /* the body refers to the text array */
 } lib_ctx;
 
 typedef struct util_ref {
@@ -54,7 +53,9 @@ static void put_const(pyn_gen_buf *out, unsigned type, uint32_t v)
     }
 }
 
-/* "int a0, char *a1" or "void". */
+/* "PYN_UNUSED int arg0, PYN_UNUSED char *arg1" (named: a definition; the
+ * bodies do not read their arguments, as the original's do not), "int,
+ * char *" (a prototype) or "void". */
 static void put_params(pyn_gen_buf *out, const pyn_gen_sig *s, int named)
 {
     if (s->nargs == 0) {
@@ -64,22 +65,37 @@ static void put_params(pyn_gen_buf *out, const pyn_gen_sig *s, int named)
     for (unsigned i = 0; i < s->nargs; ++i) {
         if (i)
             pyn_gen_buf_puts(out, ", ");
+        if (named)
+            pyn_gen_buf_puts(out, "PYN_UNUSED ");
         pyn_gen_buf_puts(out, pyn_gen_type_c[s->arg[i]]);
         if (named) {
             const char *t = pyn_gen_type_c[s->arg[i]];
             if (t[strlen(t) - 1] != '*')
                 pyn_gen_buf_putc(out, ' ');
-            pyn_gen_buf_putc(out, 'a');
+            pyn_gen_buf_puts(out, "arg");
             pyn_gen_buf_putu(out, i);
         }
     }
 }
 
+/* The original's locals, declared in every generated function (its bodies
+ * leave all but the loop counter unused): debuggers and tools read them in
+ * the debug information, which Pynamic is a stress test for. Unused on
+ * purpose; the attribute keeps -Wall quiet without generating code. The
+ * original also initialises d, e, f and g (four dead stores, 44 bytes and
+ * 8 instructions at -O0); ours does not, and the checksum fold spends
+ * about that instead, so text and the visit's instructions stay the
+ * original's (docs/generator.md has the measurement). */
+static const char locals[] = "    PYN_UNUSED int a, b, c, loop;\n"
+                             "    PYN_UNUSED float d, e, f;\n"
+                             "    PYN_UNUSED double g, h = 3.0, i = 4.0;\n"
+                             "    PYN_UNUSED char j[10], k[100], l[10][10];\n";
+
 /* A function's definition line and its first statements: the optional
- * print, then the starting constant with every argument folded in, as one
- * nested expression (one line-table row and one variable location instead
- * of one per argument). */
-static void put_prologue(lib_ctx *c, pyn_gen_buf *out, const char *name, const pyn_gen_sig *s, uint32_t fn)
+ * print, the running sum from the function's own constant, the result
+ * variable and (with_locals) the original's locals. */
+static void put_prologue(lib_ctx *c, pyn_gen_buf *out, const char *name, const pyn_gen_sig *s, uint32_t fn,
+                         int with_locals)
 {
     pyn_gen_buf_puts(out, pyn_gen_type_c[s->ret]);
     if (s->ret != PYN_GEN_STR)
@@ -87,71 +103,61 @@ static void put_prologue(lib_ctx *c, pyn_gen_buf *out, const char *name, const p
     pyn_gen_buf_puts(out, name);
     pyn_gen_buf_putc(out, '(');
     put_params(out, s, 1);
-    pyn_gen_buf_puts(out, ")\n{\n");
+    pyn_gen_buf_puts(out, ")\n{\n    uint64_t sum = UINT64_C(");
+    pyn_gen_buf_puthex16(out, pyn_gen_fn_const(c->m, c->g, fn));
+    pyn_gen_buf_puts(out, ");\n    ");
+    pyn_gen_buf_puts(out, pyn_gen_type_c[s->ret]);
+    if (s->ret != PYN_GEN_STR)
+        pyn_gen_buf_putc(out, ' ');
+    pyn_gen_buf_puts(out, "ret_val;\n");
+    if (with_locals)
+        pyn_gen_buf_puts(out, locals);
     if (c->m->print)
         pyn_gen_buf_printf(out, "    puts(\"%s\");\n", name);
-    pyn_gen_buf_puts(out, "    uint64_t h = ");
-    for (unsigned i = s->nargs; i-- > 0;) {
-        pyn_gen_buf_printf(out, "mix_%s(", pyn_gen_type_suffix[s->arg[i]]);
-        c->mixed_types |= 1u << s->arg[i];
-    }
-    pyn_gen_buf_puts(out, "UINT64_C(");
-    pyn_gen_buf_puthex16(out, pyn_gen_fn_const(c->m, c->g, fn));
-    pyn_gen_buf_putc(out, ')');
-    for (unsigned i = 0; i < s->nargs; ++i)
-        pyn_gen_buf_printf(out, ", a%u)", i);
-    pyn_gen_buf_puts(out, ";\n");
 }
 
+/* The result: the sum, finished and converted exactly (pyn_checksum.h). */
 static void put_return(lib_ctx *c, pyn_gen_buf *out, const pyn_gen_sig *s)
 {
     if (s->ret == PYN_GEN_STR) {
         c->uses_text = 1;
-        pyn_gen_buf_puts(out, "    return pyn_ret_str(h, text);\n}\n\n");
+        pyn_gen_buf_puts(out, "    ret_val = PYN_RET_STR(sum, text);\n");
     } else {
-        pyn_gen_buf_printf(out, "    return pyn_ret_%s(h);\n}\n\n", pyn_gen_type_suffix[s->ret]);
+        pyn_gen_buf_printf(out, "    ret_val = PYN_RET_%s(sum);\n", pyn_gen_type_macro[s->ret]);
     }
+    pyn_gen_buf_puts(out, "    return ret_val;\n}\n\n");
 }
 
-/* "    h = mix_<ret>(h, <name>(<constants>));" for the one
- * call of (callee_g, callee_fn), whose constants the model keys by the
- * callee. */
-static void put_incoming_call(lib_ctx *c, pyn_gen_buf *out, const char *name, const pyn_gen_sig *s, uint32_t callee_g,
-                              uint32_t callee_fn)
+/* One call, as the original writes it: the result kept in a local named
+ * after the callee ("<callee>val"), then folded into the sum. Constants
+ * of call site (g, fn, site) are the arguments. indent: the statement's. */
+static void put_call(const lib_ctx *c, pyn_gen_buf *out, const char *indent, const char *name, const pyn_gen_sig *s,
+                     uint32_t g, uint32_t fn, enum pyn_gen_site site)
 {
-    pyn_gen_buf_printf(out, "    h = mix_%s(h, %s(", pyn_gen_type_suffix[s->ret], name);
-    c->mixed_types |= 1u << s->ret;
+    pyn_gen_buf_printf(out, "%s%s%s%sval = %s(", indent, pyn_gen_type_c[s->ret], s->ret == PYN_GEN_STR ? "" : " ",
+                       name, name);
     for (unsigned i = 0; i < s->nargs; ++i) {
         if (i)
             pyn_gen_buf_puts(out, ", ");
-        put_const(out, s->arg[i], pyn_gen_call_arg(c->m, callee_g, callee_fn, PYN_GEN_SITE_INCOMING, i, s->arg[i]));
+        put_const(out, s->arg[i], pyn_gen_call_arg(c->m, g, fn, site, i, s->arg[i]));
     }
-    pyn_gen_buf_puts(out, "));\n");
+    pyn_gen_buf_printf(out, ");\n%ssum = PYN_STEP(sum, PYN_FOLD_%s(%sval));\n", indent, pyn_gen_type_macro[s->ret],
+                       name);
 }
 
-static void put_util_loop(lib_ctx *c, pyn_gen_buf *out, uint32_t j, pyn_gen_buf *scratch)
+/* The original's loop of PYN_GEN_UTIL_CALLS iterations; in a module with
+ * utilities each iteration calls the function's utility function. */
+static void put_loop(lib_ctx *c, pyn_gen_buf *out, uint32_t j, pyn_gen_buf *scratch)
 {
-    uint32_t ug = c->util_g[j], uf = c->util_f[j];
-    pyn_gen_sig s = pyn_gen_fn_sig(c->m, ug, uf);
-    pyn_gen_buf_clear(scratch);
-    pyn_gen_fn_name(c->m, ug, uf, scratch);
-    pyn_gen_buf_printf(out,
-                       "    for (int k = 0; k < %d; ++k)\n"
-                       "        h = mix_%s(h, %s(",
-                       PYN_GEN_UTIL_CALLS, pyn_gen_type_suffix[s.ret], scratch->data);
-    c->mixed_types |= 1u << s.ret;
-    for (unsigned i = 0; i < s.nargs; ++i) {
-        if (i) {
-            pyn_gen_buf_puts(out, ", ");
-            put_const(out, s.arg[i], pyn_gen_call_arg(c->m, c->g, j, PYN_GEN_SITE_UTIL, i, s.arg[i]));
-            continue;
-        }
-        static const char *const loop_arg[PYN_GEN_NTYPES] = {"k", "(long)k", "(float)k", "(double)k", "text + k"};
-        pyn_gen_buf_puts(out, loop_arg[s.arg[0]]);
-        if (s.arg[0] == PYN_GEN_STR)
-            c->uses_text = 1;
+    pyn_gen_buf_printf(out, "    for (loop = 0; loop < %d; loop++) {\n        a = loop;\n", PYN_GEN_UTIL_CALLS);
+    if (c->uses_utils) {
+        uint32_t ug = c->util_g[j], uf = c->util_f[j];
+        pyn_gen_sig s = pyn_gen_fn_sig(c->m, ug, uf);
+        pyn_gen_buf_clear(scratch);
+        pyn_gen_fn_name(c->m, ug, uf, scratch);
+        put_call(c, out, "        ", scratch->data, &s, c->g, j, PYN_GEN_SITE_UTIL);
     }
-    pyn_gen_buf_puts(out, "));\n");
+    pyn_gen_buf_puts(out, "    }\n");
 }
 
 static int cmp_util_ref(const void *a, const void *b)
@@ -250,10 +256,12 @@ static void put_python_include(pyn_gen_buf *out)
 }
 
 /* The extension module around a library's one Python-callable function
- * fn_name (uint64_t fn_name(void)), exposed as method py_name: `import
- * <lib>` finds the file on sys.path and calls PyInit_<lib>. The C modes
- * load the same object without libpython, so the two Python functions it
- * calls are weak references: null there, and never called. */
+ * fn_name (uint64_t fn_name(void)), exposed as method py_name (ours) and
+ * as fn_name (the original's method name: libmodule3.libmodule3_entry(),
+ * libmodulebegin.begin_break_here()): `import <lib>` finds the file on
+ * sys.path and calls PyInit_<lib>. The C modes load the same object
+ * without libpython, so the two Python functions it calls are weak
+ * references: null there, and never called. */
 static void put_python_module(pyn_gen_buf *out, const char *lib, const char *fn_name, const char *py_name,
                               const char *doc)
 {
@@ -272,8 +280,9 @@ static void put_python_module(pyn_gen_buf *out, const char *lib, const char *fn_
     pyn_gen_buf_printf(out,
                        "static PyMethodDef py_methods[] = {\n"
                        "    {\"%s\", py_%s, METH_NOARGS, \"%s\"},\n"
+                       "    {\"%s\", py_%s, METH_NOARGS, \"The same as %s(), under the original Pynamic's name.\"},\n"
                        "    {NULL, NULL, 0, NULL},\n};\n\n",
-                       py_name, py_name, doc);
+                       py_name, py_name, doc, fn_name, py_name, py_name);
     pyn_gen_buf_printf(
         out,
         "static struct PyModuleDef py_module = {\n"
@@ -302,38 +311,16 @@ static void put_header(const lib_ctx *c, pyn_gen_buf *out)
     pyn_gen_buf_puts(out, "#include <stdint.h>\n");
     if (m->print)
         pyn_gen_buf_puts(out, "#include <stdio.h>\n");
-    pyn_gen_buf_puts(out, "\n#include \"pyn_checksum.h\"\n\n");
-}
-
-/* One out-of-line fold per type, defined in every file (static) and kept
- * out of line on purpose: inlining pyn_mix at each of the ~4 folds of every
- * function made the objects' text 1.6 times and their debug information 3
- * times the original Pynamic's, and each compile twice as slow. Only the
- * types the file folds are defined, so that no -Wunused-function fires. */
-static void put_helpers(const lib_ctx *c, pyn_gen_buf *out)
-{
-    pyn_gen_buf_puts(out, "/* Folds kept out of line: the objects' size "
-                          "stays near the original's. */\n"
+    pyn_gen_buf_puts(out, "\n#include \"pyn_checksum.h\"\n\n"
                           "#if defined(__GNUC__)\n"
-                          "#define PYN_NOINLINE __attribute__((noinline))\n"
+                          "#define PYN_UNUSED __attribute__((unused))\n"
                           "#else\n"
-                          "#define PYN_NOINLINE\n"
+                          "#define PYN_UNUSED\n"
                           "#endif\n\n");
-    for (unsigned t = 0; t < PYN_GEN_NTYPES; ++t) {
-        if (!(c->mixed_types & 1u << t))
-            continue;
-        const char *suffix = pyn_gen_type_suffix[t];
-        pyn_gen_buf_printf(out,
-                           "static PYN_NOINLINE uint64_t mix_%s(uint64_t h, "
-                           "%s%s%sv)\n{\n    return pyn_mix(h, pyn_fold_%s(v));"
-                           "\n}\n\n",
-                           suffix, t == PYN_GEN_STR ? "const " : "", pyn_gen_type_c[t], t == PYN_GEN_STR ? "" : " ",
-                           suffix);
-    }
 }
 
-/* Function bodies go to a separate buffer first: which helpers and whether
- * the text array are needed is known only once they are written. */
+/* Function bodies go to a separate buffer first: whether the text array is
+ * needed is known only once they are written. */
 static int put_body(lib_ctx *c, pyn_gen_buf *out, pyn_gen_buf *scratch)
 {
     const pyn_gen_model *m = c->m;
@@ -342,11 +329,10 @@ static int put_body(lib_ctx *c, pyn_gen_buf *out, pyn_gen_buf *scratch)
     /* Reverse order: each function's successor is already defined. */
     for (uint32_t j = c->n; j-- > 0;) {
         const pyn_gen_sig *s = &c->sigs[j];
-        put_prologue(c, out, name_of(c, j), s, j);
-        if (c->uses_utils)
-            put_util_loop(c, out, j, scratch);
+        put_prologue(c, out, name_of(c, j), s, j, 1);
+        put_loop(c, out, j, scratch);
         if (pyn_gen_has_successor(m, g, j))
-            put_incoming_call(c, out, name_of(c, j + 1), &c->sigs[j + 1], g, j + 1);
+            put_call(c, out, "    ", name_of(c, j + 1), &c->sigs[j + 1], g, j + 1, PYN_GEN_SITE_INCOMING);
         put_return(c, out, s);
     }
     if (!pyn_gen_is_module(m, g))
@@ -354,26 +340,28 @@ static int put_body(lib_ctx *c, pyn_gen_buf *out, pyn_gen_buf *scratch)
 
     /* The extern: a leaf called by the next module's entry (-e). */
     const pyn_gen_sig *s = &c->sigs[c->n];
-    put_prologue(c, out, name_of(c, c->n), s, PYN_GEN_FN_EXTERN);
+    put_prologue(c, out, name_of(c, c->n), s, PYN_GEN_FN_EXTERN, 0);
     put_return(c, out, s);
 
+    /* The entry calls every chain head (and the predecessor's extern) and
+     * returns the sum itself: the module's checksum. */
     pyn_gen_buf_clear(scratch);
     pyn_gen_fn_name(m, g, PYN_GEN_FN_ENTRY, scratch);
     pyn_gen_buf_printf(out, "uint64_t %s(void)\n{\n", scratch->data);
-    if (m->print)
-        pyn_gen_buf_printf(out, "    puts(\"%s\");\n", scratch->data);
-    pyn_gen_buf_puts(out, "    uint64_t h = UINT64_C(");
+    pyn_gen_buf_puts(out, "    uint64_t sum = UINT64_C(");
     pyn_gen_buf_puthex16(out, pyn_gen_fn_const(m, g, PYN_GEN_FN_ENTRY));
     pyn_gen_buf_puts(out, ");\n");
+    if (m->print)
+        pyn_gen_buf_printf(out, "    puts(\"%s\");\n", scratch->data);
     for (uint32_t head = 0; head < c->n; head += m->depth)
-        put_incoming_call(c, out, name_of(c, head), &c->sigs[head], g, head);
+        put_call(c, out, "    ", name_of(c, head), &c->sigs[head], g, head, PYN_GEN_SITE_INCOMING);
     if (m->cross_module && g > m->nutil) {
         pyn_gen_sig ps = pyn_gen_fn_sig(m, g - 1, PYN_GEN_FN_EXTERN);
         pyn_gen_buf_clear(scratch);
         pyn_gen_fn_name(m, g - 1, PYN_GEN_FN_EXTERN, scratch);
-        put_incoming_call(c, out, scratch->data, &ps, g - 1, PYN_GEN_FN_EXTERN);
+        put_call(c, out, "    ", scratch->data, &ps, g - 1, PYN_GEN_FN_EXTERN, PYN_GEN_SITE_INCOMING);
     }
-    pyn_gen_buf_puts(out, "    return h;\n}\n");
+    pyn_gen_buf_puts(out, "    return sum;\n}\n");
 
     /* entry() from Python: the same function, the same checksum. pyname
      * holds "<lib>\0<lib>_entry\0<docstring>". */
@@ -407,7 +395,6 @@ int pyn_gen_emit_library(const pyn_gen_model *m, uint32_t g, pyn_gen_buf *out)
         put_header(&c, out);
         if (c.uses_text)
             pyn_gen_buf_puts(out, "static char text[] = \"" PYN_GEN_TEXT "\";\n\n");
-        put_helpers(&c, out);
         rc = put_declarations(&c, out, &scratch);
     }
     if (rc == 0)
@@ -426,11 +413,15 @@ int pyn_gen_emit_marker(const pyn_gen_marker *mk, pyn_gen_buf *out)
     const int begin = mk->role[0] == 'b';
     pyn_gen_buf_printf(out, "/* Generated by pynamic-gen %s: do not edit.\n", PYN_GEN_VERSION);
     pyn_gen_buf_printf(out,
-                       " * %s: marker module. Its one function is called right %s\n"
-                       " * the visit of the modules, so that a debugger or tool can stop there:\n"
-                       " *   break %s_marker\n"
-                       " * It returns how many times it has been called. */\n",
-                       mk->name, begin ? "before" : "after", mk->name);
+                       " * %s: marker module. Its one function, under the original Pynamic's\n"
+                       " * name, is called right %s the visit of the modules, so that a debugger\n"
+                       " * or tool can stop there:\n"
+                       " *   break %s\n"
+                       " * It returns how many times it has been called.%s */\n",
+                       mk->name, begin ? "before" : "after", mk->function,
+                       mk->needs_modules ? "\n * The library has a DT_NEEDED on every module, as the original's: "
+                                           "loading\n * it loads the whole tree into one scope."
+                                         : "");
     put_python_include(out);
     pyn_gen_buf_puts(out, "#include <stdint.h>\n\n"
                           "#if defined(__GNUC__)\n"
@@ -438,20 +429,17 @@ int pyn_gen_emit_marker(const pyn_gen_marker *mk, pyn_gen_buf *out)
                           "#else\n"
                           "#define PYN_NOINLINE\n"
                           "#endif\n\n"
-                          "static uint64_t calls;\n\n");
-    pyn_gen_buf_printf(out, "PYN_NOINLINE uint64_t %s_marker(void)\n{\n    return ++calls;\n}\n", mk->name);
-    pyn_gen_buf doc, fn;
+                          "static volatile uint64_t calls;\n\n");
+    pyn_gen_buf_printf(out, "PYN_NOINLINE uint64_t %s(void)\n{\n    return ++calls;\n}\n", mk->function);
+    pyn_gen_buf doc;
     pyn_gen_buf_init(&doc);
-    pyn_gen_buf_init(&fn);
-    pyn_gen_buf_printf(&fn, "%s_marker", mk->name);
     pyn_gen_buf_printf(&doc, "Called right %s the visit; returns how many times it has been called.",
                        begin ? "before" : "after");
-    int rc = pyn_gen_buf_failed(&doc) || pyn_gen_buf_failed(&fn) ? -ENOMEM : 0;
+    int rc = pyn_gen_buf_failed(&doc) ? -ENOMEM : 0;
     if (rc == 0)
-        put_python_module(out, mk->name, fn.data, "marker", doc.data);
+        put_python_module(out, mk->name, mk->function, "marker", doc.data);
     if (rc == 0 && pyn_gen_buf_failed(out))
         rc = -ENOMEM;
     pyn_gen_buf_free(&doc);
-    pyn_gen_buf_free(&fn);
     return rc;
 }

@@ -45,6 +45,8 @@ void pyn_gen_manifest(const pyn_gen_model *m, const pyn_gen_options *o, const ch
                        "%llu, \"cross_module\": ",
                        (unsigned long long)o->pad, (unsigned long long)o->depth, (unsigned long long)o->seed);
     put_bool(out, o->cross_module);
+    pyn_gen_buf_puts(out, ", \"module_chain\": ");
+    put_bool(out, o->module_chain);
     pyn_gen_buf_puts(out, ", \"print\": ");
     put_bool(out, o->print);
     pyn_gen_buf_printf(out, ", \"search_dirs\": %llu", (unsigned long long)o->search_dirs);
@@ -80,7 +82,7 @@ void pyn_gen_manifest(const pyn_gen_model *m, const pyn_gen_options *o, const ch
                     pyn_gen_buf_puts(out, ", ");
                 put_quoted_lib(m, u, out);
             }
-            if (m->cross_module && g > m->nutil) {
+            if (m->module_chain && g > m->nutil) {
                 if (m->nutil)
                     pyn_gen_buf_puts(out, ", ");
                 put_quoted_lib(m, g - 1, out);
@@ -88,13 +90,20 @@ void pyn_gen_manifest(const pyn_gen_model *m, const pyn_gen_options *o, const ch
         }
         pyn_gen_buf_puts(out, "]},\n");
     }
-    /* Then the markers: not among the NUM_FILES libraries, no _fn functions. */
+    /* Then the markers: not among the NUM_FILES libraries, no _fn functions;
+     * libmodulebegin needs every module, as the original's. */
     for (unsigned i = 0; i < PYN_GEN_NMARKERS; ++i) {
         const pyn_gen_marker *mk = &pyn_gen_markers[i];
         pyn_gen_buf_printf(out,
                            "    {\"name\": \"%s\", \"file\": \"%s.so\", \"kind\": \"marker\", \"role\": \"%s\", "
-                           "\"functions\": 0,\n     \"entry\": \"%s_marker\", \"needed\": []}%s\n",
-                           mk->name, mk->name, mk->role, mk->name, i + 1 < PYN_GEN_NMARKERS ? "," : "");
+                           "\"functions\": 0,\n     \"entry\": \"%s\", \"needed\": [",
+                           mk->name, mk->name, mk->role, mk->function);
+        for (uint32_t g = m->nutil; mk->needs_modules && g < m->nlibs; ++g) {
+            if (g > m->nutil)
+                pyn_gen_buf_puts(out, ", ");
+            put_quoted_lib(m, g, out);
+        }
+        pyn_gen_buf_printf(out, "]}%s\n", i + 1 < PYN_GEN_NMARKERS ? "," : "");
     }
     pyn_gen_buf_puts(out, "  ]\n}\n");
 }

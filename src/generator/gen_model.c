@@ -6,8 +6,11 @@
 #include "pyn_checksum.h"
 
 const char *const pyn_gen_type_c[PYN_GEN_NTYPES] = {"int", "long", "float", "double", "char *"};
-const char *const pyn_gen_type_suffix[PYN_GEN_NTYPES] = {"int", "long", "float", "double", "str"};
-const pyn_gen_marker pyn_gen_markers[PYN_GEN_NMARKERS] = {{"libmodulebegin", "begin"}, {"libmodulefinal", "final"}};
+const char *const pyn_gen_type_macro[PYN_GEN_NTYPES] = {"INT", "LONG", "FLOAT", "DOUBLE", "STR"};
+const pyn_gen_marker pyn_gen_markers[PYN_GEN_NMARKERS] = {
+    {"libmodulebegin", "begin", "begin_break_here", 1},
+    {"libmodulefinal", "final", "break_here", 0},
+};
 
 /* Letters drawn from one 64-bit hash: 26^13 < 2^64, so 13 digits in base 26
  * are all usable. */
@@ -30,6 +33,7 @@ int pyn_gen_model_init(pyn_gen_model *m, const pyn_gen_options *o)
     m->depth = (uint32_t)o->depth;
     m->pad = (uint32_t)o->pad;
     m->cross_module = o->cross_module;
+    m->module_chain = o->module_chain;
     m->search_dirs = (uint32_t)o->search_dirs;
     m->print = o->print;
     m->total_functions = 0;
@@ -138,34 +142,18 @@ uint32_t pyn_gen_call_arg(const pyn_gen_model *m, uint32_t g, uint32_t fn, enum 
 /* The generator's copy of every generated file's text array. */
 static char text[] = PYN_GEN_TEXT;
 
-uint64_t pyn_gen_fold_arg(unsigned type, uint32_t value)
+uint64_t pyn_gen_fold_ret(unsigned type, uint64_t finished)
 {
     switch (type) {
     case PYN_GEN_INT:
-        return pyn_fold_int((int)value);
+        return pyn_fold_int(pyn_ret_int(finished));
     case PYN_GEN_LONG:
-        return pyn_fold_long((long)value);
+        return pyn_fold_long(pyn_ret_long(finished));
     case PYN_GEN_FLOAT:
-        return pyn_fold_float((float)value);
+        return pyn_fold_float(pyn_ret_float(finished));
     case PYN_GEN_DOUBLE:
-        return pyn_fold_double((double)value);
+        return pyn_fold_double(pyn_ret_double(finished));
     default:
-        return pyn_fold_str(text + value);
-    }
-}
-
-uint64_t pyn_gen_fold_ret(unsigned type, uint64_t h)
-{
-    switch (type) {
-    case PYN_GEN_INT:
-        return pyn_fold_int(pyn_ret_int(h));
-    case PYN_GEN_LONG:
-        return pyn_fold_long(pyn_ret_long(h));
-    case PYN_GEN_FLOAT:
-        return pyn_fold_float(pyn_ret_float(h));
-    case PYN_GEN_DOUBLE:
-        return pyn_fold_double(pyn_ret_double(h));
-    default:
-        return pyn_fold_str(pyn_ret_str(h, text));
+        return pyn_fold_str(pyn_ret_str(finished, text));
     }
 }

@@ -18,13 +18,13 @@
 /* The C types a generated function may take or return. */
 enum pyn_gen_type { PYN_GEN_INT, PYN_GEN_LONG, PYN_GEN_FLOAT, PYN_GEN_DOUBLE, PYN_GEN_STR, PYN_GEN_NTYPES };
 
-/* Spelling of each type in C, and the suffix of its pyn_ret_* / pyn_fold_*
+/* Spelling of each type in C, and the suffix of its PYN_RET_* / PYN_FOLD_*
  * conversion in pyn_checksum.h. */
 extern const char *const pyn_gen_type_c[PYN_GEN_NTYPES];
-extern const char *const pyn_gen_type_suffix[PYN_GEN_NTYPES];
+extern const char *const pyn_gen_type_macro[PYN_GEN_NTYPES];
 
 /* The letters every generated file keeps in its static `text` array; char*
- * results and loop arguments point into it. */
+ * results point into it. */
 #define PYN_GEN_TEXT "abcdefghijklmnopqrstuvwxyz"
 
 #define PYN_GEN_MAX_ARGS 5
@@ -59,6 +59,7 @@ typedef struct pyn_gen_model {
     uint32_t depth;
     uint32_t pad;
     int cross_module;
+    int module_chain; /* --module-chain: module i has a DT_NEEDED on module i-1 */
     int print;
     uint32_t search_dirs; /* RUNPATH directories of every library (--search-dirs) */
     uint32_t *nfuncs; /* owned; per global library index */
@@ -74,15 +75,19 @@ static inline int pyn_gen_is_module(const pyn_gen_model *m, uint32_t g)
     return g >= m->nutil;
 }
 
-/* The two marker modules every tree has besides its NUM_FILES libraries
- * (as the original's libmodulebegin / libmodulefinal): one function each,
- * <name>_marker(), called right before and right after the visit so that a
- * debugger or tool can stop there. They are listed after the modules in the
- * manifest and the CMake fragment and are not counted in NUM_FILES. */
+/* The two marker modules every tree has besides its NUM_FILES libraries,
+ * as the original's libmodulebegin / libmodulefinal: one function each,
+ * under the original's name (begin_break_here, break_here: debugger scripts
+ * break there), called right before and right after the visit. They are
+ * listed after the modules in the manifest and the CMake fragment and are
+ * not counted in NUM_FILES. libmodulebegin has a DT_NEEDED on every module,
+ * as the original's: loading it loads the whole tree into one scope. */
 #define PYN_GEN_NMARKERS 2
 typedef struct pyn_gen_marker {
-    const char *name; /* "libmodulebegin" */
-    const char *role; /* "begin": called before the visit; "final": after */
+    const char *name;     /* "libmodulebegin" */
+    const char *role;     /* "begin": called before the visit; "final": after */
+    const char *function; /* "begin_break_here" */
+    int needs_modules;    /* 1: a DT_NEEDED on every module (libmodulebegin) */
 } pyn_gen_marker;
 extern const pyn_gen_marker pyn_gen_markers[PYN_GEN_NMARKERS];
 
@@ -102,10 +107,11 @@ pyn_gen_sig pyn_gen_fn_sig(const pyn_gen_model *m, uint32_t g, uint32_t fn);
  * <lib>_entry. */
 void pyn_gen_fn_name(const pyn_gen_model *m, uint32_t g, uint32_t fn, pyn_gen_buf *out);
 
-/* The constant a function's hash starts from. */
+/* The constant a function's sum starts from: 31 bits, so that at -O0 it is
+ * one store of an immediate (a 64-bit constant takes a movabs as well). */
 static inline uint64_t pyn_gen_fn_const(const pyn_gen_model *m, uint32_t g, uint32_t fn)
 {
-    return pyn_gen_hash(m->key, PYN_GEN_TAG_BODY, g, fn, 0);
+    return pyn_gen_hash(m->key, PYN_GEN_TAG_BODY, g, fn, 0) & 0x7fffffffu;
 }
 
 /* Nonzero if fn calls fn+1 (same chain). */
@@ -124,13 +130,8 @@ void pyn_gen_util_target(const pyn_gen_model *m, uint32_t g, uint32_t fn, uint32
 uint32_t pyn_gen_call_arg(const pyn_gen_model *m, uint32_t g, uint32_t fn, enum pyn_gen_site site, unsigned i,
                           unsigned type);
 
-/* What the callee's pyn_fold_<type>(arg) yields for an argument of the
- * given type and value (char*: text + value). Uses the same conversions
- * as the generated code. */
-uint64_t pyn_gen_fold_arg(unsigned type, uint32_t value);
-
-/* What a caller's pyn_fold_<type>(result) yields when the callee returns
- * pyn_ret_<type>(h). */
-uint64_t pyn_gen_fold_ret(unsigned type, uint64_t h);
+/* What a caller's PYN_FOLD_<TYPE>(result) yields when the callee returns
+ * PYN_RET_<TYPE>(finished) (pyn_checksum.h). */
+uint64_t pyn_gen_fold_ret(unsigned type, uint64_t finished);
 
 #endif

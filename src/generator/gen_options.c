@@ -89,6 +89,14 @@ static const opt_spec options[] = {
      {{"N", F(search_dirs), 1, PYN_GEN_MAX_SEARCH_DIRS}},
      "the libraries' RUNPATH lists N directories, the first N-1 empty: ld.so probes each of them for every "
      "library it searches for, as with a deep LD_LIBRARY_PATH (default 1: only their own directory)"},
+    {"--module-chain",
+     OPT_FLAG,
+     F(module_chain),
+     0,
+     {{0}},
+     "(ours) module i has a DT_NEEDED on module i-1, as packages that depend on each other: the first load of "
+     "module i then walks a dependency closure of i+1 modules, work that grows with the square of the module "
+     "count (default off: the original has no module-to-module dependency)"},
     {"--help", OPT_HELP, 0, 0, {{0}}, "print this help and exit"},
     {"-h", OPT_HELP, 0, 0, {{0}}, "same as --help"},
     {"--version", OPT_VERSION, 0, 0, {{0}}, "print the version and exit"},
@@ -374,4 +382,6 @@ void pyn_gen_options_arguments(const pyn_gen_options *o, pyn_gen_buf *out)
         pyn_gen_buf_puts(out, " -p");
     if (o->search_dirs != 1)
         pyn_gen_buf_printf(out, " --search-dirs %llu", (unsigned long long)o->search_dirs);
+    if (o->module_chain)
+        pyn_gen_buf_puts(out, " --module-chain");
 }

@@ -37,6 +37,7 @@ typedef struct pyn_gen_options {
     uint64_t jobs;       /* -j N: generation processes */
     uint64_t search_dirs; /* --search-dirs N: RUNPATH directories, the last holding the libraries */
     int cross_module;    /* -e */
+    int module_chain;    /* --module-chain: module i has a DT_NEEDED on module i-1 */
     int print;           /* -p */
     int compat_t;        /* -t: accepted, ignored */
     int compat_b;        /* -b: accepted, ignored */

@@ -5,39 +5,23 @@
 
 #include "pyn_checksum.h"
 
-/* A utility function's value depends on its arguments only through the
- * folds at the start of its body; what follows (the successor's result) is
- * a constant of the tree, computed once and kept in `tail`. */
-typedef struct util_fn {
-    uint64_t start; /* the body's starting constant */
-    uint64_t tail;  /* fold of the successor's result, if has_tail */
-    pyn_gen_sig sig;
-    uint8_t has_tail;
-} util_fn;
+/* The generated arithmetic (gen_emit.c, pyn_checksum.h): a function's sum
+ * starts from its constant, takes PYN_STEP of every callee's folded result
+ * in call order, and the function returns PYN_RET_<type>(sum).
+ * Arguments are passed but not folded, so every function's result is a
+ * constant of the tree. */
 
 struct pyn_gen_predictor {
     const pyn_gen_model *m;
-    util_fn *fns;    /* all utility functions, library after library */
-    uint64_t *first; /* index in fns of each utility's function 0 */
+    uint64_t *folded; /* every utility function's result as its callers fold it, library after library */
+    uint64_t *first;  /* index in folded of each utility's function 0 */
 };
 
-/* The callee's view of a call: what pyn_fold_<ret> of its result gives.
- * args[] are already folded argument values. */
-static uint64_t eval_util(const util_fn *f, const uint64_t *args)
+/* What a caller folds of the result of a function of return type ret
+ * whose sum ended as sum. */
+static uint64_t folded_result(unsigned ret, uint64_t sum)
 {
-    uint64_t h = f->start;
-    for (unsigned i = 0; i < f->sig.nargs; ++i)
-        h = pyn_mix(h, args[i]);
-    if (f->has_tail)
-        h = pyn_mix(h, f->tail);
-    return pyn_gen_fold_ret(f->sig.ret, h);
-}
-
-/* Folded incoming arguments of a function with a single caller. */
-static void incoming_args(const pyn_gen_model *m, uint32_t g, uint32_t fn, const pyn_gen_sig *s, uint64_t *args)
-{
-    for (unsigned i = 0; i < s->nargs; ++i)
-        args[i] = pyn_gen_fold_arg(s->arg[i], pyn_gen_call_arg(m, g, fn, PYN_GEN_SITE_INCOMING, i, s->arg[i]));
+    return pyn_gen_fold_ret(ret, sum);
 }
 
 int pyn_gen_predictor_create(const pyn_gen_model *m, pyn_gen_predictor **out)
@@ -57,26 +41,19 @@ int pyn_gen_predictor_create(const pyn_gen_model *m, pyn_gen_predictor **out)
         total += m->nfuncs[u];
     }
     p->first[m->nutil] = total;
-    p->fns = malloc(sizeof *p->fns * (total ? total : 1));
-    if (!p->fns) {
+    p->folded = malloc(sizeof *p->folded * (total ? total : 1));
+    if (!p->folded) {
         pyn_gen_predictor_destroy(p);
         return -ENOMEM;
     }
-    /* Chain tails first: a function's tail is its successor's result. */
+    /* From the end of each chain back: a function folds its successor's result. */
     for (uint32_t u = 0; u < m->nutil; ++u) {
-        util_fn *fns = p->fns + p->first[u];
+        uint64_t *folded = p->folded + p->first[u];
         for (uint32_t j = m->nfuncs[u]; j-- > 0;) {
-            util_fn *f = &fns[j];
-            f->start = pyn_gen_fn_const(m, u, j);
-            f->sig = pyn_gen_fn_sig(m, u, j);
-            f->has_tail = (uint8_t)pyn_gen_has_successor(m, u, j);
-            f->tail = 0;
-            if (f->has_tail) {
-                const util_fn *next = &fns[j + 1];
-                uint64_t args[PYN_GEN_MAX_ARGS];
-                incoming_args(m, u, j + 1, &next->sig, args);
-                f->tail = eval_util(next, args);
-            }
+            uint64_t sum = pyn_gen_fn_const(m, u, j);
+            if (pyn_gen_has_successor(m, u, j))
+                sum = PYN_STEP(sum, folded[j + 1]);
+            folded[j] = folded_result(pyn_gen_fn_sig(m, u, j).ret, sum);
         }
     }
     *out = p;
@@ -87,29 +64,9 @@ void pyn_gen_predictor_destroy(pyn_gen_predictor *p)
 {
     if (!p)
         return;
-    free(p->fns);
+    free(p->folded);
     free(p->first);
     free(p);
-}
-
-/* The fold of the 10 results of module function (g, fn)'s utility loop,
- * mixed into h. The loop passes k (as the first argument's type; char*:
- * text + k) and the call site's constants for the other arguments. */
-static uint64_t mix_util_loop(const pyn_gen_predictor *p, uint32_t g, uint32_t fn, uint64_t h)
-{
-    const pyn_gen_model *m = p->m;
-    uint32_t ug, uf;
-    pyn_gen_util_target(m, g, fn, &ug, &uf);
-    const util_fn *f = &p->fns[p->first[ug] + uf];
-    uint64_t args[PYN_GEN_MAX_ARGS];
-    for (unsigned i = 1; i < f->sig.nargs; ++i)
-        args[i] = pyn_gen_fold_arg(f->sig.arg[i], pyn_gen_call_arg(m, g, fn, PYN_GEN_SITE_UTIL, i, f->sig.arg[i]));
-    for (uint32_t k = 0; k < PYN_GEN_UTIL_CALLS; ++k) {
-        if (f->sig.nargs)
-            args[0] = pyn_gen_fold_arg(f->sig.arg[0], k);
-        h = pyn_mix(h, eval_util(f, args));
-    }
-    return h;
 }
 
 uint64_t pyn_gen_predict_module(const pyn_gen_predictor *p, uint32_t i)
@@ -118,37 +75,33 @@ uint64_t pyn_gen_predict_module(const pyn_gen_predictor *p, uint32_t i)
     uint32_t g = m->nutil + i;
     uint32_t n = m->nfuncs[g];
     uint64_t entry = pyn_gen_fn_const(m, g, PYN_GEN_FN_ENTRY);
-    uint64_t args[PYN_GEN_MAX_ARGS];
 
     /* Chain by chain, in the entry's call order; within a chain from the
      * tail back to the head, carrying only the successor's result. */
     for (uint32_t head = 0; head < n; head += m->depth) {
         uint32_t end = n - head > m->depth ? head + m->depth : n;
-        uint64_t tail = 0;
+        uint64_t next = 0;
         for (uint32_t j = end; j-- > head;) {
-            pyn_gen_sig s = pyn_gen_fn_sig(m, g, j);
-            uint64_t h = pyn_gen_fn_const(m, g, j);
-            incoming_args(m, g, j, &s, args);
-            for (unsigned a = 0; a < s.nargs; ++a)
-                h = pyn_mix(h, args[a]);
-            if (m->nutil)
-                h = mix_util_loop(p, g, j, h);
+            uint64_t sum = pyn_gen_fn_const(m, g, j);
+            if (m->nutil) {
+                uint32_t ug, uf;
+                pyn_gen_util_target(m, g, j, &ug, &uf);
+                uint64_t util = p->folded[p->first[ug] + uf];
+                for (uint32_t k = 0; k < PYN_GEN_UTIL_CALLS; ++k)
+                    sum = PYN_STEP(sum, util);
+            }
             if (j + 1 < end)
-                h = pyn_mix(h, tail);
-            tail = pyn_gen_fold_ret(s.ret, h);
+                sum = PYN_STEP(sum, next);
+            next = folded_result(pyn_gen_fn_sig(m, g, j).ret, sum);
         }
-        entry = pyn_mix(entry, tail);
+        entry = PYN_STEP(entry, next);
     }
 
+    /* The predecessor's extern: a leaf. */
     if (m->cross_module && i > 0) {
-        /* The predecessor's extern: a leaf that folds its arguments. */
         uint32_t prev = g - 1;
-        pyn_gen_sig s = pyn_gen_fn_sig(m, prev, PYN_GEN_FN_EXTERN);
-        uint64_t h = pyn_gen_fn_const(m, prev, PYN_GEN_FN_EXTERN);
-        incoming_args(m, prev, PYN_GEN_FN_EXTERN, &s, args);
-        for (unsigned a = 0; a < s.nargs; ++a)
-            h = pyn_mix(h, args[a]);
-        entry = pyn_mix(entry, pyn_gen_fold_ret(s.ret, h));
+        uint64_t sum = pyn_gen_fn_const(m, prev, PYN_GEN_FN_EXTERN);
+        entry = PYN_STEP(entry, folded_result(pyn_gen_fn_sig(m, prev, PYN_GEN_FN_EXTERN).ret, sum));
     }
     return entry;
 }

@@ -12,7 +12,7 @@
 
 typedef struct pyn_gen_predictor pyn_gen_predictor;
 
-/* Builds the tables of the utility libraries (24 bytes per utility
+/* Builds the table of the utility libraries (8 bytes per utility
  * function: they are called from every module). Returns 0 or -ENOMEM;
  * *out is owned by the caller. */
 int pyn_gen_predictor_create(const pyn_gen_model *m, pyn_gen_predictor **out);

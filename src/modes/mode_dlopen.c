@@ -1,7 +1,12 @@
-/* pynamic-mode-dlopen: every module is dlopen'ed during the import phase,
- * by absolute path, as Python's importer loads an extension module; its
- * utility libraries come in as its DT_NEEDED entries, found by the loader
- * through the module's RUNPATH. */
+/* pynamic-mode-dlopen: the vanilla interpreter's import without the
+ * interpreter. As the original's driver imports libmodulebegin first, the
+ * import phase dlopen()s it first, by absolute path: it has a DT_NEEDED on
+ * every module, so this one call searches for, maps and (with RTLD_NOW)
+ * binds the whole tree, every module and its utilities found by the loader
+ * through RUNPATH, in one scope where each module's extern call resolves.
+ * Then each module is dlopen'ed by path, as Python's importer loads an
+ * extension module (the loader finds it already loaded), and its entry is
+ * looked up; libmodulefinal comes last. */
 #include "pyn_run.h"
 
 #include <dlfcn.h>
@@ -19,31 +24,53 @@ static const struct pyn_option dlopen_options[] = {
     PYN_OPTIONS_END,
 };
 
+/* dlopen()s lib by absolute path under the library directory and looks up
+ * its entry (a module's, or a marker's function). */
+static int load(struct pyn_run *run, const struct pyn_library *lib, pyn_entry_fn *fn)
+{
+    int flags = (binding == BIND_NOW ? RTLD_NOW : RTLD_LAZY) | RTLD_LOCAL;
+    char err[512];
+    char *path = pyn_loader_path(pyn_run_library_dir(run), lib->file);
+    if (!path)
+        return pyn_run_fail(run, -ENOMEM, "import: out of memory");
+    pyn_run_loading(run, path);
+    void *handle = pyn_loader_open(path, flags, err, sizeof err);
+    pyn_run_loading(run, NULL);
+    free(path);
+    if (!handle || pyn_loader_entry(handle, lib, fn, err, sizeof err))
+        return pyn_run_fail(run, -ENOENT, "import: %s", err);
+    return 0;
+}
+
 static int import_modules(struct pyn_run *run)
 {
     const struct pyn_manifest *m = pyn_run_manifest(run);
-    int flags = (binding == BIND_NOW ? RTLD_NOW : RTLD_LAZY) | RTLD_LOCAL;
-    char err[512];
+    const struct pyn_library *begin = pyn_manifest_marker(m, PYN_MARKER_BEGIN);
+    const struct pyn_library *final = pyn_manifest_marker(m, PYN_MARKER_FINAL);
+    pyn_entry_fn fn = NULL;
+    if (!begin || !final)
+        return pyn_run_fail(run, -EINVAL,
+                            "import: the manifest lists no libmodulebegin/libmodulefinal marker modules: regenerate "
+                            "the tree with this version's pynamic-gen");
+    if (load(run, begin, &fn))
+        return -ENOENT;
+    pyn_run_set_marker(run, PYN_MARKER_BEGIN, fn);
     for (size_t i = 0; i < m->nmodules; ++i) {
-        char *path = pyn_loader_path(pyn_run_library_dir(run), m->modules[i]->file);
-        if (!path)
-            return pyn_run_fail(run, -ENOMEM, "import: out of memory");
-        pyn_run_loading(run, path);
-        void *handle = pyn_loader_open(path, flags, err, sizeof err);
-        pyn_run_loading(run, NULL);
-        free(path);
-        pyn_entry_fn entry = NULL;
-        if (!handle || pyn_loader_entry(handle, m->modules[i], &entry, err, sizeof err))
-            return pyn_run_fail(run, -ENOENT, "import: %s", err);
-        pyn_run_set_entry(run, i, entry);
+        if (load(run, m->modules[i], &fn))
+            return -ENOENT;
+        pyn_run_set_entry(run, i, fn);
     }
+    if (load(run, final, &fn))
+        return -ENOENT;
+    pyn_run_set_marker(run, PYN_MARKER_FINAL, fn);
     return 0;
 }
 
 static const struct pyn_mode mode = {
-    "dlopen",       "Loads every generated module with dlopen() in the import phase, then calls each module's entry.",
+    "dlopen",       "Loads libmodulebegin (and with it every module) with dlopen() in the import phase, then each "
+                    "module; calls each module's entry.",
     dlopen_options, import_modules,
-    NULL, /* visit: the runtime calls the entries */
+    NULL, /* visit: the runtime calls the markers and the entries */
     1,    /* stages: modules by absolute path under pyn_run_library_dir() */
 };
 

@@ -83,6 +83,10 @@ static int parse_config(json_t *c, struct pyn_config *cfg, char *err, size_t err
         (rc = get_bool(c, "config", "cross_module", &cfg->cross_module, err, errlen)) ||
         (rc = get_bool(c, "config", "print", &cfg->print, err, errlen)))
         return rc;
+    cfg->module_chain = 0;
+    if (json_object_get(c, "module_chain") &&
+        (rc = get_bool(c, "config", "module_chain", &cfg->module_chain, err, errlen)))
+        return rc;
     cfg->search_dirs = 1;
     if (json_object_get(c, "search_dirs") &&
         (rc = get_long(c, "config", "search_dirs", 1, &cfg->search_dirs, err, errlen)))

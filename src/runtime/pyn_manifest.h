@@ -17,7 +17,7 @@ struct pyn_library {
     char *file; /* "libmodule3.so" */
     enum pyn_library_kind kind;
     long functions;            /* the generated _fn functions; 0 for markers */
-    char *entry;               /* modules: "libmodule3_entry"; markers: "libmodulebegin_marker"; NULL for utilities */
+    char *entry;               /* modules: "libmodule3_entry"; markers: "begin_break_here"; NULL for utilities */
     uint64_t checksum;         /* modules only: what the entry must return */
     enum pyn_marker_role role; /* markers only */
 };
@@ -29,6 +29,7 @@ struct pyn_config {
     long name_pad, depth;
     long long seed;
     int cross_module, print;
+    int module_chain; /* --module-chain: module i needs module i-1 (0 when the manifest predates it) */
     long search_dirs; /* RUNPATH directories of every library (1 when the manifest predates it) */
 };
 

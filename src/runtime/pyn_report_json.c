@@ -53,6 +53,7 @@ static json_t *config_json(const struct pyn_config *c)
     json_object_set_new(o, "depth", json_integer(c->depth));
     json_object_set_new(o, "seed", json_integer(c->seed));
     json_object_set_new(o, "cross_module", json_boolean(c->cross_module));
+    json_object_set_new(o, "module_chain", json_boolean(c->module_chain));
     json_object_set_new(o, "print", json_boolean(c->print));
     json_object_set_new(o, "search_dirs", json_integer(c->search_dirs));
     return o;

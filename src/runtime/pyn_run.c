@@ -88,6 +88,7 @@ struct pyn_run {
     struct pyn_stage *stage; /* --stage: what it staged or mapped, NULL without */
     char *load_dir;          /* --stage bcast: the node-local copy loaded instead of library_dir */
     pyn_entry_fn *entries;
+    pyn_entry_fn markers[2]; /* by enum pyn_marker_role; NULL: the mode does not load them */
     uint64_t *values;  /* what each module's visit returned */
     uint8_t *imported; /* which modules the import made callable */
     enum run_state state;
@@ -169,6 +170,12 @@ void pyn_run_set_entry(struct pyn_run *run, size_t module_index, pyn_entry_fn fn
         run->entries[module_index] = fn;
         pyn_run_module_imported(run, module_index);
     }
+}
+
+void pyn_run_set_marker(struct pyn_run *run, enum pyn_marker_role role, pyn_entry_fn fn)
+{
+    if (role == PYN_MARKER_BEGIN || role == PYN_MARKER_FINAL)
+        run->markers[role] = fn;
 }
 
 void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t value)
@@ -1025,9 +1032,25 @@ int pyn_run_end(struct pyn_run *run)
     return status;
 }
 
-/* The visit every C mode shares: call each module's entry in manifest order. */
+/* A marker's function returns how often it has been called. */
+static int call_marker(struct pyn_run *run, enum pyn_marker_role role)
+{
+    if (!run->markers[role])
+        return 0;
+    uint64_t calls = run->markers[role]();
+    if (calls == 1)
+        return 0;
+    const struct pyn_library *lib = pyn_manifest_marker(run->manifest, role);
+    return pyn_run_fail(run, -EINVAL, "visit: %s() in %s says it was called %" PRIu64 " times, expected once",
+                        lib ? lib->entry : "marker", lib ? lib->file : "a marker module", calls);
+}
+
+/* The visit every C mode shares: the begin marker, each module's entry in
+ * manifest order, the final marker. */
 static void visit_entries(struct pyn_run *run)
 {
+    if (call_marker(run, PYN_MARKER_BEGIN))
+        return;
     for (size_t i = 0; i < run->manifest->nmodules; ++i) {
         if (!run->entries[i]) {
             pyn_run_fail(run, -EINVAL, "visit: no entry point for %s", run->manifest->modules[i]->file);
@@ -1035,6 +1058,7 @@ static void visit_entries(struct pyn_run *run)
         }
         pyn_run_visit_result(run, i, run->entries[i]());
     }
+    call_marker(run, PYN_MARKER_FINAL);
 }
 
 int pyn_main(int argc, char **argv, const struct pyn_mode *mode)

@@ -101,6 +101,11 @@ int pyn_run_end(struct pyn_run *run);
 const struct pyn_manifest *pyn_run_manifest(const struct pyn_run *run);
 const char *pyn_run_library_dir(const struct pyn_run *run); /* absolute */
 void pyn_run_set_entry(struct pyn_run *run, size_t module_index, pyn_entry_fn fn);
+/* A C mode that loads the marker modules gives their functions here
+ * (begin_break_here, break_here); the runtime's visit then calls the begin
+ * marker before the first module and the final one after the last, as the
+ * original's driver does for debuggers, and checks each was called once. */
+void pyn_run_set_marker(struct pyn_run *run, enum pyn_marker_role role, pyn_entry_fn fn);
 void pyn_run_module_imported(struct pyn_run *run, size_t module_index);
 void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t value);
 

@@ -8,6 +8,11 @@ the manifest with the expected checksum. A run expected to fail must exit
 with the given status on every rank, within the test's timeout, say why on
 stderr, and leave either no report or one that says it failed.
 
+After the visit every run does the original's MPI capability test (a
+fractal computed across the ranks, docs/report.md): its three lines, the
+report's per-rank rows and compute times and its summary are checked on
+every passing run.
+
 With --stage (docs/staging.md) in the program's arguments, the report must
 show that strategy and what it implies: the loader's counts of the shared
 tree (none for bcast, which loads node-local copies; no failed probe for
@@ -38,8 +43,11 @@ COMPAT_LINES = [
     r"Pynamic: module import time = (?P<import>[0-9.]+) secs",
     r"Pynamic: module visit time = (?P<visit>[0-9.]+) secs",
     r"Pynamic: module test passed!",
+    r"Pynamic: testing mpi capability\.\.\.",
+    r"Pynamic: fractal mpi time = (?P<fractal>[0-9.]+) secs",
+    r"Pynamic: mpi test passed!",
 ]
-METRICS = ["mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s", "total_with_stage_s"]
+METRICS = ["mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s", "total_with_stage_s", "fractal_s"]
 
 
 class CheckFailed(Exception):
@@ -163,10 +171,12 @@ def check_compat_lines(stdout, nranks, report):
     imp = awk_number(by_key["Pynamic: module import time "])
     vis = awk_number(by_key["Pynamic: module visit time "])
     st = awk_number(by_key["Pynamic: startup time "])
+    frac = awk_number(by_key["Pynamic: fractal mpi time "])
     if report is not None:
         close(imp, report["spans"]["import_s"], 1e-5, "compat import line vs spans.import_s")
         close(vis, report["spans"]["visit_s"], 1e-5, "compat visit line vs spans.visit_s")
         close(st, report["summary"]["startup_s"]["max"], 1e-5, "compat startup line vs summary.startup_s.max")
+        close(frac, report["spans"]["fractal_s"], 1e-5, "compat fractal line vs spans.fractal_s")
 
 
 def close(a, b, tol, what):
@@ -240,6 +250,7 @@ def check_report(report, manifest, args, launch_time, report_path):
     for key in ("import_s", "visit_s"):
         positive(report["spans"][key], f"spans.{key}")
     check_fs(report, totals, args.mode)
+    check_fractal(report, args)
     check_stage(report, manifest, args)
     check_metrics(report, args)
     if args.built_in:
@@ -258,6 +269,49 @@ def check_built_in_static(report, args):
     check(0 < exe["text_bytes"] < exe["file_bytes"], f"static.executable.text_bytes = {exe['text_bytes']}")
     check(exe["text_bytes"] >= args.min_text_bytes,
           f"static.executable.text_bytes = {exe['text_bytes']}, expected at least {args.min_text_bytes}")
+
+
+# --- the MPI capability test (docs/report.md) -----------------------------------------------------------------
+
+FRACTAL_SIZE = 400
+
+
+def fractal_rows(rank, nranks):
+    """The rows a rank owes: with n = min(nranks, 400), ranks below n take [r*400//n, (r+1)*400//n), the rest none."""
+    n = min(nranks, FRACTAL_SIZE)
+    if rank >= n:
+        return FRACTAL_SIZE, 0
+    first, end = rank * FRACTAL_SIZE // n, (rank + 1) * FRACTAL_SIZE // n
+    return first, end - first
+
+
+def check_fractal(report, args):
+    """Every rank took part in the test and computed exactly its rows; the summary agrees with the rows; rank 0's
+    span is the line's; the image was written where asked, and nowhere else."""
+    n = report["nranks"]
+    f = report["summary"]["fractal"]
+    check(f["ran"] is True and f["passed"] is True and f["error"] is None, f"summary.fractal {f}")
+    check((f["width"], f["height"]) == (FRACTAL_SIZE, FRACTAL_SIZE), f"summary.fractal size {f['width']}x{f['height']}")
+    positive(f["span_s"], "summary.fractal.span_s")
+    check(report["spans"]["fractal_s"] == f["span_s"], "spans.fractal_s vs summary.fractal.span_s")
+    s = report["summary"]["fractal_s"]
+    for key in ("min", "median", "mean", "max"):
+        check(f[key] == s[key], f"summary.fractal.{key} {f[key]} vs summary.fractal_s.{key} {s[key]}")
+    rows = 0
+    for i, r in enumerate(report["ranks"]):
+        first, count = fractal_rows(i, n)
+        check((r["fractal_first_row"], r["fractal_rows"]) == (first, count),
+              f"ranks[{i}]: fractal rows from {r['fractal_first_row']}, {r['fractal_rows']} of them; expected "
+              f"{first}, {count} of {n} ranks")
+        rows += r["fractal_rows"]
+        x = r["fractal_s"]
+        check(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0 and (x > 0 or count == 0),
+              f"ranks[{i}].fractal_s = {x!r} for {count} rows")
+    check(rows == FRACTAL_SIZE, f"the ranks computed {rows} rows, not {FRACTAL_SIZE}")
+    given = program_option(args.command, "--fractal-image")
+    check(report["options"]["fractal_image"] == given, f"options.fractal_image {report['options']['fractal_image']!r}, "
+                                                       f"the command gave {given!r}")
+    check(f["image"] == given, f"summary.fractal.image {f['image']!r}, expected {given!r}")
 
 
 # Where each mode's loader maps the generated libraries (docs/metrics.md).
@@ -607,6 +661,8 @@ def check_csv(path, report):
                                                         f"JSON {rs[key]}")
         for key in ("read_s", "bcast_s", "write_s"):
             close(float(row[f"stage_{key}"]), rs[key], 1e-8, f"CSV stage_{key} of rank {r['rank']}")
+        for key in ("fractal_first_row", "fractal_rows"):
+            check(int(row[key]) == r[key], f"CSV {key} of rank {r['rank']}: {row[key]!r}, JSON {r[key]}")
 
 
 def main():

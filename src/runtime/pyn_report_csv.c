@@ -69,8 +69,8 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
             put_seconds(f, pyn_record_metric(r, m));
         put_seconds(f, r->startup_exec_s);
         put_seconds(f, r->startup_launch_s);
-        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d", r->checksum, r->checksum_ok ? "true" : "false",
-                r->libraries_loaded, r->modules_imported, r->modules_visited);
+        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d", r->checksum, r->checksum_ok ? "true" : "false", r->libraries_loaded,
+                r->modules_imported, r->modules_visited);
         for (int k = 0; k < PYN_FS_SLOTS; ++k)
             for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
                 if (r->fs_ok)

@@ -243,7 +243,8 @@ json_t *pyn_report_json_elf_sizes(const struct pyn_elf_sizes *s)
 {
     json_t *o = json_object();
     for (size_t i = 0; o && i < pyn_elf_field_count; ++i)
-        json_object_set_new(o, pyn_elf_fields[i].key, json_integer((json_int_t)pyn_elf_field_value(s, &pyn_elf_fields[i])));
+        json_object_set_new(o, pyn_elf_fields[i].key,
+                            json_integer((json_int_t)pyn_elf_field_value(s, &pyn_elf_fields[i])));
     return o;
 }
 
@@ -312,7 +313,8 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     json_object_set_new(root, "stage", stage_json(res));
     for (int p = PYN_PHASE_IMPORT; p <= PYN_PHASE_VISIT; ++p)
         json_object_set_new(spans, pyn_metric_key(p), jreal(res->span_s[p]));
-    json_object_set_new(spans, pyn_metric_key(PYN_METRIC_FRACTAL), res->fractal.ran ? jreal(res->fractal.span_s) : json_null());
+    json_object_set_new(spans, pyn_metric_key(PYN_METRIC_FRACTAL),
+                        res->fractal.ran ? jreal(res->fractal.span_s) : json_null());
     json_object_set_new(root, "spans", spans);
     json_object_set_new(root, "static", res->statics ? pyn_report_json_static(res->statics) : json_null());
 

@@ -69,7 +69,8 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
         return;
     }
     fprintf(out, "%-10s %13s %13s %13s %17s %13s %13s  (generated libraries, per rank: mean/max%s)\n", "loader",
-            "opens", "enoent", "stats", "bytes", "local", "bindings", res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
+            "opens", "enoent", "stats", "bytes", "local", "bindings",
+            res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
     char a[32], b[32], cell[40];
     for (int k = 0; k < PYN_FS_SLOTS; ++k) {
         uint64_t any = 0;
@@ -101,16 +102,15 @@ void pyn_report_text_print_stage(const struct pyn_results *res, FILE *out)
     char b[32];
     fprintf(out, "stage %s: %lld files", pyn_stage_kind_name(info->stage_kind), (long long)t->files);
     if (info->stage_kind == PYN_STAGE_BCAST)
-        fprintf(out, ", %s, to %d host leader%s under %s",
-                pyn_report_format_bytes((uint64_t)t->bytes_max, b, sizeof b), t->leaders, t->leaders == 1 ? "" : "s",
-                info->stage_dir ? info->stage_dir : "?");
+        fprintf(out, ", %s, to %d host leader%s under %s", pyn_report_format_bytes((uint64_t)t->bytes_max, b, sizeof b),
+                t->leaders, t->leaders == 1 ? "" : "s", info->stage_dir ? info->stage_dir : "?");
     if (info->pilot_map)
         fprintf(out, ", map %s %s", info->stage_kind == PYN_STAGE_PILOT ? "from" : "written to", info->pilot_map);
     fprintf(out,
             "; slowest read %.6f s, %s %.6f s, write %.6f s; shared-tree operations while staging: %lld opens, "
             "%lld enoent\n",
-            t->read_max_s, info->stage_kind == PYN_STAGE_BCAST ? "bcast" : "map bcast", t->bcast_max_s,
-            t->write_max_s, (long long)t->shared_opens, (long long)t->shared_enoent);
+            t->read_max_s, info->stage_kind == PYN_STAGE_BCAST ? "bcast" : "map bcast", t->bcast_max_s, t->write_max_s,
+            (long long)t->shared_opens, (long long)t->shared_enoent);
 }
 
 void pyn_report_text_print(const struct pyn_results *res, FILE *out)
@@ -132,18 +132,17 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
             continue;
         if (k == PYN_METRIC_FRACTAL && !res->fractal.ran)
             continue;
-        fprintf(out, "%-10s", k == PYN_METRIC_TOTAL                ? "total"
-                              : k == PYN_METRIC_STAGE              ? "stage"
-                              : k == PYN_METRIC_TOTAL_WITH_STAGE ? "total+stg"
-                              : k == PYN_METRIC_FRACTAL          ? "fractal"
-                                                                   : pyn_phase_name((enum pyn_phase)k));
+        fprintf(out, "%-10s",
+                k == PYN_METRIC_TOTAL              ? "total"
+                : k == PYN_METRIC_STAGE            ? "stage"
+                : k == PYN_METRIC_TOTAL_WITH_STAGE ? "total+stg"
+                : k == PYN_METRIC_FRACTAL          ? "fractal"
+                                                   : pyn_phase_name((enum pyn_phase)k));
         print_seconds(out, s->min);
         print_seconds(out, s->median);
         print_seconds(out, s->mean);
         print_seconds(out, s->max);
-        print_seconds(out, k < PYN_PHASE_COUNT       ? res->span_s[k]
-                           : k == PYN_METRIC_FRACTAL ? res->fractal.span_s
-                                                     : NAN);
+        print_seconds(out, k < PYN_PHASE_COUNT ? res->span_s[k] : k == PYN_METRIC_FRACTAL ? res->fractal.span_s : NAN);
         fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
     }
     pyn_report_text_print_fs(res, out);

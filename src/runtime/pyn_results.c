@@ -8,9 +8,13 @@
 #include <string.h>
 
 static const char *const metric_keys[PYN_METRIC_COUNT] = {
-    [PYN_PHASE_MPI_INIT] = "mpi_init_s", [PYN_PHASE_STARTUP] = "startup_s", [PYN_PHASE_IMPORT] = "import_s",
-    [PYN_PHASE_VISIT] = "visit_s",       [PYN_METRIC_TOTAL] = "total_s",
-    [PYN_METRIC_STAGE] = "stage_s",      [PYN_METRIC_TOTAL_WITH_STAGE] = "total_with_stage_s",
+    [PYN_PHASE_MPI_INIT] = "mpi_init_s",
+    [PYN_PHASE_STARTUP] = "startup_s",
+    [PYN_PHASE_IMPORT] = "import_s",
+    [PYN_PHASE_VISIT] = "visit_s",
+    [PYN_METRIC_TOTAL] = "total_s",
+    [PYN_METRIC_STAGE] = "stage_s",
+    [PYN_METRIC_TOTAL_WITH_STAGE] = "total_with_stage_s",
     [PYN_METRIC_FRACTAL] = "fractal_s",
 };
 
@@ -90,8 +94,7 @@ static int count_hosts(const struct pyn_rank_record *ranks, int nranks)
     return n;
 }
 
-static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "local",
-                                                                 "bindings"};
+static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "local", "bindings"};
 
 const char *pyn_fs_counter_key(int counter)
 {

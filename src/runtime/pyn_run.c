@@ -58,11 +58,11 @@ struct run_options {
     const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
     const char *progress, *progress_interval;
     int help, version;
-    int cold;         /* --cold */
-    int cache_count;  /* --cache-count */
-    const char *bind; /* --bind core|none */
+    int cold;                                                /* --cold */
+    int cache_count;                                         /* --cache-count */
+    const char *bind;                                        /* --bind core|none */
     const char *stage, *stage_dir, *stage_chunk, *pilot_map; /* --stage and its options */
-    const char *fractal_image; /* --fractal-image */
+    const char *fractal_image;                               /* --fractal-image */
 };
 
 /* Progress on rank 0's terminal during the import and visit phases. The
@@ -85,8 +85,8 @@ struct pyn_run {
     struct pyn_option common_options[18];
     const struct pyn_option *tables[3];
     struct pyn_manifest *manifest;
-    char *manifest_path; /* absolute */
-    char *library_dir;   /* absolute: the libraries' home */
+    char *manifest_path;     /* absolute */
+    char *library_dir;       /* absolute: the libraries' home */
     struct pyn_stage *stage; /* --stage: what it staged or mapped, NULL without */
     char *load_dir;          /* --stage bcast: the node-local copy loaded instead of library_dir */
     pyn_entry_fn *entries;
@@ -101,7 +101,7 @@ struct pyn_run {
     struct progress progress;
     char fs_error[PYN_ERROR_MAX]; /* why this rank has no file-system counts */
     /* Faults, page cache, placement (docs/metrics.md): see metrics_* below. */
-    MPI_Comm node;      /* the ranks of this host (MPI_COMM_TYPE_SHARED) */
+    MPI_Comm node; /* the ranks of this host (MPI_COMM_TYPE_SHARED) */
     int node_rank;
     struct pyn_placement *placement;
     struct pyn_rusage_sample rusage_t0; /* taken at a phase's start, outside its clock */
@@ -773,8 +773,7 @@ static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
     char err[PYN_ERROR_MAX];
     if (so->kind == PYN_STAGE_NONE)
         return EXIT_PASSED;
-    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err,
-                      sizeof err)) {
+    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err, sizeof err)) {
         if (err[0]) {
             pyn_escape_controls(err, sizeof err);
             fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);

@@ -8,6 +8,12 @@ the manifest with the expected checksum. A run expected to fail must exit
 with the given status on every rank, within the test's timeout, say why on
 stderr, and leave either no report or one that says it failed.
 
+After the visit every run does the original's MPI capability test (a
+fractal computed across the ranks, docs/report.md): its three lines, the
+report's per-rank rows and compute times and its summary are checked on
+every passing run; --fractal-image FILE also has the image written and
+compares it, byte for byte, with a recomputation here in Python floats.
+
 With --stage (docs/staging.md) in the program's arguments, the report must
 show that strategy and what it implies: the loader's counts of the shared
 tree (none for bcast, which loads node-local copies; no failed probe for
@@ -38,8 +44,11 @@ COMPAT_LINES = [
     r"Pynamic: module import time = (?P<import>[0-9.]+) secs",
     r"Pynamic: module visit time = (?P<visit>[0-9.]+) secs",
     r"Pynamic: module test passed!",
+    r"Pynamic: testing mpi capability\.\.\.",
+    r"Pynamic: fractal mpi time = (?P<fractal>[0-9.]+) secs",
+    r"Pynamic: mpi test passed!",
 ]
-METRICS = ["mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s", "total_with_stage_s"]
+METRICS = ["mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s", "total_with_stage_s", "fractal_s"]
 
 
 class CheckFailed(Exception):
@@ -71,6 +80,10 @@ def parse_args():
     p.add_argument("--one-line-error", action="store_true", help="stderr must be exactly one line")
     p.add_argument("--binding", help="binding the report's options must show (dlopen: now or lazy)")
     p.add_argument("--forbid-stderr", action="append", default=[], help="regex stderr must not match (repeatable)")
+    p.add_argument("--forbid-stdout", action="append", default=[], help="regex stdout must not match (repeatable)")
+    p.add_argument("--expect-absent", action="append", default=[], metavar="FILE",
+                   help="FILE (removed first) must not exist after the run: an output the program must not have "
+                        "written (repeatable)")
     p.add_argument("--expect-option", action="append", default=[], metavar="KEY=VALUE",
                    help="the report's options must have KEY set to VALUE (repeatable)")
     p.add_argument("--interpreter", help="run the program (a script) with this interpreter, e.g. python3")
@@ -94,6 +107,13 @@ def parse_args():
                    help="--stage bcast: every generated file must take at least N broadcasts of --stage-chunk bytes")
     p.add_argument("--stage-dir-missing", action="store_true",
                    help="with --stage-dir: DIR must not exist (removed first), and must still not exist afterwards")
+    p.add_argument("--fractal-image", metavar="FILE",
+                   help="pass --fractal-image FILE to the program (an old FILE is removed first); on a passing run "
+                        "FILE must be the fractal's BMP, every byte as recomputed here")
+    p.add_argument("--expect-fractal-failure", metavar="REGEX",
+                   help="the run fails (with --expect-exit 1) because the MPI capability test failed, and only it: "
+                        "stdout says 'module test passed!' then 'mpi test FAILED!', the report's summary.fractal "
+                        "says passed false with an error matching REGEX, and no rank has an error of its own")
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- program and its arguments")
     args = p.parse_args()
     if args.command and args.command[0] == "--":
@@ -107,6 +127,8 @@ def build_command(args, report, csv_path, launch_time):
     program = list(args.command)
     if args.stage_dir:
         program += ["--stage-dir", args.stage_dir]
+    if args.fractal_image:
+        program += ["--fractal-image", args.fractal_image]
     if not args.no_report:
         program += ["--json", report, "--csv", csv_path]
     if launch_time is not None:
@@ -163,10 +185,12 @@ def check_compat_lines(stdout, nranks, report):
     imp = awk_number(by_key["Pynamic: module import time "])
     vis = awk_number(by_key["Pynamic: module visit time "])
     st = awk_number(by_key["Pynamic: startup time "])
+    frac = awk_number(by_key["Pynamic: fractal mpi time "])
     if report is not None:
         close(imp, report["spans"]["import_s"], 1e-5, "compat import line vs spans.import_s")
         close(vis, report["spans"]["visit_s"], 1e-5, "compat visit line vs spans.visit_s")
         close(st, report["summary"]["startup_s"]["max"], 1e-5, "compat startup line vs summary.startup_s.max")
+        close(frac, report["spans"]["fractal_s"], 1e-5, "compat fractal line vs spans.fractal_s")
 
 
 def close(a, b, tol, what):
@@ -240,6 +264,7 @@ def check_report(report, manifest, args, launch_time, report_path):
     for key in ("import_s", "visit_s"):
         positive(report["spans"][key], f"spans.{key}")
     check_fs(report, totals, args.mode)
+    check_fractal(report, args)
     check_stage(report, manifest, args)
     check_metrics(report, args)
     if args.built_in:
@@ -258,6 +283,89 @@ def check_built_in_static(report, args):
     check(0 < exe["text_bytes"] < exe["file_bytes"], f"static.executable.text_bytes = {exe['text_bytes']}")
     check(exe["text_bytes"] >= args.min_text_bytes,
           f"static.executable.text_bytes = {exe['text_bytes']}, expected at least {args.min_text_bytes}")
+
+
+# --- the MPI capability test (docs/report.md) -----------------------------------------------------------------
+
+FRACTAL_SIZE = 400
+
+
+def fractal_rows(rank, nranks):
+    """The rows a rank owes: with n = min(nranks, 400), ranks below n take [r*400//n, (r+1)*400//n), the rest none."""
+    n = min(nranks, FRACTAL_SIZE)
+    if rank >= n:
+        return FRACTAL_SIZE, 0
+    first, end = rank * FRACTAL_SIZE // n, (rank + 1) * FRACTAL_SIZE // n
+    return first, end - first
+
+
+def fractal_image_bytes():
+    """The whole image from its definition, in Python floats (as the original computed it): rows 0..399, each 400
+    pixels of three bytes (blue, green, red)."""
+    c = complex(0.4, 0.3)
+    lo, hi = -0.6, 0.4
+    out = bytearray()
+    for y in range(FRACTAL_SIZE):
+        im = lo + (y / FRACTAL_SIZE) * (hi - lo)
+        for x in range(FRACTAL_SIZE):
+            p = complex(lo + (x / FRACTAL_SIZE) * (hi - lo), im)
+            nxt = p * p + c
+            iters = 0
+            while True:
+                if abs(nxt - p) > 3.0:
+                    break
+                if iters >= 64:
+                    break
+                nxt = nxt * nxt + c
+                iters += 1
+            cf = 255.0 * iters / 64
+            out += bytes((int(0.5 * cf), int(24 + 0.1 * cf), int(0.8 * cf + 32)))
+    return bytes(out)
+
+
+def check_fractal_image(path, nranks):
+    """A 24-bit BMP of the image: the 54-byte header, then rows 0..399 (bottom-up), every byte as recomputed."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    check(len(data) == 54 + 3 * FRACTAL_SIZE * FRACTAL_SIZE, f"{path}: {len(data)} bytes, expected 480054")
+    fields = struct.unpack("<2sIHHIIiiHHIIiiII", data[:54])
+    want = (b"BM", 480054, 0, 0, 54, 40, FRACTAL_SIZE, FRACTAL_SIZE, 1, 24, 0, 480000, 0, 0, 0, 0)
+    check(fields == want, f"{path}: BMP header {fields}, expected {want}")
+    image, row = fractal_image_bytes(), 3 * FRACTAL_SIZE
+    if data[54:] != image:
+        y = next(y for y in range(FRACTAL_SIZE) if data[54 + y * row:54 + (y + 1) * row] != image[y * row:(y + 1) * row])
+        owner = next(r for r in range(nranks) if fractal_rows(r, nranks)[0] <= y < sum(fractal_rows(r, nranks)))
+        check(False, f"{path}: row {y} (rank {owner}'s) differs from the recomputation in Python")
+
+
+def check_fractal(report, args):
+    """Every rank took part in the test and computed exactly its rows; the summary agrees with the rows; rank 0's
+    span is the line's; the image was written where asked, and nowhere else."""
+    n = report["nranks"]
+    f = report["summary"]["fractal"]
+    check(f["ran"] is True and f["passed"] is True and f["error"] is None, f"summary.fractal {f}")
+    check((f["width"], f["height"]) == (FRACTAL_SIZE, FRACTAL_SIZE), f"summary.fractal size {f['width']}x{f['height']}")
+    positive(f["span_s"], "summary.fractal.span_s")
+    check(report["spans"]["fractal_s"] == f["span_s"], "spans.fractal_s vs summary.fractal.span_s")
+    s = report["summary"]["fractal_s"]
+    for key in ("min", "median", "mean", "max"):
+        check(f[key] == s[key], f"summary.fractal.{key} {f[key]} vs summary.fractal_s.{key} {s[key]}")
+    rows = 0
+    for i, r in enumerate(report["ranks"]):
+        first, count = fractal_rows(i, n)
+        check((r["fractal_first_row"], r["fractal_rows"]) == (first, count),
+              f"ranks[{i}]: fractal rows from {r['fractal_first_row']}, {r['fractal_rows']} of them; expected "
+              f"{first}, {count} of {n} ranks")
+        rows += r["fractal_rows"]
+        x = r["fractal_s"]
+        check(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0 and (x > 0 or count == 0),
+              f"ranks[{i}].fractal_s = {x!r} for {count} rows")
+    check(rows == FRACTAL_SIZE, f"the ranks computed {rows} rows, not {FRACTAL_SIZE}")
+    given = program_option(args.command, "--fractal-image", args.fractal_image)
+    check(report["options"]["fractal_image"] == given, f"options.fractal_image {report['options']['fractal_image']!r}, "
+                                                       f"the command gave {given!r}")
+    check(f["image"] == given, f"summary.fractal.image {f['image']!r}, expected {given!r}")
 
 
 # Where each mode's loader maps the generated libraries (docs/metrics.md).
@@ -607,6 +715,28 @@ def check_csv(path, report):
                                                         f"JSON {rs[key]}")
         for key in ("read_s", "bcast_s", "write_s"):
             close(float(row[f"stage_{key}"]), rs[key], 1e-8, f"CSV stage_{key} of rank {r['rank']}")
+        for key in ("fractal_first_row", "fractal_rows"):
+            check(int(row[key]) == r[key], f"CSV {key} of rank {r['rank']}: {row[key]!r}, JSON {r[key]}")
+
+
+def check_fractal_failure(stdout, report_path, args):
+    """The MPI capability test failed and nothing else: the module test passed, every rank ran clean, the
+    report's fractal summary carries the error."""
+    lines = [l for l in stdout.splitlines() if l.startswith("Pynamic:")]
+    tail = ["Pynamic: module test passed!", "Pynamic: testing mpi capability...", None, "Pynamic: mpi test FAILED!"]
+    check(len(lines) >= 4 and all(w is None or l == w for l, w in zip(lines[-4:], tail)),
+          f"the last 'Pynamic:' lines are {lines[-4:]}, expected {tail} (the time line third)")
+    check(re.fullmatch(r"Pynamic: fractal mpi time = [0-9.]+ secs", lines[-2]), f"line {lines[-2]!r}")
+    check(os.path.exists(report_path), "no report written")
+    with open(report_path) as f:
+        report = json.load(f)
+    f = report["summary"]["fractal"]
+    check(f["ran"] is True and f["passed"] is False and f["error"] and re.search(args.expect_fractal_failure,
+                                                                                    f["error"]),
+          f"summary.fractal {f}, expected a failure matching {args.expect_fractal_failure!r}")
+    res = report["result"]
+    check(res["passed"] is False and res["failed_ranks"] == 0 and res["errors"] == []
+          and res["checksum_verified_ranks"] == args.ranks, f"result {res}: only the fractal may have failed")
 
 
 def main():
@@ -618,7 +748,7 @@ def main():
         os.remove(os.path.join(exit_dir, name))
     report_path = os.path.abspath(os.path.join(args.workdir, "report.json"))
     csv_path = os.path.abspath(os.path.join(args.workdir, "report.csv"))
-    for path in (report_path, csv_path):
+    for path in (report_path, csv_path) + ((args.fractal_image,) if args.fractal_image else ()) + tuple(args.expect_absent):
         if os.path.exists(path):
             os.remove(path)
     prepare_stage_dir(args)
@@ -645,6 +775,11 @@ def main():
         for pattern in args.forbid_stderr:
             m = re.search(pattern, proc.stderr)
             check(not m, f"stderr matches {pattern!r}: {m.group(0) if m else ''!r}")
+        for pattern in args.forbid_stdout:
+            m = re.search(pattern, proc.stdout)
+            check(not m, f"stdout matches {pattern!r}: {m.group(0) if m else ''!r}")
+        for path in args.expect_absent:
+            check(not os.path.exists(path), f"{path} exists after the run")
         if args.one_line_error:
             check(len(proc.stderr.splitlines()) == 1, f"stderr has {len(proc.stderr.splitlines())} lines, expected one")
         if args.expect_exit == 0 and not args.no_report:
@@ -653,10 +788,14 @@ def main():
             check_report(report, manifest, args, launch_time, report_path)
             check_csv(csv_path, report)
             check_compat_lines(proc.stdout, args.ranks, report)
+            if args.fractal_image:
+                check_fractal_image(args.fractal_image, args.ranks)
         elif not args.no_report and os.path.exists(report_path):
             with open(report_path) as f:
                 report = json.load(f)
             check(report["result"]["passed"] is False, "a failed run wrote a report that says it passed")
+        if args.expect_fractal_failure:
+            check_fractal_failure(proc.stdout, report_path, args)
         leftovers = [n for n in os.listdir(args.workdir) if ".tmp." in n]
         check(not leftovers, f"temporary files left behind: {leftovers}")
         check_stage_dir_after(args)

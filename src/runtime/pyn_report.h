@@ -50,7 +50,8 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out);
  * write times, and the shared-tree operations staging made. */
 void pyn_report_text_print_stage(const struct pyn_results *res, FILE *out);
 
-/* One line per failed rank ("prog: rank R (host): error"), at most ten. */
+/* One line per failed rank ("prog: rank R (host): error"), at most ten,
+ * then rank 0's line about the MPI capability test when it failed. */
 void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, const char *prog);
 
 /* The original Pynamic's result lines, byte-compatible, printed as the run
@@ -60,5 +61,9 @@ void pyn_compat_print_startup(FILE *out, double seconds);
 void pyn_compat_print_import(FILE *out, double seconds);
 void pyn_compat_print_visit(FILE *out, double seconds);
 void pyn_compat_print_verdict(FILE *out, int passed);
+/* The MPI capability test's three lines, after the verdict ("testing mpi
+ * capability...", "fractal mpi time = S secs", "mpi test passed!" or
+ * "mpi test FAILED!"); nothing when the test did not run. */
+void pyn_compat_print_fractal(FILE *out, const struct pyn_fractal_summary *f);
 
 #endif

@@ -58,6 +58,7 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
     fputs(",stage_leader,stage_read_s,stage_bcast_s,stage_write_s,stage_files,stage_bytes,stage_shared_opens,"
           "stage_shared_enoent",
           f);
+    fputs(",fractal_first_row,fractal_rows", f);
     fputc('\n', f);
     for (int i = 0; i < res->nranks; ++i) {
         const struct pyn_rank_record *r = &res->ranks[i];
@@ -68,8 +69,8 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
             put_seconds(f, pyn_record_metric(r, m));
         put_seconds(f, r->startup_exec_s);
         put_seconds(f, r->startup_launch_s);
-        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d", r->checksum, r->checksum_ok ? "true" : "false",
-                r->libraries_loaded, r->modules_imported, r->modules_visited);
+        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d", r->checksum, r->checksum_ok ? "true" : "false", r->libraries_loaded,
+                r->modules_imported, r->modules_visited);
         for (int k = 0; k < PYN_FS_SLOTS; ++k)
             for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
                 if (r->fs_ok)
@@ -87,6 +88,10 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
         put_seconds(f, s->write_s);
         fprintf(f, ",%lld,%lld,%lld,%lld", (long long)s->files, (long long)s->bytes, (long long)s->shared_opens,
                 (long long)s->shared_enoent);
+        if (r->fractal.ran)
+            fprintf(f, ",%d,%d", r->fractal.first_row, r->fractal.rows);
+        else
+            fputs(",,", f); /* empty: the test did not run */
         fputc('\n', f);
     }
     if (fclose(f) != 0 || !text) {

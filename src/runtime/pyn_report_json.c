@@ -195,7 +195,29 @@ static json_t *rank_json(const struct pyn_rank_record *r)
     json_object_set_new(o, "status", json_string(r->failed ? "failed" : r->stopped ? "stopped" : "ran"));
     json_object_set_new(o, "error", jstr_or_null(r->failed ? r->error : NULL));
     json_object_set_new(o, "stage", rank_stage_json(&r->stage));
+    json_object_set_new(o, "fractal_first_row", r->fractal.ran ? json_integer(r->fractal.first_row) : json_null());
+    json_object_set_new(o, "fractal_rows", r->fractal.ran ? json_integer(r->fractal.rows) : json_null());
     pyn_metrics_json_rank(r, o);
+    return o;
+}
+
+/* The MPI capability test: the spread of fractal_s is the metric's, beside it. */
+static json_t *fractal_json(const struct pyn_results *res)
+{
+    const struct pyn_fractal_summary *f = &res->fractal;
+    const struct pyn_stat *s = &res->summary[PYN_METRIC_FRACTAL];
+    json_t *o = json_object();
+    json_object_set_new(o, "ran", json_boolean(f->ran));
+    json_object_set_new(o, "passed", f->ran ? json_boolean(f->passed) : json_null());
+    json_object_set_new(o, "span_s", f->ran ? jreal(f->span_s) : json_null());
+    json_object_set_new(o, "min", f->ran ? jreal(s->min) : json_null());
+    json_object_set_new(o, "median", f->ran ? jreal(s->median) : json_null());
+    json_object_set_new(o, "mean", f->ran ? jreal(s->mean) : json_null());
+    json_object_set_new(o, "max", f->ran ? jreal(s->max) : json_null());
+    json_object_set_new(o, "width", json_integer(PYN_FRACTAL_WIDTH));
+    json_object_set_new(o, "height", json_integer(PYN_FRACTAL_HEIGHT));
+    json_object_set_new(o, "image", jstr_or_null(f->image_written ? f->image : NULL));
+    json_object_set_new(o, "error", jstr_or_null(f->error[0] ? f->error : NULL));
     return o;
 }
 
@@ -214,6 +236,7 @@ static json_t *summary_json(const struct pyn_results *res)
         json_object_set_new(o, pyn_metric_key(m), st);
     }
     pyn_metrics_json_summary(res, o);
+    json_object_set_new(o, "fractal", fractal_json(res));
     return o;
 }
 
@@ -221,7 +244,8 @@ json_t *pyn_report_json_elf_sizes(const struct pyn_elf_sizes *s)
 {
     json_t *o = json_object();
     for (size_t i = 0; o && i < pyn_elf_field_count; ++i)
-        json_object_set_new(o, pyn_elf_fields[i].key, json_integer((json_int_t)pyn_elf_field_value(s, &pyn_elf_fields[i])));
+        json_object_set_new(o, pyn_elf_fields[i].key,
+                            json_integer((json_int_t)pyn_elf_field_value(s, &pyn_elf_fields[i])));
     return o;
 }
 
@@ -290,6 +314,8 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     json_object_set_new(root, "stage", stage_json(res));
     for (int p = PYN_PHASE_IMPORT; p <= PYN_PHASE_VISIT; ++p)
         json_object_set_new(spans, pyn_metric_key(p), jreal(res->span_s[p]));
+    json_object_set_new(spans, pyn_metric_key(PYN_METRIC_FRACTAL),
+                        res->fractal.ran ? jreal(res->fractal.span_s) : json_null());
     json_object_set_new(root, "spans", spans);
     json_object_set_new(root, "static", res->statics ? pyn_report_json_static(res->statics) : json_null());
 

@@ -42,6 +42,16 @@ void pyn_compat_print_verdict(FILE *out, int passed)
     fflush(out);
 }
 
+void pyn_compat_print_fractal(FILE *out, const struct pyn_fractal_summary *f)
+{
+    if (!f->ran)
+        return;
+    fprintf(out, "Pynamic: testing mpi capability...\n");
+    fprintf(out, "Pynamic: fractal mpi time = %.6f secs\n", f->span_s);
+    fprintf(out, f->passed ? "Pynamic: mpi test passed!\n" : "Pynamic: mpi test FAILED!\n");
+    fflush(out);
+}
+
 static void print_seconds(FILE *out, double v)
 {
     if (isfinite(v))
@@ -59,7 +69,8 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
         return;
     }
     fprintf(out, "%-10s %13s %13s %13s %17s %13s %13s  (generated libraries, per rank: mean/max%s)\n", "loader",
-            "opens", "enoent", "stats", "bytes", "local", "bindings", res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
+            "opens", "enoent", "stats", "bytes", "local", "bindings",
+            res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
     char a[32], b[32], cell[40];
     for (int k = 0; k < PYN_FS_SLOTS; ++k) {
         uint64_t any = 0;
@@ -91,16 +102,15 @@ void pyn_report_text_print_stage(const struct pyn_results *res, FILE *out)
     char b[32];
     fprintf(out, "stage %s: %lld files", pyn_stage_kind_name(info->stage_kind), (long long)t->files);
     if (info->stage_kind == PYN_STAGE_BCAST)
-        fprintf(out, ", %s, to %d host leader%s under %s",
-                pyn_report_format_bytes((uint64_t)t->bytes_max, b, sizeof b), t->leaders, t->leaders == 1 ? "" : "s",
-                info->stage_dir ? info->stage_dir : "?");
+        fprintf(out, ", %s, to %d host leader%s under %s", pyn_report_format_bytes((uint64_t)t->bytes_max, b, sizeof b),
+                t->leaders, t->leaders == 1 ? "" : "s", info->stage_dir ? info->stage_dir : "?");
     if (info->pilot_map)
         fprintf(out, ", map %s %s", info->stage_kind == PYN_STAGE_PILOT ? "from" : "written to", info->pilot_map);
     fprintf(out,
             "; slowest read %.6f s, %s %.6f s, write %.6f s; shared-tree operations while staging: %lld opens, "
             "%lld enoent\n",
-            t->read_max_s, info->stage_kind == PYN_STAGE_BCAST ? "bcast" : "map bcast", t->bcast_max_s,
-            t->write_max_s, (long long)t->shared_opens, (long long)t->shared_enoent);
+            t->read_max_s, info->stage_kind == PYN_STAGE_BCAST ? "bcast" : "map bcast", t->bcast_max_s, t->write_max_s,
+            (long long)t->shared_opens, (long long)t->shared_enoent);
 }
 
 void pyn_report_text_print(const struct pyn_results *res, FILE *out)
@@ -120,15 +130,19 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
         const struct pyn_stat *s = &res->summary[k];
         if (!staged && (k == PYN_METRIC_STAGE || k == PYN_METRIC_TOTAL_WITH_STAGE))
             continue;
-        fprintf(out, "%-10s", k == PYN_METRIC_TOTAL                ? "total"
-                              : k == PYN_METRIC_STAGE              ? "stage"
-                              : k == PYN_METRIC_TOTAL_WITH_STAGE ? "total+stg"
-                                                                   : pyn_phase_name((enum pyn_phase)k));
+        if (k == PYN_METRIC_FRACTAL && !res->fractal.ran)
+            continue;
+        fprintf(out, "%-10s",
+                k == PYN_METRIC_TOTAL              ? "total"
+                : k == PYN_METRIC_STAGE            ? "stage"
+                : k == PYN_METRIC_TOTAL_WITH_STAGE ? "total+stg"
+                : k == PYN_METRIC_FRACTAL          ? "fractal"
+                                                   : pyn_phase_name((enum pyn_phase)k));
         print_seconds(out, s->min);
         print_seconds(out, s->median);
         print_seconds(out, s->mean);
         print_seconds(out, s->max);
-        print_seconds(out, k < PYN_PHASE_COUNT ? res->span_s[k] : NAN);
+        print_seconds(out, k < PYN_PHASE_COUNT ? res->span_s[k] : k == PYN_METRIC_FRACTAL ? res->fractal.span_s : NAN);
         fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
     }
     pyn_report_text_print_fs(res, out);
@@ -226,5 +240,8 @@ void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, cons
     if (res->nstopped > 0)
         fprintf(out, "%s: %d other rank%s stopped because of the failure above\n", prog, res->nstopped,
                 res->nstopped == 1 ? "" : "s");
+    /* Rank 0 checked the MPI capability test (and wrote its image): its line. */
+    if (res->fractal.error[0] && res->nranks > 0)
+        fprintf(out, "%s: rank 0 (%s): %s\n", prog, res->ranks[0].host, res->fractal.error);
     fflush(out);
 }

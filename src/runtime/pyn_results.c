@@ -8,9 +8,14 @@
 #include <string.h>
 
 static const char *const metric_keys[PYN_METRIC_COUNT] = {
-    [PYN_PHASE_MPI_INIT] = "mpi_init_s", [PYN_PHASE_STARTUP] = "startup_s", [PYN_PHASE_IMPORT] = "import_s",
-    [PYN_PHASE_VISIT] = "visit_s",       [PYN_METRIC_TOTAL] = "total_s",
-    [PYN_METRIC_STAGE] = "stage_s",      [PYN_METRIC_TOTAL_WITH_STAGE] = "total_with_stage_s",
+    [PYN_PHASE_MPI_INIT] = "mpi_init_s",
+    [PYN_PHASE_STARTUP] = "startup_s",
+    [PYN_PHASE_IMPORT] = "import_s",
+    [PYN_PHASE_VISIT] = "visit_s",
+    [PYN_METRIC_TOTAL] = "total_s",
+    [PYN_METRIC_STAGE] = "stage_s",
+    [PYN_METRIC_TOTAL_WITH_STAGE] = "total_with_stage_s",
+    [PYN_METRIC_FRACTAL] = "fractal_s",
 };
 
 const char *pyn_metric_key(int metric)
@@ -26,6 +31,8 @@ double pyn_record_metric(const struct pyn_rank_record *r, int metric)
         return r->stage.total_s;
     if (metric == PYN_METRIC_TOTAL_WITH_STAGE)
         return pyn_record_metric(r, PYN_METRIC_TOTAL) + r->stage.total_s;
+    if (metric == PYN_METRIC_FRACTAL)
+        return r->fractal.ran ? r->fractal.compute_s : NAN;
     return r->phase_s[metric];
 }
 
@@ -87,8 +94,7 @@ static int count_hosts(const struct pyn_rank_record *ranks, int nranks)
     return n;
 }
 
-static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "local",
-                                                                 "bindings"};
+static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "local", "bindings"};
 
 const char *pyn_fs_counter_key(int counter)
 {
@@ -154,7 +160,8 @@ void pyn_results_summarise(struct pyn_results *res)
         res->nchecksum_ok += res->ranks[i].checksum_ok != 0;
     }
     res->nhosts = count_hosts(res->ranks, res->nranks);
-    res->passed = res->nranks > 0 && res->nfailed == 0 && res->nchecksum_ok == res->nranks;
+    res->module_passed = res->nranks > 0 && res->nfailed == 0 && res->nchecksum_ok == res->nranks;
+    res->passed = res->module_passed && pyn_fractal_summary_ok(&res->fractal);
     for (int m = 0; m < PYN_METRIC_COUNT; ++m)
         pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
     summarise_fs(res);

@@ -5,6 +5,7 @@
 
 #include "pyn_cache.h"
 #include "pyn_elf.h"
+#include "pyn_fractal.h"
 #include "pyn_fs.h"
 #include "pyn_manifest.h"
 #include "pyn_options.h"
@@ -20,14 +21,17 @@
 
 /* Metrics summarised across ranks: every phase, then their headline total
  * (startup + import + visit, as the original adds them; mpi_init is apart),
- * the time --stage took (0 without) and the total with it. */
+ * the time --stage took (0 without), the total with it, and the time each
+ * rank took to compute its rows of the MPI capability test (after the
+ * visit, in none of the totals). */
 #define PYN_METRIC_TOTAL PYN_PHASE_COUNT
 #define PYN_METRIC_STAGE (PYN_PHASE_COUNT + 1)
 #define PYN_METRIC_TOTAL_WITH_STAGE (PYN_PHASE_COUNT + 2)
-#define PYN_METRIC_COUNT (PYN_PHASE_COUNT + 3)
+#define PYN_METRIC_FRACTAL (PYN_PHASE_COUNT + 3)
+#define PYN_METRIC_COUNT (PYN_PHASE_COUNT + 4)
 
 /* "mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s",
- * "total_with_stage_s". */
+ * "total_with_stage_s", "fractal_s". */
 const char *pyn_metric_key(int metric);
 
 /* Plain old data with fixed sizes: gathered over MPI as bytes (ranks of one
@@ -40,21 +44,22 @@ struct pyn_rank_record {
     int32_t libraries_loaded;
     int32_t modules_imported;
     int32_t modules_visited;
-    int32_t stopped; /* no error of its own: it stopped because another rank failed */
-    uint64_t checksum;               /* fold of the module checksums, as the manifest's total */
-    int32_t fs_ok;                   /* fs[] holds counts (the auditor was loaded); else all zero */
+    int32_t stopped;   /* no error of its own: it stopped because another rank failed */
+    uint64_t checksum; /* fold of the module checksums, as the manifest's total */
+    int32_t fs_ok;     /* fs[] holds counts (the auditor was loaded); else all zero */
     int32_t fs_reserved;
     struct pyn_fs_counts fs[PYN_FS_SLOTS]; /* by phase, then "other" (docs/metrics.md) */
-    double phase_s[PYN_PHASE_COUNT]; /* startup_s holds the reported startup (see startup_source) */
-    double startup_exec_s;           /* process creation to main, no clock agreement needed */
-    double startup_launch_s;         /* launch time to main; NaN without a launch time */
+    double phase_s[PYN_PHASE_COUNT];       /* startup_s holds the reported startup (see startup_source) */
+    double startup_exec_s;                 /* process creation to main, no clock agreement needed */
+    double startup_launch_s;               /* launch time to main; NaN without a launch time */
     char host[PYN_HOST_MAX];
     char error[PYN_ERROR_MAX];
     /* Page faults, page cache, placement (docs/metrics.md; pyn_metrics.h writes them). */
     struct pyn_rusage_record rusage;
     struct pyn_cache_record cache;
     struct pyn_placement_record placement;
-    struct pyn_stage_record stage; /* --stage's cost on this rank (docs/staging.md) */
+    struct pyn_stage_record stage;     /* --stage's cost on this rank (docs/staging.md) */
+    struct pyn_fractal_record fractal; /* the MPI capability test on this rank (pyn_fractal.h) */
 };
 
 double pyn_record_metric(const struct pyn_rank_record *r, int metric);
@@ -84,9 +89,9 @@ struct pyn_run_info {
     char mpi_library[512];
     char libc_version[64];
     const char *compiler;
-    int stage_kind;            /* enum pyn_stage_kind */
-    const char *stage_dir;     /* --stage bcast: the node-local copy's directory; else NULL */
-    const char *pilot_map;     /* --pilot-map, or NULL */
+    int stage_kind;        /* enum pyn_stage_kind */
+    const char *stage_dir; /* --stage bcast: the node-local copy's directory; else NULL */
+    const char *pilot_map; /* --pilot-map, or NULL */
     unsigned long long stage_chunk_bytes;
 };
 
@@ -127,15 +132,16 @@ struct pyn_results {
     const struct pyn_static_summary *statics; /* NULL: not computed */
     int nranks;
     int nhosts;
-    int nfailed;                   /* ranks whose record says failed */
-    int nstopped;                  /* ranks that stopped only because others failed */
-    int nchecksum_ok;              /* ranks whose visit was verified */
-    int passed;                    /* no rank failed, every checksum verified, every report written */
+    int nfailed;       /* ranks whose record says failed */
+    int nstopped;      /* ranks that stopped only because others failed */
+    int nchecksum_ok;  /* ranks whose visit was verified */
+    int module_passed; /* no rank failed and every checksum verified: the original's "module test" */
+    int passed;        /* module_passed, the MPI capability test passed, every output written */
     char report_error[PYN_ERROR_MAX + 128]; /* a report (CSV) that could not be written; empty if none */
-    struct pyn_rank_record *ranks; /* nranks records, by rank */
+    struct pyn_rank_record *ranks;          /* nranks records, by rank */
     struct pyn_stat summary[PYN_METRIC_COUNT];
-    int nfs_ok;                          /* ranks with file-system counts */
-    char fs_error[PYN_ERROR_MAX];        /* why a rank had none (rank 0's reason, or the first); empty if none */
+    int nfs_ok;                   /* ranks with file-system counts */
+    char fs_error[PYN_ERROR_MAX]; /* why a rank had none (rank 0's reason, or the first); empty if none */
     struct pyn_fs_stat fs[PYN_FS_SLOTS][PYN_FS_NCOUNTERS];
     /* Each phase as the original timed it: rank 0, barrier to barrier. NaN
      * for phases not bracketed by barriers (mpi_init, startup). */
@@ -143,6 +149,7 @@ struct pyn_results {
     /* Page faults and peak RSS across ranks (pyn_metrics_summarise). */
     struct pyn_rusage_stat rusage_summary[PYN_RUSAGE_METRIC_COUNT];
     struct pyn_stage_summary stage;
+    struct pyn_fractal_summary fractal; /* the MPI capability test, as rank 0 saw it */
 };
 
 /* Fills the derived fields (nhosts, counts, passed, summary) from ranks. */

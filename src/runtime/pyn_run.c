@@ -8,6 +8,7 @@
 #include "pyn_checksum.h"
 #include "pyn_clock.h"
 #include "pyn_file.h"
+#include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
 #include "pyn_phase.h"
 #include "pyn_placement.h"
@@ -57,10 +58,11 @@ struct run_options {
     const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
     const char *progress, *progress_interval;
     int help, version;
-    int cold;         /* --cold */
-    int cache_count;  /* --cache-count */
-    const char *bind; /* --bind core|none */
+    int cold;                                                /* --cold */
+    int cache_count;                                         /* --cache-count */
+    const char *bind;                                        /* --bind core|none */
     const char *stage, *stage_dir, *stage_chunk, *pilot_map; /* --stage and its options */
+    const char *fractal_image;                               /* --fractal-image */
 };
 
 /* Progress on rank 0's terminal during the import and visit phases. The
@@ -80,11 +82,11 @@ struct pyn_run {
     const char *prog;
     int rank, nranks;
     struct run_options opt;
-    struct pyn_option common_options[17];
+    struct pyn_option common_options[18];
     const struct pyn_option *tables[3];
     struct pyn_manifest *manifest;
-    char *manifest_path; /* absolute */
-    char *library_dir;   /* absolute: the libraries' home */
+    char *manifest_path;     /* absolute */
+    char *library_dir;       /* absolute: the libraries' home */
     struct pyn_stage *stage; /* --stage: what it staged or mapped, NULL without */
     char *load_dir;          /* --stage bcast: the node-local copy loaded instead of library_dir */
     pyn_entry_fn *entries;
@@ -100,10 +102,11 @@ struct pyn_run {
     struct progress progress;
     char fs_error[PYN_ERROR_MAX]; /* why this rank has no file-system counts */
     /* Faults, page cache, placement (docs/metrics.md): see metrics_* below. */
-    MPI_Comm node;      /* the ranks of this host (MPI_COMM_TYPE_SHARED) */
+    MPI_Comm node; /* the ranks of this host (MPI_COMM_TYPE_SHARED) */
     int node_rank;
     struct pyn_placement *placement;
     struct pyn_rusage_sample rusage_t0; /* taken at a phase's start, outside its clock */
+    struct pyn_fractal_summary fractal; /* the MPI capability test after the visit (pyn_fractal_mpi.h) */
 };
 
 static void progress_draw(struct pyn_run *run, enum pyn_phase phase, int done, uint64_t now)
@@ -257,6 +260,9 @@ static void setup_options(struct pyn_run *run)
          "bytes per broadcast for --stage bcast: 4096 to 1G, suffix K, M or G (default 64M)"},
         {"--pilot-map", "FILE", PYN_OPT_STRING, &run->opt.pilot_map, 0, "pilot_map",
          "with --stage cache: write the map of where every file lives to FILE; with --stage pilot: load by it"},
+        {"--fractal-image", "FILE", PYN_OPT_STRING, &run->opt.fractal_image, 0, "fractal_image",
+         "write the MPI capability test's image (the original's output.bmp: 400 x 400, 24-bit BMP) to FILE "
+         "(atomically, rank 0; checked before the run starts)"},
         {"--help", NULL, PYN_OPT_FLAG, &run->opt.help, 0, NULL, "print this help and exit"},
         {"--version", NULL, PYN_OPT_FLAG, &run->opt.version, 0, NULL, "print the version and exit"},
         PYN_OPTIONS_END,
@@ -471,7 +477,7 @@ static int finish(struct pyn_run *run)
         MPI_Abort(MPI_COMM_WORLD, EXIT_FAILED);
     MPI_Gather(&run->rec, (int)sizeof run->rec, MPI_BYTE, all, (int)sizeof run->rec, MPI_BYTE, 0, MPI_COMM_WORLD);
     if (run->rank == 0) {
-        struct pyn_results res = {.info = &run->info, .nranks = run->nranks, .ranks = all};
+        struct pyn_results res = {.info = &run->info, .nranks = run->nranks, .ranks = all, .fractal = run->fractal};
         snprintf(res.fs_error, sizeof res.fs_error, "%s", run->fs_error);
         memcpy(res.span_s, run->span_s, sizeof res.span_s);
         /* After every timed phase, on rank 0 only: section headers of what the run loaded. */
@@ -483,7 +489,8 @@ static int finish(struct pyn_run *run)
             res.statics = statics;
         }
         pyn_results_summarise(&res);
-        pyn_compat_print_verdict(stdout, res.passed);
+        pyn_compat_print_verdict(stdout, res.module_passed);
+        pyn_compat_print_fractal(stdout, &res.fractal);
         pyn_report_text_print(&res, stdout);
         pyn_report_text_print_errors(&res, stderr, run->prog);
         status = res.passed ? EXIT_PASSED : EXIT_FAILED;
@@ -548,6 +555,21 @@ static int setup_progress(struct pyn_run *run, char *err, size_t errlen)
     p->on = run->rank == 0 && !never && (always || p->tty);
     p->interval_ns = (uint64_t)(interval * 1e9);
     return 0;
+}
+
+/* --fractal-image, on rank 0 before anything else: a file of its own in a
+ * directory where one can be created. Returns the exit status. */
+static int check_fractal_image(const struct pyn_run *run)
+{
+    static const char *const names[] = {"--json", "--csv", "--manifest", "--pilot-map"};
+    const char *const paths[] = {run->opt.json_path, run->opt.csv_path, run->opt.manifest_path, run->opt.pilot_map};
+    char err[PYN_ERROR_MAX];
+    if (run->rank != 0 || !run->opt.fractal_image ||
+        pyn_fractal_check_image_path(run->opt.fractal_image, names, paths, 4, err, sizeof err) == 0)
+        return EXIT_PASSED;
+    pyn_escape_controls(err, sizeof err);
+    fprintf(stderr, "%s: %s\n", run->prog, err);
+    return EXIT_USAGE;
 }
 
 /* Launch time, launcher, manifest and library directory: everything a run
@@ -758,8 +780,7 @@ static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
     char err[PYN_ERROR_MAX];
     if (so->kind == PYN_STAGE_NONE)
         return EXIT_PASSED;
-    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err,
-                      sizeof err)) {
+    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err, sizeof err)) {
         if (err[0]) {
             pyn_escape_controls(err, sizeof err);
             fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
@@ -834,7 +855,9 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
             printf("%s (pynamic) %s\n", run->prog, PYN_VERSION);
         return false;
     }
-    run->status = agree_exit_status(prepare(run, positional, npositional));
+    run->status = agree_exit_status(check_fractal_image(run));
+    if (run->status == EXIT_PASSED)
+        run->status = agree_exit_status(prepare(run, positional, npositional));
     if (run->status == EXIT_PASSED)
         run->status = agree_exit_status(metrics_setup(run));
     struct pyn_stage_options stage_options;
@@ -1010,6 +1033,11 @@ int pyn_run_end(struct pyn_run *run)
         else if (!run->rec.failed && !run->rec.stopped)
             pyn_run_fail(run, -EINVAL, "internal: the run ended before its visit");
         metrics_finish(run);
+        /* The MPI capability test, after the visit's figures are taken (its buffers stay out of the peak RSS).
+         * Collective: the visit's agreement put every rank in VISITED, or none. Its failure is the run's, not
+         * a rank's: pyn_fractal_mpi_run agrees on it, and the reports carry it. */
+        if (run->state == STATE_VISITED)
+            pyn_fractal_mpi_run(MPI_COMM_WORLD, run->opt.fractal_image, &run->rec.fractal, &run->fractal);
         char stage_err[PYN_ERROR_MAX];
         if (stage_finish(run, stage_err, sizeof stage_err))
             pyn_run_fail(run, -EIO, "%s", stage_err);

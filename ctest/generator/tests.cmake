@@ -29,8 +29,14 @@ add_test(NAME generator.prediction
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_prediction.py
           ${PYNAMIC_GENERATOR_EXECUTABLE} ${_pyn_gen_cc} ${_pyn_gen_checksum_dir} ${_pyn_gen_python_include})
 
+# The original's build options (-b, -i, --with-*, -c) in targets.cmake,
+# read back by cmake -P with hostile values.
+add_test(NAME generator.build_options
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_build_options.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE} ${CMAKE_COMMAND})
+
 set_tests_properties(generator.bad_input generator.determinism generator.rerun
-  generator.manifest PROPERTIES LABELS "serial;generator" TIMEOUT 60)
+  generator.manifest generator.build_options PROPERTIES LABELS "serial;generator" TIMEOUT 60)
 # Compiles and runs three small trees at three optimisation settings.
 set_tests_properties(generator.prediction PROPERTIES
   LABELS "serial;generator" TIMEOUT 180)

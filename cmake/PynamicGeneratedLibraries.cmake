@@ -33,6 +33,32 @@ function(pynamic_search_runpath out to_lib)
   set(${out} "${_dirs}" PARENT_SCOPE)
 endfunction()
 
+# pynamic_generated_include_dir(OUT): the -i DIR of PYNAMIC_CONFIG (the
+# original's Python include directory; PYNAMIC_GEN_INCLUDE_DIR, set by the
+# generator's fragment before any library), absolute, or "" without -i. A
+# relative DIR is taken from the source tree, where the original's
+# config_pynamic.py ran. A DIR that is not a directory (or that CMake would
+# not take literally) fails configure with one line.
+function(pynamic_generated_include_dir out)
+  set(_dir "")
+  if(DEFINED PYNAMIC_GEN_INCLUDE_DIR AND NOT PYNAMIC_GEN_INCLUDE_DIR STREQUAL "")
+    get_filename_component(_dir "${PYNAMIC_GEN_INCLUDE_DIR}" ABSOLUTE BASE_DIR "${PROJECT_SOURCE_DIR}")
+    if(NOT IS_DIRECTORY "${_dir}")
+      set(_from "")
+      if(NOT IS_ABSOLUTE "${PYNAMIC_GEN_INCLUDE_DIR}")
+        set(_from " (${_dir}: a relative DIR is taken from the source tree)")
+      endif()
+      message(FATAL_ERROR "PYNAMIC_CONFIG: -i DIR: '${PYNAMIC_GEN_INCLUDE_DIR}' is not a directory${_from}")
+    endif()
+    # target_include_directories() would split it at a ';' and evaluate a '$<'.
+    if(_dir MATCHES ";|\\$<")
+      message(FATAL_ERROR "PYNAMIC_CONFIG: -i DIR: '${PYNAMIC_GEN_INCLUDE_DIR}' contains ';' or '$<', which CMake "
+                          "would read as a list or a generator expression")
+    endif()
+  endif()
+  set(${out} "${_dir}" PARENT_SCOPE)
+endfunction()
+
 function(pynamic_generated_library name kind source)
   if(NOT kind MATCHES "^(UTILITY|MODULE|MARKER)$")
     message(FATAL_ERROR "pynamic_generated_library(${name}): KIND must be UTILITY, MODULE or MARKER, not '${kind}'")
@@ -48,6 +74,11 @@ function(pynamic_generated_library name kind source)
     # Headers only: an OBJECT library takes the usage requirements, and
     # Python3::Module links no libpython on this platform anyway.
     target_link_libraries(${name}_objects PRIVATE Python3::Module)
+    # -i DIR: first, before Python's own headers, as the original's -I.
+    pynamic_generated_include_dir(_include)
+    if(NOT _include STREQUAL "")
+      target_include_directories(${name}_objects BEFORE PRIVATE "${_include}")
+    endif()
   endif()
   target_compile_options(${name}_objects PRIVATE ${PYNAMIC_GENERATED_C_FLAGS})
   pynamic_apply_sanitizers(${name}_objects)

@@ -43,6 +43,8 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
 
 set(PYNAMIC_MANIFEST "${PYNAMIC_GENERATED_DIR}/manifest.json")
 include("${PYNAMIC_GENERATED_DIR}/targets.cmake")
+# -b, -i, --with-*, -c of PYNAMIC_CONFIG, recorded by the fragment.
+include(PynamicOriginalOptions)
 # The original's link order: modules, then utilities. It decides the global
 # scope of the linked modes, hence how many objects each symbol lookup
 # passes (a module's reference to a utility function passes every module).

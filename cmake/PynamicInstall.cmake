@@ -15,7 +15,9 @@
 #
 # Other directories take part without editing this file:
 #   - every target named pynamic-mode-* is installed into the tree with a
-#     link in bin/ (found by name, wherever it is defined);
+#     link in bin/ (found by name, wherever it is defined), unless it is
+#     EXCLUDE_FROM_ALL (the big executables without -b in PYNAMIC_CONFIG,
+#     which may not exist at install time);
 #   - any other target with the property PYNAMIC_INSTALL_SUBDIR (a directory
 #     relative to the tree, "." for its top) is installed there as it is
 #     (its own INSTALL_RPATH is kept);
@@ -70,6 +72,12 @@ foreach(_tool pynamic-sizes pynamic-mdsfs)
 endforeach()
 foreach(_t IN LISTS _pyn_programs)
   get_target_property(_type ${_t} TYPE)
+  # A program left out of the default build (the big executables without -b
+  # in PYNAMIC_CONFIG) may not exist at install time: not installed.
+  get_target_property(_excluded ${_t} EXCLUDE_FROM_ALL)
+  if(_excluded)
+    continue()
+  endif()
   if(NOT _type STREQUAL "EXECUTABLE")
     message(WARNING "pynamic install: ${_t} is a ${_type}, not an executable: not installed; install its "
                     "files with the global property PYNAMIC_INSTALL_PROGRAMS (cmake/PynamicInstall.cmake)")

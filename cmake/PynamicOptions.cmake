@@ -1,7 +1,7 @@
 # Every user-facing knob of the build, in one place.
 
 set(PYNAMIC_CONFIG "12 40 -e -u 4 40 -n 20" CACHE STRING
-    "Generator arguments in the original Pynamic's syntax: NUM_FILES AVG_FUNCS [-e] [-u NUM_UTIL AVG_UTIL] [-n PAD] [-d DEPTH] [-s SEED] [-p]")
+    "Generator arguments in the original Pynamic's syntax: NUM_FILES AVG_FUNCS [-e] [-u NUM_UTIL AVG_UTIL] [-n PAD] [-d DEPTH] [-s SEED] [-p], and its build options [-b] [-i DIR] [--with-cc=CMD] [--with-python=CMD] [--with-mpi4py] [--with-pympi] [-c ARGS...] (docs/generator.md)")
 # The original compiles its generated code with plain `gcc -g` (no optimisation);
 # doing the same keeps text near the original's and builds ~4x faster than -O2.
 set(PYNAMIC_GENERATED_C_FLAGS "-O0;-g" CACHE STRING

@@ -4,6 +4,18 @@ message(STATUS "pynamic ${PROJECT_VERSION} configuration")
 message(STATUS "  generator arguments : ${PYNAMIC_CONFIG}")
 message(STATUS "  generated libraries : ${PYNAMIC_NUM_UTILITIES} utility + ${PYNAMIC_NUM_MODULES} module, in ${PYNAMIC_LIBRARY_DIR}")
 message(STATUS "  generated C flags   : ${PYNAMIC_GENERATED_C_FLAGS}")
+if(NOT PYNAMIC_GEN_INCLUDE_DIR STREQUAL "")
+  pynamic_generated_include_dir(_pyn_summary_include)
+  message(STATUS "  module include dir  : ${_pyn_summary_include} (-i), before Python's")
+endif()
+if(PYNAMIC_GEN_BIG_EXECUTABLES)
+  message(STATUS "  big executables     : pynamic-mode-bigexe, pynamic-mode-python-bigexe built by default (-b), "
+                 "${PYNAMIC_BIGEXE_TEXT_MB} MiB of padding each")
+else()
+  message(STATUS "  big executables     : not built by default (no -b in PYNAMIC_CONFIG): their tests are not "
+                 "defined and they are not installed; build them with cmake --build ${CMAKE_BINARY_DIR} --target "
+                 "pynamic-mode-bigexe pynamic-mode-python-bigexe, or add -b")
+endif()
 message(STATUS "  C compiler          : ${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION} (${CMAKE_BUILD_TYPE})")
 message(STATUS "  MPI                 : ${MPI_C_LIBRARY_VERSION_STRING}")
 message(STATUS "  MPI launcher        : ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} N")

@@ -182,8 +182,9 @@ endforeach()
 
 # --- manifests that do not match the tree ---------------------------------
 # A manifest of a larger tree (4 more modules, everything else equal): the
-# first module the tree lacks is named. NUM_FILES is replaced in PYNAMIC_CONFIG.
-separate_arguments(_f_cfg UNIX_COMMAND "${PYNAMIC_CONFIG}")
+# first module the tree lacks is named. NUM_FILES is replaced in the tree's
+# normalised arguments (PYNAMIC_CONFIG may hold -i DIR or -c ARGS...).
+separate_arguments(_f_cfg UNIX_COMMAND "${PYNAMIC_GEN_ARGUMENTS}")
 set(_f_bigger "")
 set(_f_skip 0)
 set(_f_npos 0)

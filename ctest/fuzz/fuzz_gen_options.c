@@ -11,7 +11,13 @@
  *   - for trees small enough to model here, the manifest the generator
  *     would write is accepted by the runtime's manifest parser with the
  *     same counts and checksum (generator and runtime agree on every
- *     manifest the generator can produce). */
+ *     manifest the generator can produce);
+ *   - every argument, written as a CMake bracket argument the way
+ *     targets.cmake records the build options (-i, --with-*, -c), reads
+ *     back as exactly itself: the first closing bracket CMake would find is
+ *     the one written after it;
+ *   - an accepted command line's build-option strings hold no control
+ *     character. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 
 #include "fuzz_argv.h"
 #include "gen_buf.h"
+#include "gen_cmake.h"
 #include "gen_manifest.h"
 #include "gen_model.h"
 #include "gen_options.h"
@@ -87,6 +94,45 @@ static void check_round_trip(const pyn_gen_options *o, const char *normalised)
     pyn_gen_buf_free(&b);
 }
 
+/* Reads a bracket argument as CMake does ("[" '='* "[", then everything up
+ * to the first "]" '='* "]" with as many '='), independently of how the
+ * writer chose the '=' count. */
+static void check_bracket(const char *text)
+{
+    pyn_gen_buf b;
+    pyn_gen_buf_init(&b);
+    pyn_gen_cmake_bracket(text, &b);
+    if (pyn_gen_buf_failed(&b)) {
+        pyn_gen_buf_free(&b);
+        return;
+    }
+    const char *p = b.data;
+    if (*p++ != '[')
+        fail("bracket argument does not open with '['", b.data);
+    size_t neq = strspn(p, "=");
+    p += neq;
+    if (*p++ != '[')
+        fail("bracket argument: no second '['", b.data);
+    const char *body = p, *close = NULL;
+    for (const char *q = strchr(body, ']'); q; q = strchr(q + 1, ']'))
+        if (strspn(q + 1, "=") >= neq && q[1 + neq] == ']') {
+            close = q;
+            break;
+        }
+    if (!close)
+        fail("bracket argument never closes", b.data);
+    if ((size_t)(close - body) != strlen(text) || strncmp(body, text, strlen(text)) != 0 || close[2 + neq] != '\0')
+        fail("bracket argument does not read back as its text", b.data);
+    pyn_gen_buf_free(&b);
+}
+
+static void check_printable(const char *what, const char *text)
+{
+    for (const unsigned char *c = (const unsigned char *)text; text && *c; ++c)
+        if (*c < 0x20 || *c == 0x7f)
+            fail("accepted a control character in a build option", what);
+}
+
 /* What gen_main.c does before writing: model, predict, describe. */
 static void check_manifest(const pyn_gen_options *o, const char *arguments)
 {
@@ -135,11 +181,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(err, 'x', sizeof err);
     err[sizeof err - 1] = '\0';
     enum pyn_gen_parse_status st = pyn_gen_options_parse(argc, argv, &o, err, sizeof err);
+    /* (An argument never holds a newline, which CMake would drop right after
+     * the opening bracket: fuzz_argv splits the input there.) */
+    for (int i = 1; i < argc; ++i)
+        check_bracket(argv[i]);
     if (st == PYN_GEN_PARSE_ERROR) {
         check_one_line(err, sizeof err);
     } else if (st == PYN_GEN_PARSE_RUN) {
         if (o.num_util >= o.num_files || o.depth == 0 || !o.out_dir)
             fail("accepted an invalid configuration", NULL);
+        check_printable("-i", o.include_dir);
+        check_printable("--with-cc=", o.with_cc);
+        check_printable("--with-python=", o.with_python);
+        for (int i = 0; i < o.nconfigure_args; ++i)
+            check_printable("-c", o.configure_args[i]);
         pyn_gen_buf args;
         pyn_gen_buf_init(&args);
         pyn_gen_options_arguments(&o, &args);

@@ -6,6 +6,7 @@ usage: test_bad_input.py PYNAMIC_GEN
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -52,6 +53,34 @@ CASES = [
     # values that cannot fit: the largest total of functions is bounded
     (["100000", "1000000"], "AVG_FUNCS", "'1000000'"),
     (["20", "5", "-u", "19", "1000000"], "-u AVG_UTIL", "'1000000'"),
+    # the original's build options: a value is required, non-empty and free
+    # of control characters (the message shows them escaped)
+    (["10", "5", "-i", ""], "-i DIR", "''"),
+    (["10", "5", "-i", "inc\ndir"], "-i DIR", "'inc\\ndir'"),
+    (["10", "5", "-i", "inc\rdir"], "-i DIR", "'inc\\rdir'"),
+    (["10", "5", "--with-cc"], "--with-cc=CMD", None),
+    (["10", "5", "--with-cc="], "--with-cc=CMD", "''"),
+    (["10", "5", "--with-cc=gcc\t-m32"], "--with-cc=CMD", "'gcc\\t-m32'"),
+    (["10", "5", "--with-cc=gcc\x7f"], "--with-cc=CMD", "'gcc\\x7f'"),
+    (["10", "5", "--with-python"], "--with-python=CMD", None),
+    (["10", "5", "--with-python="], "--with-python=CMD", "''"),
+    (["10", "5", "--with-python=py\x01"], "--with-python=CMD", "'py\\x01'"),
+    (["10", "5", "--with-ccx=gcc"], "unknown option", "'--with-ccx=gcc'"),
+    (["10", "5", "--with-mpi4py=yes"], "unknown option", "'--with-mpi4py=yes'"),
+    (["10", "5", "--with-pympi=yes"], "unknown option", "'--with-pympi=yes'"),
+]
+
+# Run with -o first only: -c takes every argument after it (as in the
+# original), and -i takes the next one, whatever it is.
+# (arguments without -o, what the message names, the value it must quote)
+REST_CASES = [
+    (["10", "5", "-i"], "-i DIR", None),
+    (["10", "5", "-c", "--prefix=/x", "CFLAGS=-O2\n"], "-c ARGS... (argument 2)", "'CFLAGS=-O2\\n'"),
+    (["10", "5", "-c", "\x1b[0m"], "-c ARGS... (argument 1)", "'\\x1b[0m'"),
+    # the numbers after -c are configure's, not ours
+    (["-c", "10", "5"], "NUM_FILES", None),
+    # a misspelt option before -c is still ours
+    (["10", "5", "-x", "-c", "y"], "unknown option", "'-x'"),
 ]
 
 
@@ -82,6 +111,8 @@ def main():
             expect_usage_error(gen, ["-o", out] + args, label, value, out)
             # options after the positionals are parsed the same way
             expect_usage_error(gen, args + ["-o", out], label, value, out)
+        for args, label, value in REST_CASES:
+            expect_usage_error(gen, ["-o", out] + args, label, value, out)
         # -o itself
         expect_usage_error(gen, ["10", "5"], "-o DIR", None, out)
         expect_usage_error(gen, ["10", "5", "-o"], "-o DIR", None, out)
@@ -91,7 +122,7 @@ def main():
         tree = os.path.join(work, "tree")
         run_gen(gen, ["-o", tree, "6", "10", "-e", "-u", "2", "10"])
         before = snapshot(tree)
-        for args, label, value in CASES:
+        for args, label, value in CASES + REST_CASES:
             proc = run_gen(gen, ["-o", tree] + args, check_ok=False)
             check(proc.returncode == 2, "%r: exit %d" % (args, proc.returncode))
         check(snapshot(tree) == before, "a rejected command line changed the tree")
@@ -114,16 +145,19 @@ def main():
     check(proc.stdout.startswith("Usage: pynamic-gen -o DIR NUM_FILES AVG_FUNCS"),
           "--help: unexpected %r" % proc.stdout[:80])
     for flag in ("-e", "-u NUM_UTIL AVG_UTIL", "-n PAD", "-d DEPTH", "-s SEED",
-                 "-p", "-t", "-b", "-j N"):
-        check(flag in proc.stdout, "--help does not document %s" % flag)
-    check("ignored" in proc.stdout, "--help does not say -t/-b are ignored")
+                 "-p", "-t", "-b", "-j N", "-i DIR", "--with-cc=CMD", "--with-python=CMD",
+                 "--with-mpi4py", "--with-pympi", "-c ARGS..."):
+        check("\n  " + flag + " " in proc.stdout, "--help does not document %s" % flag)
+    check(re.search(r"\n  -t +accepted and ignored", proc.stdout), "--help does not say -t is ignored")
+    check(re.search(r"\n  -b +also build the big executables", proc.stdout),
+          "--help does not say what -b does")
     check(proc.stderr == "", "--help wrote to stderr")
     proc = run_gen(gen, ["10", "--help", "-x"])
     check(proc.stdout.startswith("Usage:"), "--help after arguments")
     proc = run_gen(gen, ["--version"])
     check(proc.stdout.startswith("pynamic-gen ") and
           len(proc.stdout.splitlines()) == 1, "--version: %r" % proc.stdout)
-    print("PASS: %d invalid command lines rejected" % (2 * len(CASES) + 3))
+    print("PASS: %d invalid command lines rejected" % (2 * len(CASES) + len(REST_CASES) + 3))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """Determinism: the same arguments and seed give byte-identical trees
-(whatever the option order, -j, -t or -b); another seed gives another tree.
+(whatever the option order, -j or -t); the original's build options (-b,
+-i, --with-*, -c) change targets.cmake's build-option lines and nothing
+else; another seed gives another tree.
 
 usage: test_determinism.py PYNAMIC_GEN
 """
 
 import os
+import re
 import sys
 
 from genlib import Workdir, check, run_gen, snapshot
@@ -32,10 +35,23 @@ def main():
               sorted(p for p in a if a.get(p) != b.get(p))[:5])
         # options first, compatibility flags and parallel writers change nothing
         reordered = ["-s", "42", "-d", "7", "-n", "16", "-u", "5", "25", "-e",
-                     "-t", "-b", "14", "-j", "3", "30"]
+                     "-t", "14", "-j", "3", "30"]
         c = tree("c", reordered)
-        check(a == c, "option order, -t, -b or -j changed the tree: %s" %
+        check(a == c, "option order, -t or -j changed the tree: %s" %
               sorted(p for p in a if a.get(p) != c.get(p))[:5])
+        # the build options: recorded for the outer build, nothing generated depends on them
+        build = ["-b", "-i", "/usr/include", "--with-cc=gcc", "--with-python=python3",
+                 "--with-mpi4py", "--with-pympi", "-c", "-e", "-n", "99", "--prefix=/x"]
+        g = tree("g", ARGS + build)
+        fragment = "targets.cmake"
+        check(a.keys() == g.keys(), "the build options changed the file names")
+        check(sorted(p for p in a if a[p] != g[p]) == [fragment],
+              "the build options changed %s (only %s may differ)" %
+              (sorted(p for p in a if a[p] != g[p]), fragment))
+        build_lines = re.compile(rb"^set\(PYNAMIC_GEN_(BIG_EXECUTABLES|INCLUDE_DIR|WITH_\w+|CONFIGURE\w*) ")
+        kept = [[l for l in t[fragment].splitlines() if not build_lines.match(l)] for t in (a, g)]
+        check(kept[0] == kept[1], "the build options changed other lines of targets.cmake: %r" %
+              [l for l in kept[1] if l not in kept[0]][:3])
 
         seed = list(ARGS)
         seed[seed.index("-s") + 1] = "43"

@@ -29,11 +29,32 @@ add_test(NAME generator.prediction
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_prediction.py
           ${PYNAMIC_GENERATOR_EXECUTABLE} ${_pyn_gen_cc} ${_pyn_gen_checksum_dir} ${_pyn_gen_python_include})
 
+# The original's build options (-b, -i, --with-*, -c) in targets.cmake,
+# read back by cmake -P with hostile values.
+add_test(NAME generator.build_options
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_build_options.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE} ${CMAKE_COMMAND})
+
 set_tests_properties(generator.bad_input generator.determinism generator.rerun
-  generator.manifest PROPERTIES LABELS "serial;generator" TIMEOUT 60)
+  generator.manifest generator.build_options PROPERTIES LABELS "serial;generator" TIMEOUT 60)
 # Compiles and runs three small trees at three optimisation settings.
 set_tests_properties(generator.prediction PROPERTIES
   LABELS "serial;generator" TIMEOUT 180)
+
+# What the outer build does with a pasted command line's build options:
+# configures (four times, never builds) a tiny tree in its own directory
+# and reads ninja's dry run, ctest -N and compile_commands.json.
+if(CMAKE_GENERATOR STREQUAL "Ninja")
+  add_test(NAME generator.configure_options
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_configure_options.py
+            --source "${PROJECT_SOURCE_DIR}" --build "${PYNAMIC_TEST_WORK}/generator.configure_options"
+            --cmake "${CMAKE_COMMAND}" --ninja "${CMAKE_MAKE_PROGRAM}" --c-compiler "${CMAKE_C_COMPILER}"
+            --python "${Python3_EXECUTABLE}")
+  set_tests_properties(generator.configure_options PROPERTIES LABELS "generator;build" TIMEOUT 300)
+else()
+  message(STATUS "pynamic: generator.configure_options needs the Ninja generator (its dry run), not "
+                 "${CMAKE_GENERATOR}: not registered")
+endif()
 
 unset(_pyn_gen_cc)
 unset(_pyn_gen_checksum_dir)

@@ -255,8 +255,13 @@ foreach(_case
   endif()
 endforeach()
 # The modes whose code is linked or built in refuse every strategy.
+# (Not the big executables when they are left out of the default build: no -b.)
 foreach(_mode linked python-linked bigexe python-bigexe python-static)
+  set(_s_excluded TRUE)
   if(TARGET pynamic-mode-${_mode})
+    get_target_property(_s_excluded pynamic-mode-${_mode} EXCLUDE_FROM_ALL)
+  endif()
+  if(NOT _s_excluded)
     _pyn_stage_test(stage.usage.${_mode}-refuses.parallel ${_mode} pynamic-mode-${_mode} RANKS ${_s_np} LABELS faults
       CHECK ${_s_usage}
             --expect-stderr "^pynamic-mode-${_mode}: --stage cache: mode ${_mode} does not load the generated files at run time"

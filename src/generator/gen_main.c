@@ -52,7 +52,7 @@ static int build_descriptions(run *r)
     }
     pyn_gen_predictor_destroy(p);
     pyn_gen_manifest(m, &r->opt, r->arguments.data, r->checksums, total, &r->manifest);
-    pyn_gen_cmake_fragment(m, r->arguments.data, &r->fragment);
+    pyn_gen_cmake_fragment(m, &r->opt, r->arguments.data, &r->fragment);
     if (pyn_gen_buf_failed(&r->manifest) || pyn_gen_buf_failed(&r->fragment))
         return -ENOMEM;
     return 0;

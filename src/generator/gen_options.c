@@ -8,17 +8,22 @@
 
 #include "pyn_gen_version.h"
 
-/* One numeric value of an option or a positional argument. */
+/* One value of an option or a positional argument: a number in a range, or
+ * (OPT_TEXT, OPT_ASSIGN) a string. */
 typedef struct value_spec {
-    const char *name; /* as in the usage: NUM_UTIL, DEPTH ... */
-    size_t field;     /* offsetof(pyn_gen_options, ...) */
-    uint64_t lo, hi;  /* accepted range, inclusive */
+    const char *name;    /* as in the usage: NUM_UTIL, DEPTH, DIR, CMD ... */
+    size_t field;        /* offsetof(pyn_gen_options, ...) */
+    uint64_t lo, hi;     /* numbers: accepted range, inclusive */
+    const char *allowed; /* strings: what a value is, for messages */
 } value_spec;
 
 typedef enum opt_kind {
     OPT_FLAG,   /* sets an int field to 1 */
     OPT_VALUES, /* reads nvalues numbers */
     OPT_DIR,    /* -o DIR */
+    OPT_TEXT,   /* a string in the next argument (-i DIR) */
+    OPT_ASSIGN, /* a string joined by '=' (--with-cc=CMD; flag ends with '=') */
+    OPT_REST,   /* every remaining argument, uninterpreted (-c ARGS...) */
     OPT_HELP,
     OPT_VERSION
 } opt_kind;
@@ -35,8 +40,8 @@ typedef struct opt_spec {
 #define F(member) offsetof(pyn_gen_options, member)
 
 static const value_spec positionals[] = {
-    {"NUM_FILES", F(num_files), 1, PYN_GEN_MAX_FILES},
-    {"AVG_FUNCS", F(avg_funcs), 1, PYN_GEN_MAX_AVG},
+    {"NUM_FILES", F(num_files), 1, PYN_GEN_MAX_FILES, NULL},
+    {"AVG_FUNCS", F(avg_funcs), 1, PYN_GEN_MAX_AVG, NULL},
 };
 static const char *const positional_help[] = {
     "libraries to generate, utility libraries included",
@@ -45,48 +50,59 @@ static const char *const positional_help[] = {
 #define NUM_POSITIONALS (sizeof positionals / sizeof positionals[0])
 
 static const opt_spec options[] = {
-    {"-o", OPT_DIR, 0, 1, {{"DIR", 0, 0, 0}}, "output directory (required; created if missing; only DIR is written)"},
+    {"-o",
+     OPT_DIR,
+     0,
+     1,
+     {{"DIR", 0, 0, 0, NULL}},
+     "output directory (required; created if missing; only DIR is written)"},
     {"-e", OPT_FLAG, F(cross_module), 0, {{0}}, "cross-module calls: module i calls an extern function of module i-1"},
     {"-u",
      OPT_VALUES,
      0,
      2,
-     {{"NUM_UTIL", F(num_util), 1, PYN_GEN_MAX_FILES - 1}, {"AVG_UTIL", F(avg_util), 1, PYN_GEN_MAX_AVG}},
+     {{"NUM_UTIL", F(num_util), 1, PYN_GEN_MAX_FILES - 1, NULL}, {"AVG_UTIL", F(avg_util), 1, PYN_GEN_MAX_AVG, NULL}},
      "NUM_UTIL of the NUM_FILES libraries are utility libraries with AVG_UTIL "
      "functions on average; every module links all of them (default: none)"},
     {"-n",
      OPT_VALUES,
      0,
      1,
-     {{"PAD", F(pad), 0, PYN_GEN_MAX_PAD}},
+     {{"PAD", F(pad), 0, PYN_GEN_MAX_PAD, NULL}},
      "letters appended to every function name (default 0)"},
     {"-d",
      OPT_VALUES,
      0,
      1,
-     {{"DEPTH", F(depth), 1, PYN_GEN_MAX_DEPTH}},
+     {{"DEPTH", F(depth), 1, PYN_GEN_MAX_DEPTH, NULL}},
      "call chain length: function i calls i+1 unless i % DEPTH == DEPTH-1 "
      "(default 10)"},
     {"-s",
      OPT_VALUES,
      0,
      1,
-     {{"SEED", F(seed), 0, PYN_GEN_MAX_SEED}},
+     {{"SEED", F(seed), 0, PYN_GEN_MAX_SEED, NULL}},
      "seed; the same arguments and seed give a byte-identical tree (default 1)"},
     {"-p", OPT_FLAG, F(print), 0, {{0}}, "every generated function prints its name when called"},
     {"-t", OPT_FLAG, F(compat_t), 0, {{0}}, "accepted and ignored (old Pynamic scripts still pass it)"},
-    {"-b", OPT_FLAG, F(compat_b), 0, {{0}}, "accepted and ignored (the big executable is a build option here)"},
+    {"-b",
+     OPT_FLAG,
+     F(big_executables),
+     0,
+     {{0}},
+     "also build the big executables (pynamic-mode-bigexe, pynamic-mode-python-bigexe) with the default target; "
+     "without -b they are built only on request"},
     {"-j",
      OPT_VALUES,
      0,
      1,
-     {{"N", F(jobs), 1, PYN_GEN_MAX_JOBS}},
+     {{"N", F(jobs), 1, PYN_GEN_MAX_JOBS, NULL}},
      "write the sources with N processes (default 1; output is identical)"},
     {"--search-dirs",
      OPT_VALUES,
      0,
      1,
-     {{"N", F(search_dirs), 1, PYN_GEN_MAX_SEARCH_DIRS}},
+     {{"N", F(search_dirs), 1, PYN_GEN_MAX_SEARCH_DIRS, NULL}},
      "the libraries' RUNPATH lists N directories, the first N-1 empty: ld.so probes each of them for every "
      "library it searches for, as with a deep LD_LIBRARY_PATH (default 1: only their own directory)"},
     {"--module-chain",
@@ -97,6 +113,45 @@ static const opt_spec options[] = {
      "(ours) module i has a DT_NEEDED on module i-1, as packages that depend on each other: the first load of "
      "module i then walks a dependency closure of i+1 modules, work that grows with the square of the module "
      "count (default off: the original has no module-to-module dependency)"},
+    /* The original's build options (config_pynamic.py): recorded in
+     * targets.cmake for the outer build, never in the generated sources. */
+    {"-i",
+     OPT_TEXT,
+     0,
+     1,
+     {{"DIR", F(include_dir), 0, 0, "a directory path"}},
+     "include directory for the modules and markers, searched before Python's (a relative DIR is taken from "
+     "the source tree; it must exist)"},
+    {"--with-cc=",
+     OPT_ASSIGN,
+     0,
+     1,
+     {{"CMD", F(with_cc), 0, 0, "a command name or path"}},
+     "the original's C compiler for the modules; configure compares it with CMAKE_C_COMPILER"},
+    {"--with-python=",
+     OPT_ASSIGN,
+     0,
+     1,
+     {{"CMD", F(with_python), 0, 0, "a command name or path"}},
+     "the original's Python; configure compares it with Python3_EXECUTABLE"},
+    {"--with-mpi4py",
+     OPT_FLAG,
+     F(with_mpi4py),
+     0,
+     {{0}},
+     "the original's mpi4py executable: accepted (the vanilla-interpreter mode here is pynamic_driver.py)"},
+    {"--with-pympi",
+     OPT_FLAG,
+     F(with_pympi),
+     0,
+     {{0}},
+     "the original's pyMPI build: accepted (pynamic_driver.py needs no pyMPI)"},
+    {"-c",
+     OPT_REST,
+     0,
+     1,
+     {{"ARGS...", 0, 0, 0, "printable text"}},
+     "every argument after -c: pyMPI's configure arguments in the original, recorded and not interpreted"},
     {"--help", OPT_HELP, 0, 0, {{0}}, "print this help and exit"},
     {"-h", OPT_HELP, 0, 0, {{0}}, "same as --help"},
     {"--version", OPT_VERSION, 0, 0, {{0}}, "print the version and exit"},
@@ -130,6 +185,19 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...)
     }
     if (errlen)
         err[o < errlen ? o : errlen - 1] = '\0';
+}
+
+/* Build options are written into targets.cmake and configure messages:
+ * a control character (a newline, a CR from a DOS-edited script) has no
+ * business in a command, directory or configure argument. */
+static int check_text(const char *label, const char *text, char *err, size_t errlen)
+{
+    for (const unsigned char *c = (const unsigned char *)text; *c; ++c)
+        if (*c < 0x20 || *c == 0x7f) {
+            set_error(err, errlen, "%s: '%s' contains a control character (allowed: printable text)", label, text);
+            return -EINVAL;
+        }
+    return 0;
 }
 
 /* "-u NUM_UTIL" for option values, "NUM_FILES" for positionals. */
@@ -171,11 +239,19 @@ static int parse_value(const char *text, const opt_spec *opt, const value_spec *
     return 0;
 }
 
+/* An OPT_ASSIGN option matches "--with-cc=..." and also a bare
+ * "--with-cc", which its handler reports as missing its value. */
 static const opt_spec *find_option(const char *arg)
 {
-    for (size_t i = 0; i < NUM_OPTIONS; ++i)
-        if (strcmp(arg, options[i].flag) == 0)
+    for (size_t i = 0; i < NUM_OPTIONS; ++i) {
+        const char *flag = options[i].flag;
+        if (options[i].kind == OPT_ASSIGN) {
+            size_t n = strlen(flag) - 1; /* without the '=' */
+            if (strncmp(arg, flag, n) == 0 && (arg[n] == '\0' || arg[n] == '='))
+                return &options[i];
+        } else if (strcmp(arg, flag) == 0)
             return &options[i];
+    }
     return NULL;
 }
 
@@ -208,7 +284,11 @@ static void print_help(FILE *f)
 {
     fprintf(f, "Usage: pynamic-gen -o DIR NUM_FILES AVG_FUNCS [-e] "
                "[-u NUM_UTIL AVG_UTIL] [-n PAD]\n"
-               "                   [-d DEPTH] [-s SEED] [-p] [-t] [-b] [-j N]\n"
+               "                   [-d DEPTH] [-s SEED] [-p] [-t] [-b] [-j N] "
+               "[--search-dirs N]\n"
+               "                   [-i DIR] [--with-cc=CMD] [--with-python=CMD] "
+               "[--with-mpi4py]\n"
+               "                   [--with-pympi] [-c ARGS...]\n"
                "\n"
                "Writes the C sources of a synthetic application of many shared "
                "libraries\n"
@@ -216,7 +296,12 @@ static void print_help(FILE *f)
                "with every\n"
                "module's predicted checksum and a targets.cmake fragment into "
                "DIR.\n"
-               "Options may come before or after the arguments.\n\n"
+               "Options may come before or after the arguments; -c takes every "
+               "argument\n"
+               "after it. -b, -i, --with-* and -c (the original's build options) "
+               "change\n"
+               "nothing in the sources: they are recorded in targets.cmake for "
+               "the build.\n\n"
                "Arguments:\n");
     char line[512];
     for (size_t i = 0; i < NUM_POSITIONALS; ++i) {
@@ -231,7 +316,7 @@ static void print_help(FILE *f)
         char left[64];
         int n = snprintf(left, sizeof left, "%s", o->flag);
         for (int v = 0; v < o->nvalues && n > 0 && (size_t)n < sizeof left; ++v)
-            n += snprintf(left + n, sizeof left - (size_t)n, " %s", o->values[v].name);
+            n += snprintf(left + n, sizeof left - (size_t)n, o->kind == OPT_ASSIGN ? "%s" : " %s", o->values[v].name);
         fprintf(f, "  %-23s", left);
         int len = snprintf(line, sizeof line, "%s", o->help);
         if (o->kind == OPT_VALUES)
@@ -346,6 +431,49 @@ enum pyn_gen_parse_status pyn_gen_options_parse(int argc, char **argv, pyn_gen_o
                 set_error(err, errlen, "-o DIR: '' is empty (allowed: a directory path)");
                 return PYN_GEN_PARSE_ERROR;
             }
+            break;
+        case OPT_TEXT:
+        case OPT_ASSIGN: {
+            const value_spec *vs = &opt->values[0];
+            char label[64];
+            snprintf(label, sizeof label, opt->kind == OPT_ASSIGN ? "%s%s" : "%s %s", opt->flag, vs->name);
+            const char *text;
+            if (opt->kind == OPT_TEXT) {
+                if (i + 1 >= argc) {
+                    set_error(err, errlen, "%s: missing value (allowed: %s)", label, vs->allowed);
+                    return PYN_GEN_PARSE_ERROR;
+                }
+                text = argv[++i];
+            } else {
+                const char *eq = strchr(arg, '=');
+                if (!eq) {
+                    set_error(err, errlen, "%s: missing '=%s' (the original's syntax is %s, one argument)", label,
+                              vs->name, label);
+                    return PYN_GEN_PARSE_ERROR;
+                }
+                text = eq + 1;
+            }
+            if (text[0] == '\0') {
+                set_error(err, errlen, "%s: '' is empty (allowed: %s)", label, vs->allowed);
+                return PYN_GEN_PARSE_ERROR;
+            }
+            if (check_text(label, text, err, errlen))
+                return PYN_GEN_PARSE_ERROR;
+            *(const char **)((char *)o + vs->field) = text;
+            break;
+        }
+        case OPT_REST:
+            /* As the original: everything after -c is pyMPI's, not ours. */
+            for (int a = i + 1; a < argc; ++a) {
+                char label[64];
+                snprintf(label, sizeof label, "%s %s (argument %d)", opt->flag, opt->values[0].name, a - i);
+                if (check_text(label, argv[a], err, errlen))
+                    return PYN_GEN_PARSE_ERROR;
+            }
+            o->configure = 1;
+            o->configure_args = argv + i + 1;
+            o->nconfigure_args = argc - i - 1;
+            i = argc;
             break;
         case OPT_VALUES:
             for (int v = 0; v < opt->nvalues; ++v) {

@@ -94,7 +94,18 @@ function(pynamic_generated_library name kind source)
     INSTALL_RPATH "${_runpath}"
     BUILD_WITH_INSTALL_RPATH ON)
   target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
-  if(ARGN)
+  if(ARGN AND kind STREQUAL "MARKER")
+    # libmodulebegin needs every module. Linked by file name rather than as
+    # targets: CMake would otherwise order an executable that links the
+    # markers and the modules (the linked modes) with libmodulebegin ahead
+    # of the modules, not in the original's order.
+    set(_flags "")
+    foreach(_lib IN LISTS ARGN)
+      list(APPEND _flags "-l:${_lib}.so")
+    endforeach()
+    target_link_libraries(${name} PRIVATE "-L${PYNAMIC_LIBRARY_DIR}" ${_flags})
+    add_dependencies(${name} ${ARGN})
+  elseif(ARGN)
     target_link_libraries(${name} PRIVATE ${ARGN})
   endif()
   pynamic_apply_sanitizers(${name})

@@ -377,9 +377,10 @@ SHARED_COUNTERS = ("opens", "enoent", "stats", "bytes")  # the shared tree; `loc
 
 
 def files_loaded(totals, mode):
-    """Generated files each rank's loader opens: the libraries, and in the
-    Python modes also the two markers (imported as modules)."""
-    return totals["libraries"] + (totals.get("markers", 0) if mode.startswith("python") else 0)
+    """Generated files each rank's loader opens: the libraries and the two
+    markers (libmodulebegin, which needs every module, is loaded first in
+    every mode that loads shared objects)."""
+    return totals["libraries"] + totals.get("markers", 0)
 
 
 def check_fs(report, totals, mode):

@@ -8,7 +8,8 @@ input.
       copy of EXE, whose RUNPATH is $ORIGIN/lib, and of the auditor beside
       EXE), then applies:
         --remove NAME          delete NAME
-        --truncate NAME:SIZE   cut NAME to SIZE bytes ("half": half its size)
+        --truncate NAME:SIZE   cut NAME to SIZE bytes ("half": half its size; "loaded-half": half of
+                               what ld.so maps, so that loading it reads past the end)
         --mode NAME:OCTAL      chmod NAME (000: unreadable for the test's user)
   make_fault.py file --from FILE --to DEST [--truncate SIZE] [--tamper-checksum] [--mode OCTAL]
       copies a manifest and breaks it: cut it short (invalid JSON), change one
@@ -21,6 +22,7 @@ import glob
 import json
 import os
 import shutil
+import struct
 import sys
 
 
@@ -36,9 +38,32 @@ def split_op(text, what):
     return name, value
 
 
+def loaded_extent(path):
+    """Where the file's last loadable segment ends: the bytes ld.so maps (the debug sections after it are
+    never mapped, so cutting only those breaks nothing)."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if head[:4] != b"\x7fELF" or head[4] != 2:
+            fail(f"{path}: not a 64-bit ELF file")
+        order = "<" if head[5] == 1 else ">"
+        phoff, = struct.unpack_from(order + "Q", head, 32)
+        phentsize, phnum = struct.unpack_from(order + "HH", head, 54)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    end = 0
+    for i in range(phnum):
+        p_type, _flags, p_offset, _vaddr, _paddr, p_filesz = struct.unpack_from(order + "IIQQQQ", table, i * phentsize)
+        if p_type == 1:  # PT_LOAD
+            end = max(end, p_offset + p_filesz)
+    return end
+
+
 def truncate(path, size_text):
     full = os.path.getsize(path)
-    size = full // 2 if size_text == "half" else int(size_text)
+    if size_text == "loaded-half":
+        size = loaded_extent(path) // 2
+    else:
+        size = full // 2 if size_text == "half" else int(size_text)
     if size >= full:
         fail(f"cannot truncate {path} ({full} bytes) to {size} bytes: that is not shorter")
     os.truncate(path, size)

@@ -58,7 +58,7 @@ endfunction()
 _pyn_fault_fixture(faults.fixture.module-empty faults_module_empty
   ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-empty" --truncate libmodule1.so:0)
 _pyn_fault_fixture(faults.fixture.module-truncated faults_module_truncated
-  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-truncated" --truncate libmodule1.so:half)
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-truncated" --truncate libmodule1.so:loaded-half)
 _pyn_fault_fixture(faults.fixture.module-unreadable faults_module_unreadable
   ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-unreadable" --mode libmodule1.so:000)
 _pyn_fault_fixture(faults.fixture.linked-missing faults_linked_missing
@@ -66,23 +66,25 @@ _pyn_fault_fixture(faults.fixture.linked-missing faults_linked_missing
              --exe $<TARGET_FILE:pynamic-mode-linked> --remove libmodule1.so)
 _pyn_fault_fixture(faults.fixture.linked-truncated faults_linked_truncated
   ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/linked-truncated"
-             --exe $<TARGET_FILE:pynamic-mode-linked> --truncate libmodule1.so:half)
+             --exe $<TARGET_FILE:pynamic-mode-linked> --truncate libmodule1.so:loaded-half)
 
 set(_dl pynamic-mode-dlopen)
 set(_fail --expect-exit 1)
 
 _pyn_fault_test(faults.module-empty.serial dlopen ${_dl} FIXTURES faults_module_empty
-  CHECK ${_fail} --expect-stderr "rank 0 \\(.*\\): import: dlopen: .*/module-empty/libmodule1\\.so: file too short"
+  CHECK ${_fail} --expect-stderr
+        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: .*/module-empty/libmodule1\\.so: file too short"
   ARGS --lib-dir "${_f_work}/module-empty")
-# NEEDS-FIX (A): ld.so dies of SIGBUS reading past the end of the file; the
-# runtime must name the library before the process dies of it.
+# ld.so dies of SIGBUS reading past the end of the file inside the dlopen of
+# libmodulebegin (which needs every module): the runtime names the file being
+# dlopen'ed and, from the faulting address, the truncated one.
 _pyn_fault_test(faults.module-truncated.serial dlopen ${_dl} FIXTURES faults_module_truncated
   CHECK --expect-exit 135 --expect-stderr
-        "rank 0 \\(.*\\): import: fatal signal SIGBUS while loading .*/module-truncated/libmodule1\\.so"
+        "rank 0 \\(.*\\): import: fatal signal SIGBUS while loading .*/libmodulebegin\\.so \\(the fault is in .*/module-truncated/libmodule1\\.so\\)"
   ARGS --lib-dir "${_f_work}/module-truncated")
 _pyn_fault_test(faults.module-unreadable.serial dlopen pyn_fault_python FIXTURES faults_module_unreadable
   CHECK ${_fail} --expect-stderr
-        "rank 0 \\(.*\\): import: dlopen: .*/module-unreadable/libmodule1\\.so: cannot open shared object file: Permission denied"
+        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/module-unreadable/libmodule1\\.so: open: Permission denied\\)"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/module-unreadable")
 
 if(PYNAMIC_NUM_UTILITIES GREATER 0)
@@ -92,13 +94,13 @@ if(PYNAMIC_NUM_UTILITIES GREATER 0)
     ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-unreadable" --mode libutility0.so:000)
   _pyn_fault_test(faults.utility-missing.serial dlopen ${_dl} FIXTURES faults_utility_missing
     CHECK ${_fail} --expect-stderr
-          "rank 0 \\(.*\\): import: dlopen .*/libmodule0\\.so: libutility0\\.so: cannot open shared object file: No such file or directory"
+          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: cannot open shared object file: No such file or directory"
     ARGS --lib-dir "${_f_work}/utility-missing")
   # NEEDS-FIX (B): ld.so skips a dependency it cannot read and reports "No
   # such file or directory"; the runtime must say what is wrong with the file.
   _pyn_fault_test(faults.utility-unreadable.serial dlopen pyn_fault_python FIXTURES faults_utility_unreadable
     CHECK ${_fail} --expect-stderr
-          "rank 0 \\(.*\\): import: dlopen .*/libmodule0\\.so: libutility0\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/utility-unreadable/libutility0\\.so: open: Permission denied\\)"
+          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/utility-unreadable/libutility0\\.so: open: Permission denied\\)"
     ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/utility-unreadable")
 else()
   message(STATUS "faults: PYNAMIC_CONFIG has no utility libraries: the utility-library fault tests are not registered")
@@ -123,13 +125,12 @@ _pyn_fault_test(faults.linked-truncated.serial linked pyn_fault_linked_truncated
   CHECK --no-report --expect-exit 135 ARGS --manifest "${PYNAMIC_MANIFEST}")
 
 # One node's copy is truncated: the last rank dies of SIGBUS, the launcher ends the others.
-# NEEDS-FIX (A) for the message naming the library.
 add_test(NAME faults.module-truncated.one-rank.parallel
   COMMAND "${Python3_EXECUTABLE}" "${_f_dir}/rank_fault.py" --launcher "${MPIEXEC_EXECUTABLE}"
           "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${MPIEXEC_PREFLAGS}" --ranks ${_f_np}
           --fault-rank ${_f_last} "--last-rank-args=--lib-dir ${_f_work}/module-truncated" --expect-fault bus
           --expect-output "${_f_banner}"
-          --expect-output "rank ${_f_last} \\(.*\\): import: fatal signal SIGBUS while loading .*/module-truncated/libmodule1\\.so"
+          --expect-output "rank ${_f_last} \\(.*\\): import: fatal signal SIGBUS while loading .*/libmodulebegin\\.so \\(the fault is in .*/module-truncated/libmodule1\\.so\\)"
           --workdir "${PYNAMIC_TEST_WORK}/faults.module-truncated.one-rank.parallel" -- $<TARGET_FILE:${_dl}>)
 set_tests_properties(faults.module-truncated.one-rank.parallel PROPERTIES LABELS "faults;parallel"
   PROCESSORS ${_f_np} TIMEOUT ${_f_timeout} FIXTURES_REQUIRED faults_module_truncated)
@@ -150,7 +151,7 @@ add_test(NAME faults.one-rank-fails-among-many.parallel
           --workdir "${PYNAMIC_TEST_WORK}/faults.one-rank-fails-among-many.parallel" --mode dlopen
           --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_f_mpipre}"
           --ranks ${_f_many} --expect-exit 1
-          --expect-stderr "rank ${_f_many_last} \\(.*\\): import: dlopen: .*/module-missing/libmodule1\\.so: cannot open"
+          --expect-stderr "rank ${_f_many_last} \\(.*\\): import: dlopen .*/module-missing/libmodulebegin\\.so: libmodule1\\.so: cannot open"
           "--last-rank-args=--lib-dir ${_f_work}/module-missing"
           -- $<TARGET_FILE:${_dl}>)
 set_tests_properties(faults.one-rank-fails-among-many.parallel PROPERTIES LABELS "faults;parallel"

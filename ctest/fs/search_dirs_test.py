@@ -90,13 +90,15 @@ def main():
     cfg = report["config"]
     if cfg["search_dirs"] != K or f"--search-dirs {K}" not in cfg["arguments"]:
         fail(f"the report's config does not record --search-dirs {K}: {cfg}")
-    u = cfg["num_utilities"]
-    libraries = report["generated"]["libraries"]
-    predicted = K * (c - 1) + (K - 1) * u
-    print(f"--search-dirs {K}, {u} utilities: opens {got['opens']}, enoent {got['enoent']}; predicted enoent "
-          f"{K} * ({c} - 1) + ({K} - 1) * {u} = {predicted}")
-    if got["opens"] != libraries:
-        fail(f"opens {got['opens']}, expected one per library ({libraries})")
+    # libmodulebegin (dlopen'ed by path) needs every module, each module every utility: every module and
+    # utility is searched for once, through all K directories; the markers are opened by path.
+    searched = cfg["num_utilities"] + report["generated"]["modules"]
+    files = report["generated"]["libraries"] + report["generated"]["markers"]
+    predicted = K * (c - 1) + (K - 1) * searched
+    print(f"--search-dirs {K}, {searched} libraries searched for: opens {got['opens']}, enoent {got['enoent']}; "
+          f"predicted enoent {K} * ({c} - 1) + ({K} - 1) * {searched} = {predicted}")
+    if got["opens"] != files:
+        fail(f"opens {got['opens']}, expected one per library and marker ({files})")
     if got["enoent"] != predicted:
         fail(f"enoent {got['enoent']} is not the predicted {predicted}")
     print("ok")

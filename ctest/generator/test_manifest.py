@@ -22,23 +22,28 @@ CONFIGS = [
     (["2", "1", "-s", "9223372036854775807", "-n", "4096"],
      "2 1 -n 4096 -s 9223372036854775807"),
     (["3", "2", "--search-dirs", "5", "-u", "1", "2"], "3 2 -u 1 2 -s 1 --search-dirs 5"),
+    (["8", "5", "--module-chain", "-e", "-u", "2", "5"], "8 5 -e -u 2 5 -s 1 --module-chain"),
 ]
 
 HEX16 = re.compile(r"^0x[0-9a-f]{16}$")
 
-# The marker modules every tree has besides its NUM_FILES libraries: name -> role.
-MARKERS = {"libmodulebegin": "begin", "libmodulefinal": "final"}
+# The marker modules every tree has besides its NUM_FILES libraries: name -> (role, the original's function).
+MARKERS = {"libmodulebegin": ("begin", "begin_break_here"), "libmodulefinal": ("final", "break_here")}
 
 
 def check_extension_module(name, text, method, function):
     """A module or marker source is also a CPython extension module: Python.h
     first (limited API), PyInit_<name>, one METH_NOARGS method calling the C
-    function, and weak references to the Python API it calls."""
+    function, under our name and under the original's (the C function's:
+    libmodule3.libmodule3_entry(), libmodulebegin.begin_break_here()), and
+    weak references to the Python API it calls."""
     check(text.index("#include <Python.h>") < text.index("#include <stdint.h>"),
           name + ": Python.h must come before the standard headers")
     check(re.search(r"^#define Py_LIMITED_API 0x0308", text, re.M), name + ": not limited API 3.8")
     check(re.search(r"^PyMODINIT_FUNC PyInit_%s\(void\)$" % name, text, re.M), name + ": no PyInit_" + name)
     check(re.search(r'\{"%s", py_%s, METH_NOARGS, ' % (method, method), text), name + ": no %s() method" % method)
+    check(re.search(r'\{"%s", py_%s, METH_NOARGS, ' % (function, method), text),
+          name + ": no %s() method (the original's name)" % function)
     check(re.search(r"return PyLong_FromUnsignedLongLong\(%s\(\)\);" % function, text),
           name + ": %s() does not return %s()" % (method, function))
     check(re.search(r'PyModuleDef_HEAD_INIT, "%s",' % name, text), name + ": module name")
@@ -48,16 +53,20 @@ def check_extension_module(name, text, method, function):
           name + ": Python API functions called but not weak: %s" % sorted(called - weak))
 
 
-def check_marker(out, lib):
+def check_marker(out, lib, modules):
+    """libmodulebegin needs every module (the original's graph: loading it loads the tree), libmodulefinal
+    nothing; each has one function under the original's name."""
     name = lib["name"]
     check(name in MARKERS, "unexpected marker " + name)
-    check(lib == {"name": name, "file": name + ".so", "kind": "marker", "role": MARKERS[name], "functions": 0,
-                  "entry": name + "_marker", "needed": []}, "marker entry %r" % lib)
+    role, function = MARKERS[name]
+    needed = modules if role == "begin" else []
+    check(lib == {"name": name, "file": name + ".so", "kind": "marker", "role": role, "functions": 0,
+                  "entry": function, "needed": needed}, "marker entry %r" % lib)
     with open(os.path.join(out, "src", name + ".c")) as f:
         text = f.read()
-    check(re.search(r"^PYN_NOINLINE uint64_t %s_marker\(void\)$" % name, text, re.M),
-          name + ": no marker function")
-    check_extension_module(name, text, "marker", name + "_marker")
+    check(re.search(r"^PYN_NOINLINE uint64_t %s\(void\)$" % function, text, re.M),
+          name + ": no function " + function)
+    check_extension_module(name, text, "marker", function)
 
 FRAGMENT_PROBE = r"""
 set(calls "")
@@ -91,7 +100,7 @@ def check_config(gen, cmake, work, args, normalised):
     pad = option_value(args, "-n", default=0)
     depth = option_value(args, "-d", default=10)
     seed = option_value(args, "-s", default=1)
-    cross, prnt = "-e" in args, "-p" in args
+    cross, prnt, chain = "-e" in args, "-p" in args, "--module-chain" in args
     search_dirs = int(args[args.index("--search-dirs") + 1]) if "--search-dirs" in args else 1
     nmod = num_files - nutil
     what = " ".join(args)
@@ -104,7 +113,7 @@ def check_config(gen, cmake, work, args, normalised):
         "arguments": normalised, "num_files": num_files, "avg_functions": avg,
         "num_utilities": nutil, "avg_utility_functions": avg_util,
         "name_pad": pad, "depth": depth, "seed": seed, "cross_module": cross,
-        "print": prnt, "search_dirs": search_dirs}
+        "module_chain": chain, "print": prnt, "search_dirs": search_dirs}
     check(man["config"] == expected_config,
           "%s: config %r, expected %r" % (what, man["config"], expected_config))
 
@@ -114,7 +123,7 @@ def check_config(gen, cmake, work, args, normalised):
         ["libmodule%d" % i for i in range(nmod)]
     check([l["name"] for l in listed] == names + list(MARKERS), what + ": library order (markers last)")
     for marker in listed[len(names):]:
-        check_marker(out, marker)
+        check_marker(out, marker, names[nutil:])
     total = 0
     symbols = set()
     for lib in libs:
@@ -146,8 +155,9 @@ def check_config(gen, cmake, work, args, normalised):
         needed = []
         if module:
             i = int(name[len("libmodule"):])
+            # No module needs another unless --module-chain: the original's graph.
             needed = ["libutility%d" % u for u in range(nutil)]
-            if cross and i > 0:
+            if chain and i > 0:
                 needed.append("libmodule%d" % (i - 1))
             check(lib["entry"] == name + "_entry", name + " entry")
             check(re.search(r"^uint64_t %s_entry\(void\)$" % name, text, re.M),
@@ -157,8 +167,8 @@ def check_config(gen, cmake, work, args, normalised):
             protos = re.findall(r"^extern .*?(lib\w+?)_", text, re.M)
             check(len(protos) <= lib["functions"] + 1,
                   "%s declares %d functions" % (name, len(protos)))
-            check(all(p in needed for p in protos),
-                  "%s declares functions of libraries it does not link" % name)
+            check(all(p in needed or (cross and p == "libmodule%d" % (i - 1)) for p in protos),
+                  "%s declares functions of libraries it neither links nor calls across (-e)" % name)
             check(("libmodule%d" % (i - 1) in protos) == (cross and i > 0),
                   name + ": predecessor extern declaration")
             check(("puts(" in text) == prnt, name + ": -p")

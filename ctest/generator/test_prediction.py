@@ -1,10 +1,12 @@
 """Prediction == computation: builds small generated trees into shared
-objects, loads every module with dlopen as the runtime will, calls each
-<name>_entry and compares with the checksums the manifest predicts. The
-loader is a C program without libpython (the same objects are CPython
+objects, loads libmodulebegin (which needs every module) and then every
+module with dlopen as the runtime will, calls each <name>_entry between the
+markers' functions and compares with the checksums the manifest predicts.
+The loader is a C program without libpython (the same objects are CPython
 extension modules whose Python references are weak); then the interpreter
 running this test imports every module and marker with Python's import
-system and checks entry() and marker() the same way.
+system and checks entry() and marker(), and the original's names
+(libmoduleN_entry(), begin_break_here(), break_here()), the same way.
 
 usage: test_prediction.py PYNAMIC_GEN CC CHECKSUM_INCLUDE_DIR PYTHON_INCLUDE_DIR [CFLAGS...]
 Without CFLAGS every configuration is built with "-O2" and, where the
@@ -27,6 +29,8 @@ CONFIGS = [
     ["6", "30", "-u", "3", "16", "-d", "50"],
     # no utilities, every function prints, one-function chains
     ["5", "9", "-e", "-p", "-d", "1", "-s", "3"],
+    # modules that need their predecessor
+    ["7", "12", "-e", "-u", "2", "10", "--module-chain", "-s", "5"],
 ]
 
 DRIVER = r"""
@@ -39,8 +43,10 @@ DRIVER = r"""
 int main(int argc, char **argv)
 {
     uint64_t total = PYN_CHECKSUM_INIT;
-    /* argv: pairs of (shared object path, entry symbol) in visit order */
+    /* argv: pairs of (shared object path, entry symbol) in visit order, the
+     * first and the last the markers (their functions count their calls) */
     for (int i = 1; i + 1 < argc; i += 2) {
+        int marker = i == 1 || i + 2 >= argc;
         void *h = dlopen(argv[i], RTLD_NOW | RTLD_LOCAL);
         if (!h) {
             fprintf(stderr, "dlopen: %s\n", dlerror());
@@ -53,6 +59,10 @@ int main(int argc, char **argv)
             return 3;
         }
         uint64_t v = entry();
+        if (marker) {
+            printf("MARKER %s %" PRIu64 "\n", argv[i + 1], v);
+            continue;
+        }
         total = pyn_mix(total, v);
         printf("CHECKSUM %s 0x%016" PRIx64 "\n", argv[i + 1], v);
     }
@@ -78,7 +88,11 @@ out = {}
 for name in order:
     module = __import__(name)
     assert module.__file__ == tree + "/" + name + ".so", module.__file__
-    out[name] = module.marker() if name in ("libmodulebegin", "libmodulefinal") else "0x%016x" % module.entry()
+    if name in ("libmodulebegin", "libmodulefinal"):
+        original = "begin_break_here" if name == "libmodulebegin" else "break_here"
+        out[name] = [module.marker(), getattr(module, original)()]
+    else:
+        out[name] = ["0x%016x" % module.entry(), "0x%016x" % getattr(module, name + "_entry")()]
 with open(result, "w") as f:
     json.dump(out, f)
 """
@@ -121,13 +135,14 @@ def build_and_run(gen, cc, inc, work, args, cflags):
                  (lib["name"], cflags, proc.stderr[-2000:]))
 
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        list(pool.map(build, utils + markers))
-        if man["config"]["cross_module"]:
+        list(pool.map(build, utils))
+        if man["config"]["module_chain"]:
             # a module links its predecessor: build them in order
             for lib in mods:
                 build(lib)
         else:
             list(pool.map(build, mods))
+        list(pool.map(build, markers))  # libmodulebegin links every module
 
     driver_c = os.path.join(work, "driver.c")
     driver = os.path.join(work, "driver")
@@ -136,9 +151,10 @@ def build_and_run(gen, cc, inc, work, args, cflags):
     proc = sh([cc] + cflags + inc[:2] + ["-o", driver, driver_c, "-ldl"])
     if proc.returncode != 0:
         fail("compiling the driver: " + proc.stderr[-2000:])
-    argv = [driver]
+    argv = [driver, os.path.join(out, markers[0]["file"]), markers[0]["entry"]]
     for lib in mods:
         argv += [os.path.join(out, lib["file"]), lib["entry"]]
+    argv += [os.path.join(out, markers[1]["file"]), markers[1]["entry"]]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
         fail("driver exited %d: %s" % (proc.returncode, proc.stderr[-2000:]))
@@ -150,6 +166,8 @@ def build_and_run(gen, cc, inc, work, args, cflags):
             got[parts[1]] = parts[2]
         elif parts[:1] == ["TOTAL"]:
             got["TOTAL"] = parts[1]
+        elif parts[:1] == ["MARKER"]:
+            got[parts[1]] = parts[2]
         else:
             printed.append(line)
     for lib in mods:
@@ -157,6 +175,9 @@ def build_and_run(gen, cc, inc, work, args, cflags):
               "%s %s: computed %s, manifest predicts %s" %
               (" ".join(args), lib["entry"], got.get(lib["entry"]),
                lib["checksum"]))
+    check(got.get("begin_break_here") == "1" and got.get("break_here") == "1",
+          "%s: the markers' functions say %s/%s calls, expected 1/1" %
+          (" ".join(args), got.get("begin_break_here"), got.get("break_here")))
     check(got.get("TOTAL") == man["expected_checksum"],
           "%s: computed total %s, manifest predicts %s" %
           (" ".join(args), got.get("TOTAL"), man["expected_checksum"]))
@@ -180,9 +201,11 @@ def build_and_run(gen, cc, inc, work, args, cflags):
     with open(result) as f:
         py = json.load(f)
     for lib in mods:
-        check(py[lib["name"]] == lib["checksum"], "%s %s.entry() from Python: %s, manifest predicts %s" %
-              (" ".join(args), lib["name"], py[lib["name"]], lib["checksum"]))
-    check(py["libmodulebegin"] == 1 and py["libmodulefinal"] == 1, "marker() calls %r" % py)
+        check(py[lib["name"]] == [lib["checksum"]] * 2,
+              "%s %s.entry(), %s_entry() from Python: %s, manifest predicts %s" %
+              (" ".join(args), lib["name"], lib["name"], py[lib["name"]], lib["checksum"]))
+    check(py["libmodulebegin"] == [1, 2] and py["libmodulefinal"] == [1, 2],
+          "marker() then begin_break_here()/break_here() calls %r" % py)
     print("ok: %-45s %-40s %d modules, total %s, same from Python" %
           (" ".join(args), " ".join(cflags), len(mods), got["TOTAL"]))
 

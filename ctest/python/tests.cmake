@@ -61,13 +61,17 @@ if(_py_driver)
 endif()
 
 # --- fixtures: a module whose initialisation raises, and a regular file where a directory belongs
+# The last module: nothing calls into it, so libmodulebegin still loads with it replaced.
+math(EXPR _py_last_module "${PYNAMIC_NUM_MODULES} - 1")
+set(_py_bad_module libmodule${_py_last_module})
 add_library(pynamic_test_bad_init MODULE "${CMAKE_CURRENT_LIST_DIR}/bad_init_module.c")
 target_link_libraries(pynamic_test_bad_init PRIVATE Python3::Module)
-set_target_properties(pynamic_test_bad_init PROPERTIES PREFIX "" OUTPUT_NAME libmodule1 SUFFIX ".so"
+target_compile_definitions(pynamic_test_bad_init PRIVATE PYN_BAD_MODULE=${_py_bad_module})
+set_target_properties(pynamic_test_bad_init PROPERTIES PREFIX "" OUTPUT_NAME ${_py_bad_module} SUFFIX ".so"
                       LIBRARY_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/python/bad-init")
 add_test(NAME fixture.python.bad-init
   COMMAND "${CMAKE_COMMAND}" "-DSOURCE=${PYNAMIC_LIBRARY_DIR}" "-DDEST=${_py_work}/python-bad-init-lib"
-          -DREPLACE=libmodule1.so "-DWITH=$<TARGET_FILE:pynamic_test_bad_init>"
+          -DREPLACE=${_py_bad_module}.so "-DWITH=$<TARGET_FILE:pynamic_test_bad_init>"
           -P "${CMAKE_CURRENT_LIST_DIR}/make_lib_dir.cmake")
 set_tests_properties(fixture.python.bad-init PROPERTIES FIXTURES_SETUP python_bad_init
                      LABELS "serial;parallel;python" TIMEOUT 60)
@@ -83,8 +87,19 @@ set_tests_properties(fixture.python.shadowed-module PROPERTIES FIXTURES_SETUP py
                      LABELS "serial;parallel;python" TIMEOUT 60)
 
 # --- failures: the module and the Python exception named, non-zero on every rank, no hang
+# A module missing: the import of libmodulebegin, which needs every module, names it (as in the original).
 set(_py_missing --expect-exit 1
-    --expect-stderr "rank [0-9]+ .*import: libmodule1: ModuleNotFoundError: No module named 'libmodule1' \\(searched")
+    --expect-stderr "rank [0-9]+ .*import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file")
+# libmodulebegin itself missing: not found on sys.path, and where the importer looked.
+set(_py_not_found --expect-exit 1
+    --expect-stderr "rank [0-9]+ .*import: libmodulebegin: ModuleNotFoundError: No module named 'libmodulebegin' \\(searched")
+add_test(NAME fixture.python.missing-begin
+  COMMAND "${CMAKE_COMMAND}" "-DSOURCE=${PYNAMIC_LIBRARY_DIR}" "-DDEST=${_py_work}/missing-begin-lib"
+          -DREMOVE=libmodulebegin.so -P "${CMAKE_CURRENT_LIST_DIR}/../copy_library_dir.cmake")
+set_tests_properties(fixture.python.missing-begin PROPERTIES FIXTURES_SETUP python_missing_begin
+                     LABELS "serial;parallel;python" TIMEOUT 60)
+pynamic_mode_test(mode.python.not-found.serial python pynamic-mode-python LABELS python
+                  FIXTURES python_missing_begin CHECK ${_py_not_found} ARGS --lib-dir "${_py_work}/missing-begin-lib")
 pynamic_mode_test(mode.python.missing-module.serial python pynamic-mode-python LABELS python
                   FIXTURES missing_library CHECK ${_py_missing} ARGS --lib-dir "${_py_work}/missing-library-lib")
 pynamic_mode_test(mode.python.missing-module.parallel python pynamic-mode-python RANKS ${_py_np} LABELS python
@@ -93,10 +108,10 @@ pynamic_mode_test(mode.python.missing-module.parallel python pynamic-mode-python
 pynamic_mode_test(mode.python.one-rank-fails.parallel python pynamic-mode-python RANKS ${_py_np} LABELS python
                   FIXTURES missing_library
                   CHECK --expect-exit 1
-                        --expect-stderr "rank ${_py_last_rank} \\(.*\\): import: libmodule1: ModuleNotFoundError"
+                        --expect-stderr "rank ${_py_last_rank} \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so"
                         "--last-rank-args=--lib-dir ${_py_work}/missing-library-lib")
-set(_py_bad_init --expect-exit 1
-    --expect-stderr "rank [0-9]+ .*import: libmodule1: RuntimeError: pynamic test: libmodule1 refuses to initialise")
+set(_py_bad_init --expect-exit 1 --expect-stderr
+    "rank [0-9]+ .*import: ${_py_bad_module}: RuntimeError: pynamic test: ${_py_bad_module} refuses to initialise")
 pynamic_mode_test(mode.python.module-init-fails.parallel python pynamic-mode-python RANKS ${_py_np} LABELS python
                   FIXTURES python_bad_init CHECK ${_py_bad_init} ARGS --lib-dir "${_py_work}/python-bad-init-lib")
 # A broken sys.path: an entry that is not a directory, and search directories that cannot be created.
@@ -128,8 +143,10 @@ if(_py_driver)
                       CHECK ${_py_missing} ARGS --lib-dir "${_py_work}/missing-library-lib")
   pynamic_driver_test(mode.python-driver.one-rank-fails.parallel RANKS ${_py_np} FIXTURES missing_library
                       CHECK --expect-exit 1
-                            --expect-stderr "rank ${_py_last_rank} \\(.*\\): import: libmodule1: ModuleNotFoundError"
+                            --expect-stderr "rank ${_py_last_rank} \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so"
                             "--last-rank-args=--lib-dir ${_py_work}/missing-library-lib")
+  pynamic_driver_test(mode.python-driver.not-found.serial FIXTURES python_missing_begin
+                      CHECK ${_py_not_found} ARGS --lib-dir "${_py_work}/missing-begin-lib")
   pynamic_driver_test(mode.python-driver.module-init-fails.serial FIXTURES python_bad_init
                       CHECK ${_py_bad_init} ARGS --lib-dir "${_py_work}/python-bad-init-lib")
   pynamic_driver_test(mode.python-driver.lib-dir-not-a-directory.parallel RANKS ${_py_np}

@@ -99,7 +99,7 @@ def main():
     manifest = json.load(open(args.manifest))
     totals = manifest["totals"]
     nfiles = totals["libraries"] + totals.get("markers", 0)
-    loaded = totals["libraries"] + (totals.get("markers", 0) if args.mode.startswith("python") else 0)
+    loaded = totals["libraries"] + totals.get("markers", 0)  # every mode here loads both markers
     n = args.ranks
     try:
         ops = {}

@@ -173,7 +173,7 @@ _pyn_stage_test(stage.fault.library-missing.cache.parallel dlopen pynamic-mode-d
 _pyn_stage_test(stage.fault.import-fails-after-bcast.parallel python pynamic-mode-python RANKS ${_s_np} LABELS faults
   FIXTURES python_bad_init
   CHECK ${_s_fail}
-        --expect-stderr "rank [0-9]+ .*import: libmodule1: RuntimeError: pynamic test: libmodule1 refuses to initialise"
+        --expect-stderr "rank [0-9]+ .*import: ${_py_bad_module}: RuntimeError: pynamic test: ${_py_bad_module} refuses to initialise"
   ARGS --stage bcast --lib-dir "${PYNAMIC_TEST_WORK}/python-bad-init-lib")
 
 # Pilot maps: damaged copies of the recorded map (make_map.py checks each is damaged as it says).

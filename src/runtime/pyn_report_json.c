@@ -69,6 +69,7 @@ static json_t *generated_json(const struct pyn_run_info *info)
     json_object_set_new(o, "libraries", json_integer((json_int_t)m->nlibraries));
     json_object_set_new(o, "utilities", json_integer((json_int_t)m->nutilities));
     json_object_set_new(o, "modules", json_integer((json_int_t)m->nmodules));
+    json_object_set_new(o, "markers", json_integer((json_int_t)m->nmarkers));
     json_object_set_new(o, "functions", json_integer(m->total_functions));
     json_object_set_new(o, "expected_checksum", jhex(m->expected_checksum));
     return o;

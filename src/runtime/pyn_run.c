@@ -7,6 +7,7 @@
 #include "pyn_cache.h"
 #include "pyn_checksum.h"
 #include "pyn_clock.h"
+#include "pyn_fault_addr.h"
 #include "pyn_file.h"
 #include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
@@ -899,7 +900,8 @@ static bool phase_allowed(const struct pyn_run *run, enum pyn_phase phase)
  * while mapped) kills the process with SIGBUS or SIGSEGV inside dlopen. The
  * handler, armed for the import phase only, says which rank died loading
  * what, then lets the signal take its default course (the launcher sees the
- * real cause). Only async-signal-safe calls: write, strlen, raise. */
+ * real cause). Only async-signal-safe calls: write, strlen, raise, and
+ * open/read/close of /proc/self/maps. */
 static const int fatal_signals[] = {SIGBUS, SIGSEGV, SIGILL, SIGFPE};
 #define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
 static char fatal_prefix[PYN_HOST_MAX + 128];
@@ -918,14 +920,23 @@ static void write_all(const char *s)
     }
 }
 
-static void on_fatal_signal(int sig)
+static void on_fatal_signal(int sig, siginfo_t *info, void *context)
 {
+    (void)context;
     write_all(fatal_prefix);
     write_all(sig == SIGBUS ? "SIGBUS" : sig == SIGSEGV ? "SIGSEGV" : sig == SIGILL ? "SIGILL" : "SIGFPE");
     const char *what = fatal_loading;
     if (what) {
         write_all(" while loading ");
         write_all(what);
+    }
+    /* Loading libmodulebegin maps every module: the file at fault is the
+     * one the faulting address lies in. */
+    static char at[4096];
+    if (info && info->si_addr && pyn_fault_mapping_path(info->si_addr, at, sizeof at) == 0) {
+        write_all(" (the fault is in ");
+        write_all(at);
+        write_all(")");
     }
     write_all("\n");
     signal(sig, SIG_DFL);
@@ -938,8 +949,8 @@ static void arm_fatal_signals(const struct pyn_run *run, bool arm)
         if (arm) {
             struct sigaction sa;
             memset(&sa, 0, sizeof sa);
-            sa.sa_handler = on_fatal_signal;
-            sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+            sa.sa_sigaction = on_fatal_signal;
+            sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
             sigemptyset(&sa.sa_mask);
             sigaction(fatal_signals[i], &sa, &fatal_saved[i]);
         } else {

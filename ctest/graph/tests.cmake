@@ -1,0 +1,6 @@
+# The original's dependency graph and names in the built tree (check_graph.py).
+add_test(NAME graph.original
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_LIST_DIR}/check_graph.py" --readelf "${CMAKE_READELF}"
+          --manifest "${PYNAMIC_MANIFEST}" --lib-dir "${PYNAMIC_LIBRARY_DIR}"
+          --linked $<TARGET_FILE:pynamic-mode-linked> $<TARGET_FILE:pynamic-mode-python-linked>)
+set_tests_properties(graph.original PROPERTIES LABELS "serial;graph" TIMEOUT 120)

@@ -59,6 +59,23 @@ function(pynamic_generated_include_dir out)
   set(${out} "${_dir}" PARENT_SCOPE)
 endfunction()
 
+# pynamic_link_by_name(TARGET LIBRARY...): TARGET links the generated
+# libraries by name (-L lib/ -l:NAME.so), in the order given, and is built
+# after them. Not as CMake targets, for two reasons: the libraries have no
+# DT_SONAME (as the original's), so a library linked by its path would be
+# recorded as a DT_NEEDED of that path ("lib/libutility0.so", opened
+# relative to the working directory, never searched for); and CMake would
+# reorder targets by their own dependencies (libmodulebegin ahead of the
+# modules it needs), not keep the original's link order.
+function(pynamic_link_by_name target)
+  set(_flags "-L${PYNAMIC_LIBRARY_DIR}")
+  foreach(_lib IN LISTS ARGN)
+    list(APPEND _flags "-l:${_lib}.so")
+  endforeach()
+  target_link_libraries(${target} PRIVATE ${_flags})
+  add_dependencies(${target} ${ARGN})
+endfunction()
+
 function(pynamic_generated_library name kind source)
   if(NOT kind MATCHES "^(UTILITY|MODULE|MARKER)$")
     message(FATAL_ERROR "pynamic_generated_library(${name}): KIND must be UTILITY, MODULE or MARKER, not '${kind}'")
@@ -92,21 +109,15 @@ function(pynamic_generated_library name kind source)
     # match): a build RPATH shorter than the install one gets padded with
     # empty entries, and ld.so reads an empty entry as the current directory.
     INSTALL_RPATH "${_runpath}"
-    BUILD_WITH_INSTALL_RPATH ON)
+    BUILD_WITH_INSTALL_RPATH ON
+    # No DT_SONAME, as the original's (gcc -shared without -soname): with
+    # one, every name ld.so looks up among the loaded objects is also
+    # compared with each object's soname, which doubles the cost of building
+    # a module's dependency list (measured: docs/modes.md).
+    NO_SONAME ON)
   target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
-  if(ARGN AND kind STREQUAL "MARKER")
-    # libmodulebegin needs every module. Linked by file name rather than as
-    # targets: CMake would otherwise order an executable that links the
-    # markers and the modules (the linked modes) with libmodulebegin ahead
-    # of the modules, not in the original's order.
-    set(_flags "")
-    foreach(_lib IN LISTS ARGN)
-      list(APPEND _flags "-l:${_lib}.so")
-    endforeach()
-    target_link_libraries(${name} PRIVATE "-L${PYNAMIC_LIBRARY_DIR}" ${_flags})
-    add_dependencies(${name} ${ARGN})
-  elseif(ARGN)
-    target_link_libraries(${name} PRIVATE ${ARGN})
+  if(ARGN)
+    pynamic_link_by_name(${name} ${ARGN})
   endif()
   pynamic_apply_sanitizers(${name})
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The original's dependency graph and names, read from the built tree (readelf) and checked against the
 manifest:
+  - no generated library has a DT_SONAME or is needed by a path, as in the original;
   - no module has a DT_NEEDED on another module (unless the tree was generated with --module-chain, when
     module i needs exactly module i-1); every module needs every utility, in order;
   - libmodulebegin needs every module, in order, and no utility; libmodulefinal needs no generated library;
@@ -37,9 +38,17 @@ def readelf(tool, *args):
 
 
 def needed(tool, path):
-    """Generated libraries among the DT_NEEDED entries, in order, without the .so suffix."""
-    names = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", readelf(tool, "-d", path))
-    return [n[:-3] for n in names if re.fullmatch(r"lib(module\d+|utility\d+|modulebegin|modulefinal)\.so", n)]
+    """Generated libraries among the DT_NEEDED entries, in order, without the .so suffix. A generated library
+    named by a path (no DT_SONAME and linked by its path) would be opened relative to the working directory,
+    never searched for: an error; so is a DT_SONAME, which the original's libraries do not have."""
+    dynamic = readelf(tool, "-d", path)
+    names = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+    generated = re.compile(r"lib(module\d+|utility\d+|modulebegin|modulefinal)\.so")
+    check(not [n for n in names if "/" in n and generated.fullmatch(os.path.basename(n))],
+          f"{path}: DT_NEEDED names generated libraries by path: {[n for n in names if '/' in n][:3]}")
+    if generated.fullmatch(os.path.basename(path)):
+        check("(SONAME)" not in dynamic, f"{path} has a DT_SONAME (the original's libraries have none)")
+    return [n[:-3] for n in names if generated.fullmatch(n)]
 
 
 def defined_functions(tool, path):

@@ -5,7 +5,7 @@ module count on log-log axes with the fitted exponent of each mode: 1 is linear 
 
     bench/scaling.py --out bench/results/scaling [--modules 50 100 200 400] [--utilities 50] [--functions 20]
                      [--pad 50] [--repeat 5] [--modes dlopen linked python python-linked python-driver]
-                     [--module-chain] [--plots-only]
+                     [--module-chain] [--original N=DIR ...] [--plots-only]
 
 Tree i is `N_i+U F -e -u U F -n PAD` (N_i modules, U utilities, F functions on average), configured from this
 checkout into OUT/trees/N_i (the `demo` preset with PYNAMIC_CONFIG set, tests off) and built. --module-chain
@@ -20,6 +20,14 @@ barrier; startup), and the loader's counts in the phase that loads (opens, faile
 
 gnuplot draws the plots (OUT/*.gp and *.dat keep each plot's script and data); --plots-only redraws them and
 the summary from an existing OUT/scaling.csv. The trees take a few minutes to build on two cores.
+
+--original N=DIR (repeatable) adds the original Pynamic's two executables on its tree of N modules, built in
+DIR (its Python 3 build, `config_pynamic.py N+U F -e -u U F -n PAD --with-mpi4py`; docs/differences.md):
+`original-vanilla` (python3 pynamic_driver_mpi4py.py) and `original-linked` (pynamic-mpi4py), as more lines
+of the same plots and rows of the same tables, so the growth of the two can be compared. Their figures are
+the lines they print (import and visit, barrier to barrier; their startup is 0 when not printed); they have
+no loader counts. They need mpi4py under Open MPI (run as singletons; as root OMPI_ALLOW_RUN_AS_ROOT is set).
+The original is never part of this repository.
 """
 import argparse
 import csv
@@ -27,6 +35,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -35,6 +44,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODES = ["dlopen", "linked", "python", "python-linked", "python-driver"]
+ORIGINAL = {"original-vanilla": ["PYTHON", "pynamic_driver_mpi4py.py"], "original-linked": ["pynamic-mpi4py"]}
+RESULT_LINE = re.compile(r"^Pynamic: (?:module )?(startup|import|visit) time = ([0-9.eE+-]+) secs$", re.M)
 COLUMNS = ["modules", "utilities", "libraries", "mode", "repeat", "startup_s", "import_s", "visit_s",
            "load_phase", "opens", "enoent", "bindings"]
 
@@ -85,6 +96,20 @@ def run(args, build, n, mode, repeat):
             "import_s": r["spans"]["import_s"], "visit_s": r["spans"]["visit_s"], "load_phase": load,
             "opens": fs["opens"]["sum"] if fs else "", "enoent": fs["enoent"]["sum"] if fs else "",
             "bindings": fs["bindings"]["sum"] if fs else ""}
+
+
+def run_original(args, directory, n, mode, repeat):
+    argv = [args.python if a == "PYTHON" else os.path.join(directory, a) for a in ORIGINAL[mode]]
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               LD_LIBRARY_PATH=directory)
+    proc = sh(argv + [f"{time.time():.6f}"], f"the original's {mode} on {n} modules", cwd=directory, env=env,
+              timeout=3600)
+    found = dict((k, float(v)) for k, v in RESULT_LINE.findall(proc.stdout))
+    if "import" not in found or "visit" not in found or "module test passed!" not in proc.stdout:
+        fail(f"the original's {mode} on {n} modules printed no result lines: {proc.stdout[-500:]}")
+    return {"modules": n, "utilities": args.utilities, "libraries": n + args.utilities, "mode": mode,
+            "repeat": repeat, "startup_s": found.get("startup", 0.0), "import_s": found["import"],
+            "visit_s": found["visit"], "load_phase": "", "opens": "", "enoent": "", "bindings": ""}
 
 
 def write_csv(path, rows):
@@ -163,8 +188,22 @@ def summarise(args, rows):
               "symbol bindings):", "", "| mode | " + " | ".join(f"{n} modules" for n in ns) + " |",
               "| --- |" + " --- |" * len(ns)]
     for mode in imp:
+        if not any(counts.get((mode, n), ("",))[0] != "" for n in ns):
+            continue
         cells = " | ".join("%s / %s / %s" % counts.get((mode, n), ("", "", "")) for n in ns)
         lines.append(f"| {mode} | {cells} |")
+    # Linear growth of the loader's operations: what each added module adds, from one size to the next.
+    lines += ["", "What each added module adds to the loader's operations, from one tree to the next (opens; "
+              "bindings); constant increments are linear growth:", ""]
+    for mode in imp:
+        pts = [(n,) + counts[mode, n] for n in ns if (mode, n) in counts and counts[mode, n][0] != ""]
+        if len(pts) < 2:
+            continue
+        steps = []
+        for (n1, o1, _, b1), (n2, o2, _, b2) in zip(pts, pts[1:]):
+            d = n2 - n1
+            steps.append(f"{n1}→{n2}: {(int(o2) - int(o1)) / d:.2f}; {(int(b2) - int(b1)) / d:.1f}")
+        lines.append(f"- {mode}: " + ", ".join(steps))
     with open(os.path.join(args.out, "summary.md.tmp"), "w") as f:
         f.write("\n".join(lines) + "\n")
     os.replace(os.path.join(args.out, "summary.md.tmp"), os.path.join(args.out, "summary.md"))
@@ -181,6 +220,8 @@ def main():
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--modes", nargs="+", default=MODES, choices=MODES)
     p.add_argument("--module-chain", action="store_true")
+    p.add_argument("--original", nargs="+", default=[], metavar="N=DIR")
+    p.add_argument("--python", default="/usr/bin/python3", help="the original's interpreter (default %(default)s)")
     p.add_argument("--plots-only", action="store_true")
     args = p.parse_args()
     args.out = os.path.abspath(args.out)
@@ -192,6 +233,12 @@ def main():
         return 0
     if any(n < 1 for n in args.modules) or args.utilities < 0 or args.functions < 1 or args.repeat < 1:
         fail("--modules, --functions and --repeat must be at least 1, --utilities at least 0")
+    originals = {}
+    for item in args.original:
+        n, sep, directory = item.partition("=")
+        if not sep or not n.isdigit() or not os.path.exists(os.path.join(directory, "pynamic_driver_mpi4py.py")):
+            fail(f"--original {item!r}: expected N=DIR, DIR holding the original's pynamic_driver_mpi4py.py")
+        originals[int(n)] = os.path.abspath(directory)
     os.makedirs(os.path.join(args.out, "reports"), exist_ok=True)
     builds = {n: build_tree(args, n) for n in args.modules}
     rows = []
@@ -200,6 +247,9 @@ def main():
         for n in args.modules:
             for mode in args.modes:
                 rows.append(run(args, builds[n], n, mode, repeat))
+        for n, directory in sorted(originals.items()):
+            for mode in ORIGINAL:
+                rows.append(run_original(args, directory, n, mode, repeat))
         write_csv(csv_path, rows)
         print(f"repeat {repeat + 1}/{args.repeat} done", file=sys.stderr, flush=True)
     summarise(args, rows)

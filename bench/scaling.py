@@ -132,6 +132,17 @@ def exponent(points):
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
+def line_fit(points):
+    """'a per module + b, largest deviation d%' for a least-squares line through (n, count) points."""
+    if len(points) < 2 or not any(y for _, y in points):
+        return "–"
+    mx, my = statistics.mean(x for x, _ in points), statistics.mean(y for _, y in points)
+    a = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+    b = my - a * mx
+    dev = max(abs(y - (a * x + b)) / y for x, y in points if y)
+    return f"{a:.2f}/module {b:+.0f}, {100 * dev:.1f}%"
+
+
 def medians(rows, metric):
     out = {}
     for mode in dict.fromkeys(r["mode"] for r in rows):
@@ -185,13 +196,19 @@ def summarise(args, rows):
         cells = " | ".join(f"{v:.4f} s" for _, v in imp[mode])
         lines.append(f"| {mode} | {cells} | {exponent(imp[mode]):.2f} | {exponent(load[mode]):.2f} |")
     lines += ["", "The loader's work in the phase that loads (rank 0: opens of generated files, failed probes, "
-              "symbol bindings):", "", "| mode | " + " | ".join(f"{n} modules" for n in ns) + " |",
-              "| --- |" + " --- |" * len(ns)]
+              "symbol bindings), and a straight line fitted to each count against the module count (least "
+              "squares; the largest deviation of a point from the line says how linear the growth is):", "",
+              "| mode | " + " | ".join(f"{n} modules" for n in ns) + " | opens: line, deviation | bindings: line, "
+              "deviation |", "| --- |" + " --- |" * (len(ns) + 2)]
     for mode in imp:
         if not any(counts.get((mode, n), ("",))[0] != "" for n in ns):
             continue
         cells = " | ".join("%s / %s / %s" % counts.get((mode, n), ("", "", "")) for n in ns)
-        lines.append(f"| {mode} | {cells} |")
+        fits = []
+        for k in (0, 2):
+            pts = [(n, int(counts[mode, n][k])) for n in ns if counts.get((mode, n), ("",))[0] != ""]
+            fits.append(line_fit(pts))
+        lines.append(f"| {mode} | {cells} | {fits[0]} | {fits[1]} |")
     # Linear growth of the loader's operations: what each added module adds, from one size to the next.
     lines += ["", "What each added module adds to the loader's operations, from one tree to the next (opens; "
               "bindings); constant increments are linear growth:", ""]

@@ -37,7 +37,7 @@ import time
 
 COMPAT_LINES = [
     r"Pynamic: Version \S+",
-    r"Pynamic: run on .+ with (?P<ntasks>\d+) MPI tasks",
+    r"Pynamic: run on \d\d/\d\d/\d\d \d\d:\d\d:\d\d with (?P<ntasks>\d+) MPI tasks",
     r"Pynamic: startup time = (?P<startup>[0-9.]+) secs",
     r"Pynamic: driver beginning\.\.\. now importing modules",
     r"Pynamic: driver finished importing all modules\.\.\. visiting all module functions",

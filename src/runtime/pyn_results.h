@@ -81,7 +81,8 @@ struct pyn_run_info {
     const char *library_dir;
     int argc;
     char **argv;
-    char date[64];              /* when the run started, as the original prints it */
+    char date[64];              /* when the run started (the JSON report's "date") */
+    char run_on[32];            /* the same as the original's run line prints it: %x %X, C locale */
     double start_epoch_s;       /* the same, as seconds since the epoch */
     double launch_time;         /* NaN when not given */
     const char *startup_source; /* "launch_time" or "exec" */

@@ -417,6 +417,8 @@ static void fill_info(struct pyn_run *run, int argc, char **argv, double main_ep
     struct tm tm;
     localtime_r(&t, &tm);
     strftime(info->date, sizeof info->date, "%a %b %e %H:%M:%S %Y", &tm);
+    /* The original prints time.strftime("%x %X"), and Python leaves LC_TIME at "C": 12/03/26 14:27:39. */
+    strftime(info->run_on, sizeof info->run_on, "%x %X", &tm);
     info->start_epoch_s = main_epoch_s;
     info->mode = run->mode->name;
     info->option_tables = run->tables;
@@ -879,7 +881,7 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     double mine = run->rec.phase_s[PYN_PHASE_STARTUP], slowest = 0;
     MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     if (run->rank == 0) {
-        pyn_compat_print_header(stdout, run->info.date, run->nranks);
+        pyn_compat_print_header(stdout, run->info.run_on, run->nranks);
         pyn_compat_print_startup(stdout, slowest);
     }
     for (int p = 0; p < PYN_PHASE_COUNT; ++p)

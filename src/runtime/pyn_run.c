@@ -92,8 +92,8 @@ struct pyn_run {
     char *load_dir;          /* --stage bcast: the node-local copy loaded instead of library_dir */
     pyn_entry_fn *entries;
     pyn_entry_fn markers[2]; /* by enum pyn_marker_role; NULL: the mode does not load them */
-    uint64_t *values;  /* what each module's visit returned */
-    uint8_t *imported; /* which modules the import made callable */
+    uint64_t *values;        /* what each module's visit returned */
+    uint8_t *imported;       /* which modules the import made callable */
     enum run_state state;
     int status; /* the exit status once the run is over early */
     uint64_t phase_t0_ns;

@@ -134,8 +134,8 @@ static void put_return(lib_ctx *c, pyn_gen_buf *out, const pyn_gen_sig *s)
 static void put_call(const lib_ctx *c, pyn_gen_buf *out, const char *indent, const char *name, const pyn_gen_sig *s,
                      uint32_t g, uint32_t fn, enum pyn_gen_site site)
 {
-    pyn_gen_buf_printf(out, "%s%s%s%sval = %s(", indent, pyn_gen_type_c[s->ret], s->ret == PYN_GEN_STR ? "" : " ",
-                       name, name);
+    pyn_gen_buf_printf(out, "%s%s%s%sval = %s(", indent, pyn_gen_type_c[s->ret], s->ret == PYN_GEN_STR ? "" : " ", name,
+                       name);
     for (unsigned i = 0; i < s->nargs; ++i) {
         if (i)
             pyn_gen_buf_puts(out, ", ");

@@ -62,7 +62,7 @@ typedef struct pyn_gen_model {
     int module_chain; /* --module-chain: module i has a DT_NEEDED on module i-1 */
     int print;
     uint32_t search_dirs; /* RUNPATH directories of every library (--search-dirs) */
-    uint32_t *nfuncs; /* owned; per global library index */
+    uint32_t *nfuncs;     /* owned; per global library index */
     uint64_t total_functions;
 } pyn_gen_model;
 

@@ -67,9 +67,11 @@ static int import_modules(struct pyn_run *run)
 }
 
 static const struct pyn_mode mode = {
-    "dlopen",       "Loads libmodulebegin (and with it every module) with dlopen() in the import phase, then each "
-                    "module; calls each module's entry.",
-    dlopen_options, import_modules,
+    "dlopen",
+    "Loads libmodulebegin (and with it every module) with dlopen() in the import phase, then each "
+    "module; calls each module's entry.",
+    dlopen_options,
+    import_modules,
     NULL, /* visit: the runtime calls the markers and the entries */
     1,    /* stages: modules by absolute path under pyn_run_library_dir() */
 };

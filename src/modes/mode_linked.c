@@ -50,7 +50,7 @@ static const struct pyn_mode mode = {
     NULL,
     find_modules,
     NULL, /* visit: the runtime calls the markers and the entries */
-    0, /* stages: the generated code is linked or built in; --stage is refused */
+    0,    /* stages: the generated code is linked or built in; --stage is refused */
 };
 
 int main(int argc, char **argv)

@@ -43,11 +43,13 @@ static inline uint64_t pyn_mix(uint64_t h, uint64_t v)
  * 16 letters. */
 #define PYN_STEP(s, v) ((s) + (v))
 
+/* clang-format off: it reads `(s) & mask` as a cast of an address */
 #define PYN_RET_INT(s) ((int)((s) & 0x7fffffffu))
 #define PYN_RET_LONG(s) ((long)((s) & UINT64_C(0x7fffffffffffffff)))
 #define PYN_RET_FLOAT(s) ((float)(int32_t)((s) & 0xffffffu))
 #define PYN_RET_DOUBLE(s) ((double)(int64_t)((s) & UINT64_C(0xfffffffffffff)))
 #define PYN_RET_STR(s, text) ((text) + ((s) & 15u))
+/* clang-format on */
 
 #define PYN_FOLD_INT(v) ((uint64_t)(uint32_t)(v))
 #define PYN_FOLD_LONG(v) ((uint64_t)(v))

@@ -43,7 +43,8 @@ static inline uint64_t pyn_mix(uint64_t h, uint64_t v)
  * 16 letters. */
 #define PYN_STEP(s, v) ((s) + (v))
 
-/* clang-format off: it reads `(s) & mask` as a cast of an address */
+/* clang-format would read `(s) & mask` as a cast of an address. */
+/* clang-format off */
 #define PYN_RET_INT(s) ((int)((s) & 0x7fffffffu))
 #define PYN_RET_LONG(s) ((long)((s) & UINT64_C(0x7fffffffffffffff)))
 #define PYN_RET_FLOAT(s) ((float)(int32_t)((s) & 0xffffffu))

@@ -1,7 +1,7 @@
 # Tests of the page-fault, page-cache and placement measurements (label
 # metrics, plus serial or parallel), included from ctest/CMakeLists.txt.
-# Every passing mode test checks these fields too (ctest/run_mode.py,
-# check_metrics); the tests here are the ones that need their own runs.
+# Every passing mode test checks these fields too (ctest/modecheck/metrics.py);
+# the tests here are the ones that need their own runs.
 
 set(_m_work "${PYNAMIC_TEST_WORK}")
 

@@ -109,6 +109,38 @@ def run_ok(cmd, what, timeout=60, **kw):
     return proc
 
 
+def snapshot(root):
+    """{path relative to root: (bytes, mtime_ns, inode)} of every file under root: what a rerun that must
+    rewrite nothing must leave exactly as it was."""
+    result = {}
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            st = os.stat(path)
+            with open(path, "rb") as f:
+                result[os.path.relpath(path, root)] = (f.read(), st.st_mtime_ns, st.st_ino)
+    return result
+
+
+def reenter_in_mount_namespace(script, argv, map_root=False, status=1):
+    """Runs `python3 script --in-namespace argv...` in a private mount namespace of its own (util-linux unshare),
+    so nothing outside sees the mounts it makes and they vanish with it, then exits with its status. map_root:
+    not being root, run it as root of a user namespace of its own (an unprivileged user may still own a mount
+    namespace there). Dies with `status` when unshare is missing or cannot run."""
+    unshare = shutil.which("unshare")
+    if not unshare:
+        die("unshare (util-linux) not found: cannot make a private mount namespace", status)
+    cmd = [unshare, "--mount", "--propagation", "private", "--", sys.executable, os.path.abspath(script),
+           "--in-namespace"] + list(argv)
+    if map_root and os.geteuid() != 0:
+        cmd[1:1] = ["--user", "--map-root-user"]
+    try:
+        proc = subprocess.run(cmd)
+    except OSError as e:
+        die(f"cannot run {unshare}: {e}", status)
+    sys.exit(proc.returncode)
+
+
 # --- a scratch build tree -----------------------------------------------------------------------------------
 
 def add_tree_options(parser):
@@ -154,13 +186,13 @@ class ScratchTree:
 
     def configure(self, *defines, timeout=300):
         """cmake with the tree's definitions and then these ("VAR=VALUE"); returns the CompletedProcess."""
-        return run(self.base + [f"-D{d}" for d in defines], timeout)
+        return run(self.base + [f"-D{d}" for d in defines], timeout, echo=True)
 
-    def configure_ok(self, *defines, timeout=300):
-        """configure(), which must succeed (else CheckFailed with cmake's output)."""
-        return run_ok(self.base + [f"-D{d}" for d in defines], "configure", timeout)
+    def configure_ok(self, *defines, what="configure", timeout=300):
+        """configure(), which must succeed: else CheckFailed naming what it was for, with cmake's output."""
+        return run_ok(self.base + [f"-D{d}" for d in defines], what, timeout, echo=True)
 
-    def build_ok(self, *targets, timeout=600):
+    def build_ok(self, *targets, what="build", timeout=600):
         """cmake --build of these targets (all by default), which must succeed; returns the CompletedProcess."""
         cmd = [self.cmake, "--build", self.build] + (["--target", *targets] if targets else [])
-        return run_ok(cmd, "build", timeout)
+        return run_ok(cmd, what, timeout, echo=True)

@@ -1,39 +1,65 @@
 # pynamic_mode_test(NAME MODE TARGET [RANKS n] [LAUNCHER exe] [NUMPROC_FLAG flag] [PREFLAGS ...]
-#                   [LABELS ...] [CHECK ...] [ARGS ...] [FIXTURES ...])
+#                   [INTERPRETER exe] [LABELS ...] [CHECK ...] [ARGS ...] [FIXTURES ...] [TIMEOUT s])
 #   Runs a mode through run_mode.py and checks it against the manifest.
 #   RANKS absent: one process without a launcher (label serial); with RANKS,
 #   under LAUNCHER (default MPIEXEC_EXECUTABLE and its flags; label parallel).
+#   INTERPRETER: the program is a script run by exe (run_mode.py
+#   --interpreter), and TARGET is the script's path rather than a target.
 #   CHECK: options for run_mode.py; ARGS: options for the mode itself.
-#   Every test gets a TIMEOUT and PROCESSORS.
+#   Every test gets a TIMEOUT (default 120 s) and PROCESSORS.
+#
+# pynamic_launch(PREFIX [RANKS n] [LAUNCHER exe] [NUMPROC_FLAG flag] [PREFLAGS ...])
+#   How a test of n ranks is launched: sets PREFIX_OPTIONS to run_mode.py's
+#   launch options (--launcher, --numproc-flag, --preflags as one string,
+#   --ranks; LAUNCHER defaults to MPIEXEC_EXECUTABLE and its flags),
+#   PREFIX_LABEL to parallel and PREFIX_PROCESSORS to n. Without RANKS (one
+#   process, no launcher): no options, label serial, 1 processor. Scripts
+#   that pass options on to run_mode.py take the same ones.
 
 set(PYNAMIC_RUN_MODE "${CMAKE_CURRENT_LIST_DIR}/run_mode.py")
 set(PYNAMIC_TEST_WORK "${CMAKE_BINARY_DIR}/ctest/work")
 
-function(pynamic_mode_test name mode target)
-  cmake_parse_arguments(T "" "RANKS;LAUNCHER;NUMPROC_FLAG;TIMEOUT" "PREFLAGS;LABELS;CHECK;ARGS;FIXTURES" ${ARGN})
-  set(launch "")
-  set(labels serial)
-  set(procs 1)
-  if(T_RANKS)
-    if(NOT T_LAUNCHER)
-      set(T_LAUNCHER "${MPIEXEC_EXECUTABLE}")
-      set(T_NUMPROC_FLAG "${MPIEXEC_NUMPROC_FLAG}")
-      set(T_PREFLAGS ${MPIEXEC_PREFLAGS})
-    endif()
-    list(JOIN T_PREFLAGS " " preflags)
-    set(launch --launcher "${T_LAUNCHER}" "--numproc-flag=${T_NUMPROC_FLAG}" "--preflags=${preflags}"
-               --ranks ${T_RANKS})
-    set(labels parallel)
-    set(procs ${T_RANKS})
+function(pynamic_launch prefix)
+  cmake_parse_arguments(L "" "RANKS;LAUNCHER;NUMPROC_FLAG" "PREFLAGS" ${ARGN})
+  if(NOT L_RANKS)
+    set(${prefix}_OPTIONS "" PARENT_SCOPE)
+    set(${prefix}_LABEL serial PARENT_SCOPE)
+    set(${prefix}_PROCESSORS 1 PARENT_SCOPE)
+    return()
   endif()
+  if(NOT L_LAUNCHER)
+    set(L_LAUNCHER "${MPIEXEC_EXECUTABLE}")
+    set(L_NUMPROC_FLAG "${MPIEXEC_NUMPROC_FLAG}")
+    set(L_PREFLAGS ${MPIEXEC_PREFLAGS})
+  endif()
+  list(JOIN L_PREFLAGS " " preflags)
+  set(${prefix}_OPTIONS --launcher "${L_LAUNCHER}" "--numproc-flag=${L_NUMPROC_FLAG}" "--preflags=${preflags}"
+                        --ranks ${L_RANKS} PARENT_SCOPE)
+  set(${prefix}_LABEL parallel PARENT_SCOPE)
+  set(${prefix}_PROCESSORS ${L_RANKS} PARENT_SCOPE)
+endfunction()
+
+function(pynamic_mode_test name mode target)
+  cmake_parse_arguments(T "" "RANKS;LAUNCHER;NUMPROC_FLAG;TIMEOUT;INTERPRETER" "PREFLAGS;LABELS;CHECK;ARGS;FIXTURES"
+                        ${ARGN})
+  pynamic_launch(launch RANKS "${T_RANKS}" LAUNCHER "${T_LAUNCHER}" NUMPROC_FLAG "${T_NUMPROC_FLAG}"
+                 PREFLAGS ${T_PREFLAGS})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
+  if(T_INTERPRETER)
+    set(interpreter --interpreter "${T_INTERPRETER}")
+    set(program "${target}")
+  else()
+    set(interpreter "")
+    set(program $<TARGET_FILE:${target}>)
+  endif()
   add_test(NAME ${name}
     COMMAND "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${PYNAMIC_MANIFEST}"
-            --workdir "${PYNAMIC_TEST_WORK}/${name}" --mode ${mode} ${launch} ${T_CHECK}
-            -- $<TARGET_FILE:${target}> ${T_ARGS})
-  set_tests_properties(${name} PROPERTIES LABELS "${labels};${T_LABELS}" PROCESSORS ${procs} TIMEOUT ${T_TIMEOUT})
+            --workdir "${PYNAMIC_TEST_WORK}/${name}" --mode ${mode} ${interpreter} ${launch_OPTIONS} ${T_CHECK}
+            -- "${program}" ${T_ARGS})
+  set_tests_properties(${name} PROPERTIES LABELS "${launch_LABEL};${T_LABELS}" PROCESSORS ${launch_PROCESSORS}
+                                          TIMEOUT ${T_TIMEOUT})
   if(T_FIXTURES)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
   endif()

@@ -14,10 +14,11 @@ no manifest was written; and it took less than the bound.
 import argparse
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import ScratchTree, add_tree_options, finish  # noqa: E402
 
 BAD = ["0", "4097", "two", "-5", "1.5", "200MB", "99999999999999999999", ""]
 BOUND_S = 60
@@ -25,29 +26,15 @@ BOUND_S = 60
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--source", required=True)
-    p.add_argument("--build", required=True)
-    p.add_argument("--cmake", required=True)
-    p.add_argument("--generator", required=True)
-    p.add_argument("--make-program")
-    p.add_argument("--c-compiler")
-    p.add_argument("--python")
+    add_tree_options(p)
     args = p.parse_args()
-    shutil.rmtree(args.build, ignore_errors=True)
-    base = [args.cmake, "-S", args.source, "-B", args.build, "-G", args.generator, "-DBUILD_TESTING=OFF",
-            "-DCMAKE_BUILD_TYPE=Release", "-DPYNAMIC_CONFIG=4 10 -u 1 10"]
-    if args.make_program:
-        base.append(f"-DCMAKE_MAKE_PROGRAM={args.make_program}")
-    if args.c_compiler:
-        base.append(f"-DCMAKE_C_COMPILER={args.c_compiler}")
-    if args.python:
-        base.append(f"-DPython3_EXECUTABLE={args.python}")
+    tree = ScratchTree.from_args(args, defines=["PYNAMIC_CONFIG=4 10 -u 1 10"])
+    tree.remove()
     manifest = os.path.join(args.build, "generated", "manifest.json")
     failures = []
     for value in BAD:
         t0 = time.monotonic()
-        proc = subprocess.run(base + [f"-DPYNAMIC_BIGEXE_TEXT_MB={value}"], capture_output=True, text=True,
-                              timeout=BOUND_S * 2)
+        proc = tree.configure(f"PYNAMIC_BIGEXE_TEXT_MB={value}", timeout=BOUND_S * 2)
         took = time.monotonic() - t0
         out = proc.stdout + proc.stderr
         print(f"--- PYNAMIC_BIGEXE_TEXT_MB='{value}': cmake exited {proc.returncode} after {took:.1f} s")
@@ -73,12 +60,8 @@ def main():
         else:
             print(f"    {line}")
         # The cache keeps the bad value: start the next one clean.
-        shutil.rmtree(args.build, ignore_errors=True)
-    for f in failures:
-        print(f"CHECK FAILED: {f}", file=sys.stderr)
-    if not failures:
-        print("all checks passed")
-    return 1 if failures else 0
+        tree.remove()
+    return finish(failures)
 
 
 if __name__ == "__main__":

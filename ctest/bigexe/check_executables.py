@@ -15,20 +15,15 @@ padding symbol at all. Standard library only.
 """
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import check, checked  # noqa: E402
+
 MIB = 1 << 20
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise CheckFailed(what)
 
 
 def readelf(tool, *args):
@@ -90,6 +85,12 @@ def check_one(args, manifest, exe, padded, python):
           f"{len(modules)} module entries built in{', padded' if padded else ''}")
 
 
+def check_all(args, manifest):
+    check(args.padded or args.unpadded, "no executable given")
+    for exe in args.padded + args.unpadded:
+        check_one(args, manifest, exe, exe in args.padded, exe in args.python)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--readelf", required=True)
@@ -101,15 +102,7 @@ def main():
     args = p.parse_args()
     with open(args.manifest) as f:
         manifest = json.load(f)
-    try:
-        check(args.padded or args.unpadded, "no executable given")
-        for exe in args.padded + args.unpadded:
-            check_one(args, manifest, exe, exe in args.padded, exe in args.python)
-    except CheckFailed as e:
-        print(f"CHECK FAILED: {e}", file=sys.stderr)
-        return 1
-    print("all checks passed")
-    return 0
+    return checked(check_all, args, manifest)
 
 
 if __name__ == "__main__":

@@ -22,13 +22,11 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail  # noqa: E402
+
 PATH_ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 VISIT_LINE = "Pynamic: module visit time"
-
-
-def fail(message):
-    print(f"CHECK FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
 
 
 def main():

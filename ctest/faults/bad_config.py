@@ -18,10 +18,11 @@ damages a tree that was there).
 import argparse
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import ScratchTree, add_tree_options, finish  # noqa: E402
 
 # (PYNAMIC_CONFIG, the generator's line, exactly)
 CASES = [
@@ -41,30 +42,16 @@ BOUND_S = 120
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--source", required=True)
-    p.add_argument("--build", required=True)
-    p.add_argument("--cmake", required=True)
-    p.add_argument("--generator", required=True)
-    p.add_argument("--make-program")
-    p.add_argument("--c-compiler")
-    p.add_argument("--python")
+    add_tree_options(p)
     args = p.parse_args()
-    shutil.rmtree(args.build, ignore_errors=True)
-    base = [args.cmake, "-S", args.source, "-B", args.build, "-G", args.generator, "-DBUILD_TESTING=OFF",
-            "-DCMAKE_BUILD_TYPE=Release"]
-    if args.make_program:
-        base.append(f"-DCMAKE_MAKE_PROGRAM={args.make_program}")
-    if args.c_compiler:
-        base.append(f"-DCMAKE_C_COMPILER={args.c_compiler}")
-    if args.python:
-        base.append(f"-DPython3_EXECUTABLE={args.python}")
+    tree = ScratchTree.from_args(args)
+    tree.remove()
     failures = []
     manifest = os.path.join(args.build, "generated", "manifest.json")
     good = None
     for i, (config, line) in enumerate(CASES):
         if i == 1:
-            proc = subprocess.run(base + [f"-DPYNAMIC_CONFIG={GOOD}"], capture_output=True, text=True,
-                                  timeout=BOUND_S)
+            proc = tree.configure(f"PYNAMIC_CONFIG={GOOD}", timeout=BOUND_S)
             if proc.returncode != 0 or not os.path.exists(manifest):
                 print(proc.stdout + proc.stderr)
                 failures.append(f'the good configuration "{GOOD}" did not configure')
@@ -72,8 +59,7 @@ def main():
             with open(manifest, "rb") as f:
                 good = (f.read(), os.stat(manifest).st_mtime_ns)
         t0 = time.monotonic()
-        proc = subprocess.run(base + [f"-DPYNAMIC_CONFIG={config}"], capture_output=True, text=True,
-                              timeout=BOUND_S)
+        proc = tree.configure(f"PYNAMIC_CONFIG={config}", timeout=BOUND_S)
         took = time.monotonic() - t0
         out = proc.stdout + proc.stderr
         print(f"--- PYNAMIC_CONFIG=\"{config}\": cmake exited {proc.returncode} after {took:.1f} s")
@@ -96,12 +82,9 @@ def main():
             print(out)
         else:
             print(f"    {line}")
-    for f in failures:
-        print(f"CHECK FAILED: {f}", file=sys.stderr)
     if not failures:
-        shutil.rmtree(args.build, ignore_errors=True)
-        print("all checks passed")
-    return 1 if failures else 0
+        tree.remove()
+    return finish(failures)
 
 
 if __name__ == "__main__":

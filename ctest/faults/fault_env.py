@@ -51,16 +51,14 @@ import stat
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import die, reenter_in_mount_namespace, run  # noqa: E402
+
 EXIT_CHECK = 97
 EXIT_SETUP = 98
 # Capabilities that let root ignore file permissions (linux/capability.h).
 DAC_CAPS = ("cap_dac_override", "cap_dac_read_search")
 FILLER = "filler"
-
-
-def die(code, msg):
-    print(f"fault_env: {msg}", file=sys.stderr, flush=True)
-    sys.exit(code)
 
 
 def parse_args(argv):
@@ -89,27 +87,10 @@ def parse_args(argv):
     return args
 
 
-def enter_namespace(argv):
-    """Re-runs this script in a private mount namespace (util-linux unshare)."""
-    unshare = shutil.which("unshare")
-    if not unshare:
-        die(EXIT_SETUP, "unshare (util-linux) not found: cannot make a private mount namespace")
-    cmd = [unshare, "--mount", "--propagation", "private", "--", sys.executable, os.path.abspath(__file__),
-           "--in-namespace"] + argv
-    if os.geteuid() != 0:
-        # An unprivileged user may still own a mount namespace inside a user namespace.
-        cmd[1:1] = ["--user", "--map-root-user"]
-    try:
-        proc = subprocess.run(cmd)
-    except OSError as e:
-        die(EXIT_SETUP, f"cannot run {unshare}: {e}")
-    sys.exit(proc.returncode)
-
-
 def run_checked(cmd, what):
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = run(cmd)
     if proc.returncode != 0:
-        die(EXIT_SETUP, f"{what}: {' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
+        die(f"{what}: {' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}", EXIT_SETUP)
 
 
 def fill_blocks(dir_):
@@ -136,7 +117,7 @@ def fill_blocks(dir_):
                 break
     st = os.statvfs(dir_)
     if st.f_bavail != 0:
-        die(EXIT_SETUP, f"{dir_} still has {st.f_bavail} free blocks after filling it")
+        die(f"{dir_} still has {st.f_bavail} free blocks after filling it", EXIT_SETUP)
     return [FILLER]
 
 
@@ -152,9 +133,9 @@ def fill_inodes(dir_):
             break
         names.append(name)
         if len(names) > 100000:
-            die(EXIT_SETUP, f"{dir_}: no inode limit reached after 100000 files (give --inodes)")
+            die(f"{dir_}: no inode limit reached after 100000 files (give --inodes)", EXIT_SETUP)
     if os.statvfs(dir_).f_favail != 0:
-        die(EXIT_SETUP, f"{dir_} still has free inodes after filling it")
+        die(f"{dir_} still has free inodes after filling it", EXIT_SETUP)
     return names
 
 
@@ -184,16 +165,16 @@ def setup_tmpfs(args):
     elif args.fill == "inodes":
         fill_inodes(dir_)
     if args.noexec and not os.statvfs(dir_).f_flag & os.ST_NOEXEC:
-        die(EXIT_SETUP, f"{dir_} is not noexec after mounting it noexec")
+        die(f"{dir_} is not noexec after mounting it noexec", EXIT_SETUP)
     if args.read_only:
         run_checked(["mount", "-o", "remount,ro", dir_], f"cannot remount {dir_} read-only")
         probe = os.path.join(dir_, "probe")
         try:
             open(probe, "w").close()
-            die(EXIT_SETUP, f"{dir_} is writable after remounting it read-only")
+            die(f"{dir_} is writable after remounting it read-only", EXIT_SETUP)
         except OSError as e:
             if e.errno != errno.EROFS:
-                die(EXIT_SETUP, f"{dir_}: expected EROFS, got {e}")
+                die(f"{dir_}: expected EROFS, got {e}", EXIT_SETUP)
     return dir_, snapshot(dir_)
 
 
@@ -203,7 +184,7 @@ def drop_dac_prefix():
         return []
     setpriv = shutil.which("setpriv")
     if not setpriv:
-        die(EXIT_SETUP, "setpriv (util-linux) not found: cannot run without CAP_DAC_OVERRIDE")
+        die("setpriv (util-linux) not found: cannot run without CAP_DAC_OVERRIDE", EXIT_SETUP)
     # Dropped from the bounding set, the capabilities are gone after exec even for uid 0.
     prefix = [setpriv, "--inh-caps=" + ",".join("-" + c[4:] for c in DAC_CAPS),
               "--bounding-set=" + ",".join("-" + c[4:] for c in DAC_CAPS), "--"]
@@ -218,8 +199,8 @@ def drop_dac_prefix():
     finally:
         os.unlink(probe)
     if proc.returncode == 0 or "Permission denied" not in proc.stderr:
-        die(EXIT_SETUP, f"a mode-000 file stays readable under {' '.join(prefix)} ({proc.returncode}, "
-                        f"{proc.stderr.strip()!r}): cannot make a file unreadable")
+        die(f"a mode-000 file stays readable under {' '.join(prefix)} ({proc.returncode}, "
+            f"{proc.stderr.strip()!r}): cannot make a file unreadable", EXIT_SETUP)
     return prefix
 
 
@@ -227,13 +208,13 @@ def main():
     argv = sys.argv[1:]
     args = parse_args(argv)
     if args.tmpfs and not args.in_namespace:
-        enter_namespace(argv)  # does not return
+        reenter_in_mount_namespace(__file__, argv, map_root=True, status=EXIT_SETUP)  # does not return
     dir_, before = (setup_tmpfs(args) if args.tmpfs else (None, None))
     devices = {}
     for path in args.char_device:
         st = os.lstat(path)
         if not stat.S_ISCHR(st.st_mode):
-            die(EXIT_SETUP, f"{path} is not a character device to begin with")
+            die(f"{path} is not a character device to begin with", EXIT_SETUP)
         devices[path] = st.st_rdev
     prefix = drop_dac_prefix() if args.drop_dac else []
     if args.report_must_not_pass and os.path.exists(args.report_must_not_pass):
@@ -242,7 +223,7 @@ def main():
         # close_fds=False: under an MPI launcher the command is a rank and needs the launcher's PMI socket.
         proc = subprocess.run(prefix + args.command, close_fds=False)
     except OSError as e:
-        die(EXIT_SETUP, f"cannot run {args.command[0]}: {e}")
+        die(f"cannot run {args.command[0]}: {e}", EXIT_SETUP)
     problems = []
     if args.only_keep:
         after = snapshot(dir_)
@@ -283,7 +264,7 @@ def main():
         except (OSError, ValueError, KeyError, TypeError) as e:
             problems.append(f"{path}: no readable report ({e})")
     if problems:
-        die(EXIT_CHECK, "; ".join(problems))
+        die("; ".join(problems), EXIT_CHECK)
     if proc.returncode < 0:
         # Killed by a signal: die of the same one, so the caller sees what happened.
         signal.signal(-proc.returncode, signal.SIG_DFL)

@@ -25,16 +25,14 @@ import shutil
 import struct
 import sys
 
-
-def fail(msg):
-    print(f"make_fault: {msg}", file=sys.stderr)
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import die  # noqa: E402
 
 
 def split_op(text, what):
     name, sep, value = text.rpartition(":")
     if not sep or not name or not value:
-        fail(f"{what} '{text}': expected NAME:VALUE")
+        die(f"{what} '{text}': expected NAME:VALUE")
     return name, value
 
 
@@ -44,7 +42,7 @@ def loaded_extent(path):
     with open(path, "rb") as f:
         head = f.read(64)
         if head[:4] != b"\x7fELF" or head[4] != 2:
-            fail(f"{path}: not a 64-bit ELF file")
+            die(f"{path}: not a 64-bit ELF file")
         order = "<" if head[5] == 1 else ">"
         phoff, = struct.unpack_from(order + "Q", head, 32)
         phentsize, phnum = struct.unpack_from(order + "HH", head, 54)
@@ -65,10 +63,10 @@ def truncate(path, size_text):
     else:
         size = full // 2 if size_text == "half" else int(size_text)
     if size >= full:
-        fail(f"cannot truncate {path} ({full} bytes) to {size} bytes: that is not shorter")
+        die(f"cannot truncate {path} ({full} bytes) to {size} bytes: that is not shorter")
     os.truncate(path, size)
     if os.path.getsize(path) != size:
-        fail(f"{path} is not {size} bytes after truncating it")
+        die(f"{path} is not {size} bytes after truncating it")
     print(f"make_fault: {path}: truncated from {full} to {size} bytes")
 
 
@@ -84,7 +82,7 @@ def make_libdir(args):
     os.makedirs(libdir)
     libs = sorted(glob.glob(os.path.join(args.source, "*.so")))
     if not libs:
-        fail(f"no *.so in {args.source}")
+        die(f"no *.so in {args.source}")
     for lib in libs:
         shutil.copy2(lib, libdir)
     if args.exe:
@@ -96,7 +94,7 @@ def make_libdir(args):
     for name in args.remove:
         path = os.path.join(libdir, name)
         if not os.path.exists(path):
-            fail(f"{name} is not in {args.source}")
+            die(f"{name} is not in {args.source}")
         os.remove(path)
         print(f"make_fault: {path}: removed")
     for op in args.truncate:

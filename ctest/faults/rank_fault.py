@@ -44,16 +44,10 @@ import sys
 import time
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import check, checked, fail  # noqa: E402
+
 PR_SET_CHILD_SUBREAPER = 36
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise CheckFailed(what)
 
 
 def rank_of_env():
@@ -186,11 +180,9 @@ def main():
     args = parse_args()
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        print(f"CHECK FAILED: prctl(PR_SET_CHILD_SUBREAPER): {os.strerror(ctypes.get_errno())}", file=sys.stderr)
-        return 1
+        fail(f"prctl(PR_SET_CHILD_SUBREAPER): {os.strerror(ctypes.get_errno())}")
     if args.shim and not os.access(args.shim, os.R_OK):
-        print(f"CHECK FAILED: the fault-injection shim {args.shim} is missing", file=sys.stderr)
-        return 1
+        fail(f"the fault-injection shim {args.shim} is missing")
     dir_ = os.path.abspath(os.path.join(args.workdir, "ranks"))
     os.makedirs(dir_, exist_ok=True)
     for name in os.listdir(dir_):
@@ -263,7 +255,8 @@ def main():
         print(f"rank {k}: wrapper pid {ranks[k]['wrapper_pid']}, program pid {ranks[k]['program_pid']}: "
               f"{describe(statuses.get(k))} (seen by {how})")
     expected = args.expected_status
-    try:
+
+    def verdict():
         check(not hung, f"HANG: the job was still running after {args.bound} s and was killed")
         check(proc.returncode != 0, "the launcher exited 0 although a rank died")
         check(sorted(ranks) == list(range(args.ranks)), f"ranks started: {sorted(ranks)}, expected 0..{args.ranks - 1}")
@@ -277,11 +270,8 @@ def main():
         check(not leftovers, f"processes of the run left behind (killed now): {leftovers}")
         for pattern in args.expect_output:
             check(re.search(pattern, out) or re.search(pattern, err), f"neither stdout nor stderr matches {pattern!r}")
-    except CheckFailed as e:
-        print(f"CHECK FAILED: {e}", file=sys.stderr)
-        return 1
-    print("all checks passed")
-    return 0
+
+    return checked(verdict)
 
 
 if __name__ == "__main__":

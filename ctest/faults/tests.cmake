@@ -4,9 +4,6 @@
 # lists every fault with the test that covers it (these and the mode.* tests
 # in ctest/CMakeLists.txt).
 #
-# Tests marked NEEDS-FIX below fail until the product fix named in
-# docs/reliability.md ("Open defects") is applied.
-#
 # How the faults are made real, as root or not:
 #   - unreadable: fault_env.py --drop-dac runs the program without
 #     CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (setpriv), so mode 000 means what it
@@ -96,8 +93,8 @@ if(PYNAMIC_NUM_UTILITIES GREATER 0)
     CHECK ${_fail} --expect-stderr
           "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: cannot open shared object file: No such file or directory"
     ARGS --lib-dir "${_f_work}/utility-missing")
-  # NEEDS-FIX (B): ld.so skips a dependency it cannot read and reports "No
-  # such file or directory"; the runtime must say what is wrong with the file.
+  # ld.so skips a dependency it cannot read and reports "No such file or
+  # directory"; the runtime adds what is wrong with the file.
   _pyn_fault_test(faults.utility-unreadable.serial dlopen pyn_fault_python FIXTURES faults_utility_unreadable
     CHECK ${_fail} --expect-stderr
           "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/utility-unreadable/libutility0\\.so: open: Permission denied\\)"
@@ -168,7 +165,7 @@ foreach(_case "kill;dlopen" "exit;dlopen" "kill;linked" "segv;dlopen")
   set(_name faults.rank-${_action}-in-import.${_mode}.parallel)
   set(_says --expect-output "${_f_banner}")
   if(_action STREQUAL "segv")
-    # NEEDS-FIX (A): a crash during import names the rank and the library being loaded.
+    # A crash during import names the rank and the library being loaded.
     list(APPEND _says --expect-output
          "rank ${_f_last} \\(.*\\): import: fatal signal SIGSEGV while loading .*/libmodule1\\.so")
   endif()
@@ -290,8 +287,8 @@ _pyn_fault_test(faults.report-dir-not-writable.serial dlopen pyn_fault_python FI
   CHECK --no-report --expect-exit 1 --one-line-error
         --expect-stderr "rank 0: write ${_f_work}/report-dir-555/r\\.json: create temporary file: Permission denied"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --json "${_f_work}/report-dir-555/r.json")
-# NEEDS-FIX (C): the CSV cannot be written but the JSON can. The run exits 1,
-# so the JSON it leaves must not say passed (run_mode.py checks that).
+# The CSV cannot be written but the JSON can. The run exits 1, so the JSON it
+# leaves must not say passed (fault_env.py --report-must-not-pass checks that).
 _pyn_fault_test(faults.report-csv-disk-full.serial dlopen pyn_fault_python
   CHECK --no-report --expect-exit 1
         --expect-stderr "rank 0: write ${_fs}/r\\.csv: write: No space left on device"
@@ -315,8 +312,8 @@ _pyn_fault_test(faults.usage-nan-launch-time.serial dlopen ${_dl}
 _pyn_fault_test(faults.usage-launch-time-twice.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "the launch time is given twice \\('1700000000' and --launch-time 1700000001\\)"
   ARGS 1700000000 --launch-time 1700000001)
-# NEEDS-FIX (E): a job script saved with DOS line ends passes "1700000000\r";
-# the message must stay one line and show the \r.
+# A job script saved with DOS line ends passes "1700000000\r": the message
+# stays one line and shows the \r.
 _pyn_fault_test(faults.usage-crlf-launch-time.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "launch time '1700000000\\\\r' is not a number" ARGS "1700000000\r")
 _pyn_fault_test(faults.usage-flag-with-value.serial dlopen ${_dl}

@@ -2,7 +2,7 @@
 # `fractal`, plus serial or parallel. Included from ctest/CMakeLists.txt.
 #
 # Every passing mode test already checks the test's three lines, the rows
-# each rank computed and the report's fields (run_mode.py, check_fractal);
+# each rank computed and the report's fields (ctest/modecheck/fractal.py);
 # the tests here are the ones that need their own runs or no MPI at all:
 #   fractal.unit                pyn_fractal in one process: the row split,
 #                               pixels worked out by hand, the check of a

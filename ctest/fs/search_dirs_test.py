@@ -27,69 +27,45 @@ which must hold exactly, and opens must equal the tree's libraries loaded.
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import ScratchTree, add_tree_options, check, checked, run_ok  # noqa: E402
 
 TREE = "4 10 -u 2 10"
 K = 4
 
 
-def fail(msg):
-    print(f"CHECK FAILED: {msg}", file=sys.stderr)
-    sys.exit(1)
-
-
-def run(cmd, what, timeout=600):
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
-    if proc.returncode != 0:
-        fail(f"{what}: {' '.join(cmd)} exited {proc.returncode}:\n{proc.stdout[-3000:]}")
-    return proc.stdout
-
-
 def import_counts(exe, workdir, name, extra=()):
     path = os.path.join(workdir, f"{name}.json")
-    run([exe, "--json", path, "--progress", "never", *extra], f"run {name}")
+    run_ok([exe, "--json", path, "--progress", "never", *extra], f"run {name}", timeout=600)
     with open(path) as f:
         report = json.load(f)
     fs = report["ranks"][0]["fs"]
-    if fs is None:
-        fail(f"{name}: no file-system counts: {report['fs']['error']}")
+    check(fs is not None, f"{name}: no file-system counts: {report['fs']['error']}")
     return report, fs["import"]
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for a in ("--reference-mode", "--reference-manifest", "--source", "--build", "--cmake", "--generator"):
-        p.add_argument(a, required=True)
-    p.add_argument("--make-program")
-    p.add_argument("--c-compiler")
-    p.add_argument("--python")
-    args = p.parse_args()
+def check_search_dirs(args):
     work = args.build + ".runs"
     os.makedirs(work, exist_ok=True)
 
     ref_report, ref = import_counts(args.reference_mode, work, "reference", ["--manifest", args.reference_manifest])
-    if ref_report["config"]["search_dirs"] != 1:
-        fail(f"the reference tree has search_dirs {ref_report['config']['search_dirs']}, expected 1")
+    check(ref_report["config"]["search_dirs"] == 1,
+          f"the reference tree has search_dirs {ref_report['config']['search_dirs']}, expected 1")
     c = ref["enoent"] + 1
     print(f"reference (1 search directory): opens {ref['opens']}, enoent {ref['enoent']}: "
           f"C = {c} candidates per directory on first search")
 
-    shutil.rmtree(args.build, ignore_errors=True)
-    config = [args.cmake, "-S", args.source, "-B", args.build, "-G", args.generator, "-DBUILD_TESTING=OFF",
-              "-DCMAKE_BUILD_TYPE=Release", f"-DPYNAMIC_CONFIG={TREE} --search-dirs {K}"]
-    for flag, value in (("CMAKE_MAKE_PROGRAM", args.make_program), ("CMAKE_C_COMPILER", args.c_compiler),
-                        ("Python3_EXECUTABLE", args.python)):
-        if value:
-            config.append(f"-D{flag}={value}")
-    run(config, "configure the --search-dirs tree")
-    run([args.cmake, "--build", args.build, "--target", "pynamic-mode-dlopen"], "build the --search-dirs tree")
+    tree = ScratchTree.from_args(args, defines=[f"PYNAMIC_CONFIG={TREE} --search-dirs {K}"])
+    tree.remove()
+    tree.configure_ok(what="configure the --search-dirs tree", timeout=600)
+    tree.build_ok("pynamic-mode-dlopen", what="build the --search-dirs tree")
 
     report, got = import_counts(os.path.join(args.build, "pynamic-mode-dlopen"), work, f"search-dirs-{K}")
     cfg = report["config"]
-    if cfg["search_dirs"] != K or f"--search-dirs {K}" not in cfg["arguments"]:
-        fail(f"the report's config does not record --search-dirs {K}: {cfg}")
+    check(cfg["search_dirs"] == K and f"--search-dirs {K}" in cfg["arguments"],
+          f"the report's config does not record --search-dirs {K}: {cfg}")
     # libmodulebegin (dlopen'ed by path) needs every module, each module every utility: every module and
     # utility is searched for once, through all K directories; the markers are opened by path.
     searched = cfg["num_utilities"] + report["generated"]["modules"]
@@ -97,12 +73,17 @@ def main():
     predicted = K * (c - 1) + (K - 1) * searched
     print(f"--search-dirs {K}, {searched} libraries searched for: opens {got['opens']}, enoent {got['enoent']}; "
           f"predicted enoent {K} * ({c} - 1) + ({K} - 1) * {searched} = {predicted}")
-    if got["opens"] != files:
-        fail(f"opens {got['opens']}, expected one per library and marker ({files})")
-    if got["enoent"] != predicted:
-        fail(f"enoent {got['enoent']} is not the predicted {predicted}")
-    print("ok")
+    check(got["opens"] == files, f"opens {got['opens']}, expected one per library and marker ({files})")
+    check(got["enoent"] == predicted, f"enoent {got['enoent']} is not the predicted {predicted}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for a in ("--reference-mode", "--reference-manifest"):
+        p.add_argument(a, required=True)
+    add_tree_options(p)
+    return checked(check_search_dirs, p.parse_args(), passed="ok")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -22,13 +22,11 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail  # noqa: E402
+
 OPEN_RE = re.compile(r'^\d+\s+(?:openat\(AT_FDCWD|open\()\s*,?\s*"([^"]*)".*\)\s+=\s+(-?\d+)')
 WRITE_RE = re.compile(r'^\d+\s+write\(\d+, "(.*)"')
-
-
-def fail(msg):
-    print(f"CHECK FAILED: {msg}", file=sys.stderr)
-    sys.exit(1)
 
 
 def main():

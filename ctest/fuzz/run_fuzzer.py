@@ -20,6 +20,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail, say_failed  # noqa: E402
+
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -31,12 +34,10 @@ def main():
     p.add_argument("--max-len", type=int, default=4096)
     args = p.parse_args()
     if not os.access(args.fuzzer, os.X_OK):
-        print(f"CHECK FAILED: fuzzer {args.fuzzer} was not built (see the fuzz.build test)", file=sys.stderr)
-        return 1
+        fail(f"fuzzer {args.fuzzer} was not built (see the fuzz.build test)")
     seeds = [f for f in glob.glob(os.path.join(args.corpus, "*")) if os.path.isfile(f)]
     if not seeds:
-        print(f"CHECK FAILED: the corpus {args.corpus} is empty", file=sys.stderr)
-        return 1
+        fail(f"the corpus {args.corpus} is empty")
     work = os.path.abspath(args.workdir)
     new = os.path.join(work, "new-corpus")
     artifacts = os.path.join(work, "artifacts")
@@ -44,7 +45,7 @@ def main():
     shutil.rmtree(artifacts, ignore_errors=True)
     os.makedirs(new)
     os.makedirs(artifacts)
-    common = [f"-rss_limit_mb=2048", "-timeout=10", f"-max_len={args.max_len}", "-close_fd_mask=1",
+    common = ["-rss_limit_mb=2048", "-timeout=10", f"-max_len={args.max_len}", "-close_fd_mask=1",
               f"-artifact_prefix={artifacts}/"]
     if args.dict:
         common.append(f"-dict={args.dict}")
@@ -69,9 +70,9 @@ def main():
         print(f"--- {what}: exit {proc.returncode} after {took:.1f} s")
         if proc.returncode != 0 or found:
             for f in found:
-                print(f"CHECK FAILED: reproducer {f}; replay: {args.fuzzer} {f}", file=sys.stderr)
+                say_failed(f"reproducer {f}; replay: {args.fuzzer} {f}")
             if not found:
-                print(f"CHECK FAILED: {args.fuzzer} exited {proc.returncode}", file=sys.stderr)
+                say_failed(f"{args.fuzzer} exited {proc.returncode}")
             return 1
     added = len(os.listdir(new))
     print(f"all checks passed: {len(seeds)} corpus inputs, {added} new inputs in {new}")

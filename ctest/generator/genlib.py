@@ -1,4 +1,5 @@
-"""Helpers shared by the pynamic-gen tests (standard library only)."""
+"""Helpers shared by the pynamic-gen tests (standard library only). It puts ctest/ on sys.path, so the tests
+import the checks every ctest script shares from pynamictest after importing it."""
 
 import json
 import os
@@ -8,21 +9,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import check, fail  # noqa: E402
+
 # Function definitions start in column 0 with their return type; prototypes
 # start with "extern", calls are indented.
 DEFINITION = re.compile(
     r"^(?:int|long|float|double|char \*|uint64_t) ?(lib(?:utility|module)\d+)_"
     r"(fn\d+[a-z]*|extern[a-z]*|entry)\(", re.M)
-
-
-def fail(message):
-    print("FAIL: " + message, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
 
 
 class Workdir:
@@ -52,19 +46,6 @@ def summary_counts(stdout):
     m = re.search(r"(\d+) files written, (\d+) unchanged, (\d+) removed", stdout)
     check(m is not None, "no summary line in %r" % stdout)
     return tuple(int(x) for x in m.groups())
-
-
-def snapshot(root):
-    """{relative path: (bytes, mtime_ns, inode)} of every file under root."""
-    result = {}
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            st = os.stat(path)
-            with open(path, "rb") as f:
-                result[os.path.relpath(path, root)] = (f.read(), st.st_mtime_ns,
-                                                       st.st_ino)
-    return result
 
 
 def load_manifest(out):

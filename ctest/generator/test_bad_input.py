@@ -7,11 +7,10 @@ usage: test_bad_input.py PYNAMIC_GEN
 
 import os
 import re
-import subprocess
 import sys
 
-from genlib import Workdir, check, run_gen, snapshot
-
+from genlib import Workdir, run_gen
+from pynamictest import check, checked, snapshot
 # (arguments without -o, what the message must name, the value it must quote)
 CASES = [
     (["abc", "10"], "NUM_FILES", "'abc'"),
@@ -161,4 +160,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(checked(main, passed=None))

@@ -12,8 +12,8 @@ import os
 import subprocess
 import sys
 
-from genlib import Workdir, check, load_manifest, run_gen
-
+from genlib import Workdir, load_manifest, run_gen
+from pynamictest import check, checked
 TREE = ["6", "10", "-e", "-u", "2", "10", "-n", "3"]
 NORMALISED = "6 10 -e -u 2 10 -n 3 -s 1"
 
@@ -161,4 +161,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(checked(main, passed=None))

@@ -33,24 +33,13 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import CheckFailed, ScratchTree, check, finish, run  # noqa: E402
+
 TREE = "12 40 -e -u 4 40 -n 20"
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise CheckFailed(what)
-
-
-def run(cmd, timeout=300, cwd=None):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def same_name_on_path(path):
@@ -63,34 +52,37 @@ def same_name_on_path(path):
     return path
 
 
-class Tree:
-    def __init__(self, a):
-        self.a = a
+class Tree(ScratchTree):
+    """The tiny tree with its tests defined (ctest -N) and its compile commands exported, configured, never
+    built."""
 
-    def configure(self, config, expect_ok=True):
-        a = self.a
+    def __init__(self, a):
+        super().__init__(a.source, a.build, a.cmake, "Ninja", a.ninja, a.c_compiler, a.python, testing=True,
+                         defines=["PYNAMIC_TEST_SLURM=OFF", "PYNAMIC_BIGEXE_TEXT_MB=2",
+                                  "CMAKE_EXPORT_COMPILE_COMMANDS=ON"])
+        self.ninja = a.ninja
+
+    def configure_with(self, config, expect_ok=True):
+        """Configures with PYNAMIC_CONFIG=config, which must succeed if expect_ok."""
         t0 = time.monotonic()
-        proc = run([a.cmake, "-S", a.source, "-B", a.build, "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={a.ninja}",
-                    f"-DCMAKE_C_COMPILER={a.c_compiler}", f"-DPython3_EXECUTABLE={a.python}",
-                    "-DCMAKE_BUILD_TYPE=Release", "-DPYNAMIC_TEST_SLURM=OFF", "-DPYNAMIC_BIGEXE_TEXT_MB=2",
-                    "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", f"-DPYNAMIC_CONFIG={config}"])
+        proc = self.configure(f"PYNAMIC_CONFIG={config}")
         print(f"--- PYNAMIC_CONFIG={config!r}: cmake exited {proc.returncode} after {time.monotonic() - t0:.1f} s")
         if expect_ok:
             check(proc.returncode == 0, f"configure failed:\n{proc.stdout}\n{proc.stderr}")
         return proc
 
     def dry_run(self, target=None):
-        proc = run([self.a.ninja, "-C", self.a.build, "-n"] + ([target] if target else []))
+        proc = run([self.ninja, "-C", self.build, "-n"] + ([target] if target else []), timeout=300)
         check(proc.returncode == 0, f"ninja -n {target or ''} failed: {proc.stdout}{proc.stderr}")
         return proc.stdout
 
     def tests(self):
-        proc = run(["ctest", "-N"], cwd=self.a.build)
+        proc = run(["ctest", "-N"], timeout=300, cwd=self.build)
         check(proc.returncode == 0, f"ctest -N failed: {proc.stderr}")
         return set(re.findall(r"Test +#\d+: (\S+)", proc.stdout))
 
     def compile_args(self, source_name):
-        with open(os.path.join(self.a.build, "compile_commands.json")) as f:
+        with open(os.path.join(self.build, "compile_commands.json")) as f:
             for entry in json.load(f):
                 if os.path.basename(entry["file"]) == source_name:
                     return entry["arguments"] if "arguments" in entry else shlex.split(entry["command"])
@@ -140,9 +132,9 @@ def main():
         p.add_argument(opt, required=True)
     a = p.parse_args()
     a.build = os.path.abspath(a.build)
-    shutil.rmtree(a.build, ignore_errors=True)
-    os.makedirs(a.build)
     tree = Tree(a)
+    tree.remove()
+    os.makedirs(a.build)
     python_include = run([a.python, "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"]).stdout.strip()
     check(python_include, "cannot ask the Python for its include directory")
     failures = []
@@ -161,7 +153,7 @@ def main():
     configure_args = ["--prefix=/opt/pympi", "CFLAGS=-O2 -g", "a;b", "${HOME}]==]"]
     pasted = (f"{TREE} -b -t -j 2 -i {shlex.quote(include)} --with-cc={cc} --with-python={py} --with-mpi4py "
               f"--with-pympi -c " + " ".join(shlex.quote(x) for x in configure_args))
-    proc = tree.configure(pasted)
+    proc = tree.configure_with(pasted)
     out, err = proc.stdout, proc.stderr
 
     def one_status(prefix, contains=()):
@@ -204,7 +196,7 @@ def main():
 
     # --- 2. no -b; a relative -i; a compiler and a Python that are not the build's
     missing_python = "no-such-python-pynamic"
-    proc = tree.configure(f"{TREE} -i src --with-cc=/bin/true --with-python={missing_python}")
+    proc = tree.configure_with(f"{TREE} -i src --with-cc=/bin/true --with-python={missing_python}")
     out, err = proc.stdout, proc.stderr
 
     def mismatch_messages():
@@ -247,7 +239,7 @@ def main():
 
     # --- 3. an -i DIR that does not exist ---------------------------------------
     def missing_include():
-        proc = tree.configure(f"{TREE} -i /nonexistent/pynamic-include", expect_ok=False)
+        proc = tree.configure_with(f"{TREE} -i /nonexistent/pynamic-include", expect_ok=False)
         check(proc.returncode != 0, "configure accepted an -i DIR that does not exist")
         errors = messages(proc.stderr, "Error")
         check(len(errors) == 1 and proc.stderr.count("CMake Error") == 1,
@@ -262,7 +254,7 @@ def main():
     def genex_include():
         odd = os.path.join(a.build, "inc$<1:x>")
         os.makedirs(odd, exist_ok=True)
-        proc = tree.configure(f"{TREE} -i {shlex.quote(odd)}", expect_ok=False)
+        proc = tree.configure_with(f"{TREE} -i {shlex.quote(odd)}", expect_ok=False)
         errors = messages(proc.stderr, "Error")
         check(proc.returncode != 0 and len(errors) == 1, f"expected one CMake error, got:\n{proc.stderr}")
         text = " ".join(errors[0][1].split())
@@ -270,13 +262,9 @@ def main():
 
     step("-i DIR with '$<': one configure error", genex_include)
 
-    for f in failures:
-        print(f"CHECK FAILED: {f}", file=sys.stderr)
-    if failures:
-        return 1
-    shutil.rmtree(a.build, ignore_errors=True)
-    print("all checks passed")
-    return 0
+    if not failures:
+        tree.remove()
+    return finish(failures)
 
 
 if __name__ == "__main__":

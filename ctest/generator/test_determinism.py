@@ -10,8 +10,8 @@ import os
 import re
 import sys
 
-from genlib import Workdir, check, run_gen, snapshot
-
+from genlib import Workdir, run_gen
+from pynamictest import check, checked, snapshot
 ARGS = ["14", "30", "-e", "-u", "5", "25", "-n", "16", "-d", "7", "-s", "42"]
 
 
@@ -73,4 +73,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(checked(main, passed=None))

@@ -10,8 +10,8 @@ import re
 import subprocess
 import sys
 
-from genlib import Workdir, check, definitions, load_manifest, run_gen
-
+from genlib import Workdir, definitions, load_manifest, run_gen
+from pynamictest import check, checked
 # (arguments, expected normalised "arguments" string)
 CONFIGS = [
     (["12", "40", "-e", "-u", "4", "40", "-n", "20"],
@@ -223,4 +223,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(checked(main, passed=None))

@@ -20,8 +20,8 @@ import os
 import subprocess
 import sys
 
-from genlib import Workdir, check, fail, load_manifest, run_gen
-
+from genlib import Workdir, load_manifest, run_gen
+from pynamictest import check, checked, fail
 CONFIGS = [
     # cross-module calls, utilities, short chains
     ["10", "24", "-e", "-u", "4", "24", "-n", "12", "-d", "4", "-s", "7"],
@@ -244,4 +244,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(checked(main, passed=None))

@@ -8,8 +8,8 @@ usage: test_rerun.py PYNAMIC_GEN
 import os
 import sys
 
-from genlib import (Workdir, check, load_manifest, run_gen, snapshot,
-                    summary_counts)
+from genlib import Workdir, load_manifest, run_gen, summary_counts
+from pynamictest import check, checked, snapshot
 
 ARGS = ["9", "20", "-e", "-u", "3", "20", "-n", "10"]
 
@@ -80,4 +80,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(checked(main, passed=None))

@@ -22,15 +22,8 @@ import re
 import subprocess
 import sys
 
-
-def fail(message):
-    print(f"CHECK FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import check, checked  # noqa: E402
 
 
 def readelf(tool, *args):
@@ -133,4 +126,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(checked(main, passed=None))

@@ -29,15 +29,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_MODE = os.path.join(os.path.dirname(HERE), "run_mode.py")
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise CheckFailed(what)
+sys.path.insert(0, os.path.dirname(HERE))  # ctest/: pynamictest
+from pynamictest import check, checked  # noqa: E402
 
 
 def is_elf(path):
@@ -155,13 +148,7 @@ def main():
     r.add_argument("--copy-to")
     r.add_argument("rest", nargs=argparse.REMAINDER)
     a = p.parse_args()
-    try:
-        do_install(a) if a.action == "install" else do_run(a)
-    except (CheckFailed, subprocess.CalledProcessError, OSError, KeyError, ValueError) as e:
-        print(f"CHECK FAILED: {e}", file=sys.stderr)
-        return 1
-    return 0
-
+    return checked(do_install if a.action == "install" else do_run, a, errors=(subprocess.CalledProcessError, OSError, KeyError, ValueError), passed=None)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,19 +21,13 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import check, checked  # noqa: E402
+
 FIELDS = ["files", "file_bytes", "text_bytes", "data_bytes", "debug_bytes", "symtab_bytes", "strtab_bytes",
           "dynsym_bytes", "dynstr_bytes", "rela_plt_bytes", "symbols", "dynamic_symbols", "plt_relocations",
           "dynamic_relocations", "needed"]
 DATA = re.compile(r"^\.(data|rodata|bss|tdata|tbss)(\..*)?$")
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise CheckFailed(what)
 
 
 def readelf_sizes(path):
@@ -102,7 +96,7 @@ def do_tree(a):
     nmarkers = sum(lib["kind"] == "marker" for lib in libs)
     check(re.search(rf"^pynamic-sizes: {len(libs) - nmarkers} generated libraries \(\d+ utility, \d+ module\) and "
                     rf"{nmarkers} markers from ", r.stdout, re.M), "table header line")
-    check(re.search(rf"^all libraries +[0-9.]+ [kMG]?B", r.stdout, re.M), "table row 'all libraries'")
+    check(re.search(r"^all libraries +[0-9.]+ [kMG]?B", r.stdout, re.M), "table row 'all libraries'")
     zero = dict.fromkeys(FIELDS, 0)
     total = {"utility": dict(zero), "module": dict(zero), "marker": dict(zero)}
     for lib, got in zip(libs, sizes["per_library"]):
@@ -209,13 +203,7 @@ def main():
     p.add_argument("--workdir", required=True)
     p.add_argument("--mode-exe")
     a = p.parse_args()
-    try:
-        do_tree(a) if a.action == "tree" else do_errors(a)
-    except (CheckFailed, subprocess.CalledProcessError, OSError, KeyError, ValueError) as e:
-        print(f"CHECK FAILED: {e}", file=sys.stderr)
-        return 1
-    return 0
-
+    return checked(do_tree if a.action == "tree" else do_errors, a, errors=(subprocess.CalledProcessError, OSError, KeyError, ValueError), passed=None)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -36,16 +36,7 @@ set_tests_properties(install.tree PROPERTIES FIXTURES_SETUP installed_tree LABEL
 function(_pynamic_install_run name mode program)
   cmake_parse_arguments(T "" "RANKS;COPY_TO" "CHECK;ARGS" ${ARGN})
   set(tree "@PREFIX@/${PYNAMIC_INSTALL_TREEDIR}")
-  set(launch "")
-  set(labels install serial)
-  set(procs 1)
-  if(T_RANKS)
-    list(JOIN MPIEXEC_PREFLAGS " " preflags)
-    set(launch --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${preflags}"
-               --ranks ${T_RANKS})
-    set(labels install parallel)
-    set(procs ${T_RANKS})
-  endif()
+  pynamic_launch(launch RANKS "${T_RANKS}")
   set(copy "")
   if(T_COPY_TO)
     set(copy --copy-to "${T_COPY_TO}")
@@ -54,9 +45,9 @@ function(_pynamic_install_run name mode program)
     COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/check_install.py" run --prefix "${_install_prefix}"
             --treedir "${PYNAMIC_INSTALL_TREEDIR}" ${copy} --
             --manifest "${tree}/generated/manifest.json" --workdir "${PYNAMIC_TEST_WORK}/${name}" --mode ${mode}
-            ${launch} ${T_CHECK} -- "@PREFIX@/${CMAKE_INSTALL_BINDIR}/${program}" ${T_ARGS})
-  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED installed_tree LABELS "${labels}" PROCESSORS ${procs}
-                                          TIMEOUT 180)
+            ${launch_OPTIONS} ${T_CHECK} -- "@PREFIX@/${CMAKE_INSTALL_BINDIR}/${program}" ${T_ARGS})
+  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED installed_tree LABELS "install;${launch_LABEL}"
+                                          PROCESSORS ${launch_PROCESSORS} TIMEOUT 180)
 endfunction()
 
 _pynamic_install_run(install.dlopen.parallel dlopen pynamic-mode-dlopen RANKS ${PYNAMIC_TEST_RANKS}

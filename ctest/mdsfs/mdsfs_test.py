@@ -40,6 +40,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import CheckFailed, check, reenter_in_mount_namespace, run  # noqa: E402
+
 LIFETIME_S = 300  # the daemon's own watchdog: longer than any scenario's CTest timeout
 STATS_NAME = ".mdsfs-stats"
 # Operation counts the per-rank comparison covers: each rank's loader asks for
@@ -52,22 +55,8 @@ PER_RANK_OPS = ("lookup", "lookup_enoent", "open")
 LOOKUP_TOLERANCE = 0.10
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise CheckFailed(what)
-
-
 def log(msg):
     print(f"mdsfs_test: {msg}", flush=True)
-
-
-def run(cmd, timeout=60, **kw):
-    log("running: " + " ".join(map(str, cmd)))
-    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout, **kw)
 
 
 def mount_type(path):
@@ -97,7 +86,7 @@ class Mount:
 
     def __enter__(self):
         proc = run([self.args.script, "start", self.source, self.dir, "--wait", "20", "--log", self.log] + self.options,
-                   env=self.args.env)
+                   env=self.args.env, echo=True)
         if proc.returncode != 0:
             shutil.rmtree(self.dir, ignore_errors=True)
             raise CheckFailed(f"mdsfs.sh start failed ({proc.returncode}): {proc.stderr.strip()}")
@@ -107,7 +96,7 @@ class Mount:
     def __exit__(self, *exc):
         try:
             if mount_type(self.dir) == "fuse.pynamic-mdsfs":
-                proc = run([self.args.script, "stop", self.dir, "--wait", "20"], env=self.args.env)
+                proc = run([self.args.script, "stop", self.dir, "--wait", "20"], env=self.args.env, echo=True)
                 if proc.returncode != 0:
                     # Never leave it mounted: lazily detach, then end the daemon.
                     subprocess.run(["fusermount3", "-u", "-z", self.dir], capture_output=True)
@@ -127,7 +116,7 @@ class Mount:
             return json.load(f)
 
     def reset(self):
-        proc = run([self.args.script, "reset", self.dir], env=self.args.env)
+        proc = run([self.args.script, "reset", self.dir], env=self.args.env, echo=True)
         check(proc.returncode == 0, f"mdsfs.sh reset failed ({proc.returncode}): {proc.stderr.strip()}")
         s = self.stats()
         check(s["metadata_ops"] == 0, f"after a reset the server counts {s['metadata_ops']} operations")
@@ -155,7 +144,7 @@ def run_mode(args, name, program, lib_dir, ranks, manifest=None, extra=(), check
         cmd += ["--launcher", args.launcher, f"--numproc-flag={args.numproc_flag}", f"--preflags={args.preflags}",
                 "--ranks", str(ranks)]
     cmd += ["--", program] + (["--lib-dir", lib_dir] if lib_dir else []) + list(extra)
-    proc = run(cmd, timeout=120)
+    proc = run(cmd, timeout=120, echo=True)
     if proc.returncode != 0:
         raise CheckFailed(f"{name}: the run failed its checks ({proc.returncode}): "
                           f"{(proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:]}")
@@ -170,7 +159,7 @@ def static_summary_cost(args, mount):
     """What rank 0's static-size summary after a run costs the server: the same
     section-header reads done by pynamic-sizes over the mounted libraries."""
     mount.reset()
-    proc = run([args.sizes, "--manifest", args.manifest, "--lib-dir", mount.dir], timeout=60)
+    proc = run([args.sizes, "--manifest", args.manifest, "--lib-dir", mount.dir], timeout=60, echo=True)
     check(proc.returncode == 0, f"pynamic-sizes on the mount failed: {proc.stderr.strip()}")
     return mount.stats()["operations"]
 
@@ -349,7 +338,7 @@ def scenario_stage(args):
 
 
 def expect_fail(cmd, status, pattern, what, env=None):
-    proc = run(cmd, env=env)
+    proc = run(cmd, env=env, echo=True)
     lines = proc.stderr.strip().splitlines()
     check(proc.returncode == status, f"{what}: exit status {proc.returncode}, expected {status} ({proc.stderr!r})")
     check(len(lines) == 1, f"{what}: stderr has {len(lines)} lines, expected one: {proc.stderr!r}")
@@ -399,13 +388,13 @@ def scenario_errors(args):
         expect_fail([d, src, src], 1, "is inside the source", "mount point is the source")
         expect_fail([d, "--stats", "/nonexistent/dir/s.json", src, mnt], 1, "--stats /nonexistent/dir/s.json",
                     "unwritable --stats")
-        proc = run([d, "--help"])
+        proc = run([d, "--help"], echo=True)
         check(proc.returncode == 0 and proc.stdout.startswith("usage: pynamic-mdsfs"), "--help")
 
         # A mount point that is already a mount point, and a mount that is not ours.
         busy = os.path.join(tmp, "busy")
         os.mkdir(busy)
-        proc = run(["mount", "-t", "tmpfs", "-o", "size=64k", "pyn-mdsfs-test", busy])
+        proc = run(["mount", "-t", "tmpfs", "-o", "size=64k", "pyn-mdsfs-test", busy], echo=True)
         check(proc.returncode == 0, f"cannot mount a tmpfs for the test: {proc.stderr.strip()}")
         try:
             expect_fail([d, src, busy], 1, f"mount point {busy}: busy: a tmpfs file system is already mounted there",
@@ -510,23 +499,11 @@ def parse_args(argv):
     return args
 
 
-def enter_namespace(argv):
-    """Re-runs this script in a private mount namespace: nothing outside sees
-    its mounts, and they vanish with it."""
-    unshare = shutil.which("unshare")
-    if not unshare:
-        print("mdsfs_test: unshare (util-linux) not found: cannot make a private mount namespace", file=sys.stderr)
-        sys.exit(1)
-    cmd = [unshare, "--mount", "--propagation", "private", "--", sys.executable, os.path.abspath(__file__),
-           "--in-namespace"] + argv
-    sys.exit(subprocess.run(cmd).returncode)
-
-
 def main():
     argv = sys.argv[1:]
     args = parse_args(argv)
     if not args.in_namespace:
-        enter_namespace(argv)
+        reenter_in_mount_namespace(__file__, argv)
     if os.geteuid() != 0:
         print("mdsfs_test: needs root (mount namespace, tmpfs, FUSE mounts)", file=sys.stderr)
         return 1

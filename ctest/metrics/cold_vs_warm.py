@@ -16,6 +16,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail  # noqa: E402
+
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -43,8 +46,7 @@ def main():
                + ["--lib-dir", libs] + extra_args)
         print(f"--- {run} run", flush=True)
         if subprocess.run(cmd).returncode != 0:
-            print(f"CHECK FAILED: the {run} run failed its checks (above)", file=sys.stderr)
-            return 1
+            fail(f"the {run} run failed its checks (above)")
         with open(os.path.join(workdir, "report.json")) as f:
             reports[run] = json.load(f)
 
@@ -60,9 +62,7 @@ def main():
               f"resident at import start {resident} of {total} pages")
     warm, cold = figures(reports["warm"]), figures(reports["cold"])
     if not cold[0] > warm[0]:
-        print(f"CHECK FAILED: the cold import took {cold[0]} major faults, the warm one {warm[0]}: expected more cold",
-              file=sys.stderr)
-        return 1
+        fail(f"the cold import took {cold[0]} major faults, the warm one {warm[0]}: expected more cold")
     print("all checks passed")
     return 0
 

@@ -1,7 +1,7 @@
 # Tests of the page-fault, page-cache and placement measurements (label
 # metrics, plus serial or parallel), included from ctest/CMakeLists.txt.
-# Every passing mode test checks these fields too (ctest/run_mode.py,
-# check_metrics); the tests here are the ones that need their own runs.
+# Every passing mode test checks these fields too (ctest/modecheck/metrics.py);
+# the tests here are the ones that need their own runs.
 
 set(_m_work "${PYNAMIC_TEST_WORK}")
 
@@ -30,22 +30,13 @@ pynamic_mode_test(metrics.usage.cold-linked linked pynamic-mode-linked LABELS me
 # eviction never lands between another's warm-up and its run.
 function(pynamic_cold_test name mode)
   cmake_parse_arguments(T "" "RANKS" "CHECK;PROGRAM" ${ARGN})
-  set(launch "")
-  set(labels serial)
-  set(procs 1)
-  if(T_RANKS)
-    list(JOIN MPIEXEC_PREFLAGS " " preflags)
-    set(launch --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${preflags}"
-               --ranks ${T_RANKS})
-    set(labels parallel)
-    set(procs ${T_RANKS})
-  endif()
+  pynamic_launch(launch RANKS "${T_RANKS}")
   add_test(NAME ${name}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_LIST_DIR}/cold_vs_warm.py" --run-mode "${PYNAMIC_RUN_MODE}"
             --workdir "${_m_work}/${name}" --lib-source "${PYNAMIC_LIBRARY_DIR}"
-            --manifest "${PYNAMIC_MANIFEST}" --mode ${mode} ${launch} ${T_CHECK} -- ${T_PROGRAM})
-  set_tests_properties(${name} PROPERTIES LABELS "${labels};metrics" PROCESSORS ${procs} TIMEOUT 240
-                                          RESOURCE_LOCK pynamic_page_cache)
+            --manifest "${PYNAMIC_MANIFEST}" --mode ${mode} ${launch_OPTIONS} ${T_CHECK} -- ${T_PROGRAM})
+  set_tests_properties(${name} PROPERTIES LABELS "${launch_LABEL};metrics" PROCESSORS ${launch_PROCESSORS}
+                                          TIMEOUT 240 RESOURCE_LOCK pynamic_page_cache)
 endfunction()
 
 pynamic_cold_test(metrics.cold-vs-warm.dlopen.parallel dlopen RANKS 4 PROGRAM $<TARGET_FILE:pynamic-mode-dlopen>)

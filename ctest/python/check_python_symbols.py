@@ -13,10 +13,8 @@ import re
 import subprocess
 import sys
 
-
-def fail(message):
-    print(f"CHECK FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail  # noqa: E402
 
 
 def dynamic_symbols(readelf, path):

@@ -16,15 +16,13 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail  # noqa: E402
+
 EVENT = re.compile(r'^\d+\s+(openat|newfstatat|statx|stat|lstat)\((?:AT_FDCWD|-?\d+), "([^"]*)"')
 
 
-def fail(message):
-    print(f"CHECK FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def run(args, depth, tag):
+def traced_run(args, depth, tag):
     root = os.path.join(args.workdir, f"search-{tag}")
     shutil.rmtree(root, ignore_errors=True)
     trace = os.path.join(args.workdir, f"strace-{tag}.txt")
@@ -71,7 +69,7 @@ def main():
     imports = [markers["begin"]] + [l for l in libs if l["kind"] == "module"] + [markers["final"]]
     lib_dir = os.path.realpath(args.lib_dir)
 
-    root, paths, events = run(args, args.depth, f"depth{args.depth}")
+    root, paths, events = traced_run(args, args.depth, f"depth{args.depth}")
     dirs = [os.path.join(root, f"dir{k}") for k in range(args.depth)]
     # Where each import found its module: the importer's stat of the module's file. (The loader opens every
     # module with openat as a dependency of libmodulebegin, the first import, and fstats it by descriptor.)
@@ -99,7 +97,7 @@ def main():
           f"calls per directory: {counts}")
 
     # The control: without search directories nothing under the root is touched by an import.
-    root0, paths0, _ = run(args, 0, "depth0")
+    root0, paths0, _ = traced_run(args, 0, "depth0")
     touched = sorted({p for p in paths0 if p.startswith(root0 + "/")})
     if touched:
         fail(f"depth 0: imports touched {touched}")

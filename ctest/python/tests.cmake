@@ -9,31 +9,10 @@ set(_py_np ${PYNAMIC_TEST_RANKS})
 math(EXPR _py_last_rank "${_py_np} - 1")
 
 # pynamic_driver_test(NAME [RANKS n] [LABELS ...] [CHECK ...] [ARGS ...] [FIXTURES ...] [TIMEOUT s])
-#   pynamic_mode_test() for the driver script, run by the found python3.
+#   pynamic_mode_test() for the driver script, run by the found python3 (label python).
 function(pynamic_driver_test name)
-  cmake_parse_arguments(T "" "RANKS;TIMEOUT" "LABELS;CHECK;ARGS;FIXTURES" ${ARGN})
-  set(launch "")
-  set(labels serial)
-  set(procs 1)
-  if(T_RANKS)
-    list(JOIN MPIEXEC_PREFLAGS " " preflags)
-    set(launch --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${preflags}"
-               --ranks ${T_RANKS})
-    set(labels parallel)
-    set(procs ${T_RANKS})
-  endif()
-  if(NOT T_TIMEOUT)
-    set(T_TIMEOUT 120)
-  endif()
-  add_test(NAME ${name}
-    COMMAND "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${PYNAMIC_MANIFEST}"
-            --workdir "${PYNAMIC_TEST_WORK}/${name}" --mode python-driver --interpreter "${Python3_EXECUTABLE}"
-            ${launch} ${T_CHECK} -- "${PYNAMIC_DRIVER}" ${T_ARGS})
-  set_tests_properties(${name} PROPERTIES LABELS "${labels};python;${T_LABELS}" PROCESSORS ${procs}
-                                          TIMEOUT ${T_TIMEOUT})
-  if(T_FIXTURES)
-    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
-  endif()
+  pynamic_mode_test(${name} python-driver "${PYNAMIC_DRIVER}" INTERPRETER "${Python3_EXECUTABLE}" LABELS python
+                    ${ARGN})
 endfunction()
 
 # The driver runs under an uninstrumented python3: with sanitizers the runtime

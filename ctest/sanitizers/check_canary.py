@@ -13,6 +13,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import finish  # noqa: E402
+
 CASES = [
     ("clean", None),
     ("heap-overflow", "ERROR: AddressSanitizer: heap-buffer-overflow"),
@@ -42,11 +45,7 @@ def main():
                 hint = " (UBSan must halt: -fno-sanitize-recover=all and UBSAN_OPTIONS halt_on_error=1)"
             failures.append(f"{what}: reported={report in proc.stderr} stopped={stopped}{hint}")
             print(proc.stdout + proc.stderr)
-    for f in failures:
-        print(f"CHECK FAILED: {f}", file=sys.stderr)
-    if not failures:
-        print("all checks passed")
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

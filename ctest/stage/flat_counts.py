@@ -25,22 +25,15 @@ Standard library only. Exit status 0 when every check held, 1 otherwise.
 import argparse
 import json
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import CheckFailed, check, checked, run  # noqa: E402
 
 STRATEGIES = ("none", "bcast", "cache", "pilot")
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise CheckFailed(what)
-
-
-def run(args, strategy, ranks):
+def staged_run(args, strategy, ranks):
     name = f"{strategy}-{ranks}"
     workdir = os.path.join(args.workdir, name)
     pilot_map = os.path.join(args.workdir, "pilot.map")
@@ -56,8 +49,7 @@ def run(args, strategy, ranks):
         cmd += ["--pilot-map", pilot_map]
     if strategy == "pilot":
         cmd += ["--pilot-map", pilot_map]
-    print("flat_counts: running: " + " ".join(cmd), flush=True)
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    proc = run(cmd, timeout=120, echo=True)
     if proc.returncode != 0:
         sys.stdout.write(proc.stdout)
         sys.stderr.write(proc.stderr)
@@ -78,6 +70,43 @@ def total(ops):
     return sum(ops.values())
 
 
+def check_counts(args):
+    manifest = json.load(open(args.manifest))
+    totals = manifest["totals"]
+    nfiles = totals["libraries"] + totals.get("markers", 0)
+    loaded = totals["libraries"] + totals.get("markers", 0)  # every mode here loads both markers
+    n = args.ranks
+    ops = {}
+    for strategy in STRATEGIES:  # cache before pilot: its 1-rank run records the map
+        for ranks in (1, n):
+            report = staged_run(args, strategy, ranks)
+            check(report["fs"]["ranks_counted"] == ranks, f"{strategy}-{ranks}: {report['fs']['error']}")
+            ops[strategy, ranks] = shared_ops(report)
+            print(f"flat_counts: --stage {strategy} at {ranks} rank(s): {ops[strategy, ranks]}, "
+                  f"total {total(ops[strategy, ranks])}", flush=True)
+    one, many = ops["none", 1], ops["none", n]
+    check(total(one) > 0 and total(many) == n * total(one),
+          f"--stage none: {total(many)} shared operations at {n} ranks, {total(one)} at 1: expected {n}x")
+    one, many = ops["bcast", 1], ops["bcast", n]
+    check(total(one) == total(many) == nfiles and many["stage_opens"] == nfiles,
+          f"--stage bcast: {total(many)} shared operations at {n} ranks, {total(one)} at 1: expected both to be "
+          f"rank 0's one open of each of the {nfiles} files")
+    for strategy in ("cache", "pilot"):
+        one, many = ops[strategy, 1], ops[strategy, n]
+        for r, o in ((1, one), (n, many)):
+            check(o["enoent"] == 0 and o["opens"] == r * loaded and o["stats"] == r * loaded,
+                  f"--stage {strategy} at {r} rank(s): {o}: expected no failed probe and one open and fstat per "
+                  f"file loaded ({loaded}) per rank")
+        check(one["stage_opens"] == many["stage_opens"] and one["stage_enoent"] == many["stage_enoent"],
+              f"--stage {strategy}: staging's own operations differ between 1 rank ({one}) and {n} ({many})")
+        check(total(many) - total(one) == 2 * (n - 1) * loaded,
+              f"--stage {strategy}: {total(many)} at {n} ranks, {total(one)} at 1: expected exactly "
+              f"{2 * (n - 1) * loaded} more (one open and one fstat per file per added rank)")
+    check(total(ops["bcast", n]) < total(ops["cache", n]) < total(ops["none", n]),
+          f"at {n} ranks: bcast {total(ops['bcast', n])}, cache {total(ops['cache', n])}, none "
+          f"{total(ops['none', n])}: expected bcast < cache < none")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run-mode", required=True)
@@ -96,49 +125,7 @@ def main():
     if not args.program or args.ranks < 2:
         p.error("give the program after -- and --ranks of at least 2")
     os.makedirs(args.workdir, exist_ok=True)
-    manifest = json.load(open(args.manifest))
-    totals = manifest["totals"]
-    nfiles = totals["libraries"] + totals.get("markers", 0)
-    loaded = totals["libraries"] + totals.get("markers", 0)  # every mode here loads both markers
-    n = args.ranks
-    try:
-        ops = {}
-        for strategy in STRATEGIES:  # cache before pilot: its 1-rank run records the map
-            for ranks in (1, n):
-                report = run(args, strategy, ranks)
-                check(report["fs"]["ranks_counted"] == ranks, f"{strategy}-{ranks}: {report['fs']['error']}")
-                ops[strategy, ranks] = shared_ops(report)
-                print(f"flat_counts: --stage {strategy} at {ranks} rank(s): {ops[strategy, ranks]}, "
-                      f"total {total(ops[strategy, ranks])}", flush=True)
-        one, many = ops["none", 1], ops["none", n]
-        check(total(one) > 0 and total(many) == n * total(one),
-              f"--stage none: {total(many)} shared operations at {n} ranks, {total(one)} at 1: expected {n}x")
-        one, many = ops["bcast", 1], ops["bcast", n]
-        check(total(one) == total(many) == nfiles and many["stage_opens"] == nfiles,
-              f"--stage bcast: {total(many)} shared operations at {n} ranks, {total(one)} at 1: expected both to be "
-              f"rank 0's one open of each of the {nfiles} files")
-        for strategy in ("cache", "pilot"):
-            one, many = ops[strategy, 1], ops[strategy, n]
-            for r, o in ((1, one), (n, many)):
-                check(o["enoent"] == 0 and o["opens"] == r * loaded and o["stats"] == r * loaded,
-                      f"--stage {strategy} at {r} rank(s): {o}: expected no failed probe and one open and fstat per "
-                      f"file loaded ({loaded}) per rank")
-            check(one["stage_opens"] == many["stage_opens"] and one["stage_enoent"] == many["stage_enoent"],
-                  f"--stage {strategy}: staging's own operations differ between 1 rank ({one}) and {n} ({many})")
-            check(total(many) - total(one) == 2 * (n - 1) * loaded,
-                  f"--stage {strategy}: {total(many)} at {n} ranks, {total(one)} at 1: expected exactly "
-                  f"{2 * (n - 1) * loaded} more (one open and one fstat per file per added rank)")
-        check(total(ops["bcast", n]) < total(ops["cache", n]) < total(ops["none", n]),
-              f"at {n} ranks: bcast {total(ops['bcast', n])}, cache {total(ops['cache', n])}, none "
-              f"{total(ops['none', n])}: expected bcast < cache < none")
-    except CheckFailed as e:
-        print(f"CHECK FAILED: {e}", file=sys.stderr)
-        return 1
-    except subprocess.TimeoutExpired as e:
-        print(f"CHECK FAILED: timed out: {e}", file=sys.stderr)
-        return 1
-    print("all checks passed")
-    return 0
+    return checked(check_counts, args)
 
 
 if __name__ == "__main__":

@@ -25,12 +25,10 @@ import os
 import shutil
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import die  # noqa: E402
+
 OTHER_SEED = 987654321
-
-
-def fail(msg):
-    print(f"make_map: {msg}", file=sys.stderr)
-    sys.exit(1)
 
 
 def main():
@@ -42,13 +40,13 @@ def main():
         text = f.read()
     lines = text.split(b"\n")
     if lines[-1] != b"" or not lines[0].startswith(b"pynamic-path-cache 1") or len(lines) < 9:
-        fail(f"{args.source} is not a path cache of at least 6 files")
+        die(f"{args.source} is not a path cache of at least 6 files")
     lines = lines[:-1]
     seed_line = lines[1].split()
     if len(seed_line) != 4 or seed_line[0] != b"seed" or seed_line[2] != b"files":
-        fail(f"{args.source}: line 2 is {lines[1]!r}")
+        die(f"{args.source}: line 2 is {lines[1]!r}")
     if int(seed_line[1]) == OTHER_SEED:
-        fail(f"{args.source} was already recorded for seed {OTHER_SEED}")
+        die(f"{args.source} was already recorded for seed {OTHER_SEED}")
 
     def entry(i):
         name, _, path = lines[i - 1].partition(b"\t")
@@ -71,7 +69,7 @@ def main():
     maps["stale"] = lines[:2] + [entry(i + 1)[0] + b"\t/nonexistent" + entry(i + 1)[1] for i in range(2, len(lines))]
     for k, m in maps.items():
         if m == lines:
-            fail(f"{k}.map would be the same as {args.source}")
+            die(f"{k}.map would be the same as {args.source}")
     shutil.rmtree(args.to, ignore_errors=True)
     os.makedirs(args.to)
     for k, m in maps.items():

@@ -15,10 +15,8 @@ import os
 import subprocess
 import sys
 
-
-def fail(msg):
-    print(f"CHECK FAILED: {msg}", file=sys.stderr)
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail  # noqa: E402
 
 
 def main():

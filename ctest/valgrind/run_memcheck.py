@@ -25,6 +25,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import fail, finish  # noqa: E402
+
 ERROR_EXIT = 99
 
 
@@ -38,9 +41,7 @@ def main():
     p.add_argument("--mode", action="append", required=True)
     args = p.parse_args()
     if not args.valgrind or not os.access(args.valgrind, os.X_OK):
-        print(f"CHECK FAILED: valgrind not found ({args.valgrind!r}): install it (bench/install-deps.sh --tests) "
-              "and reconfigure", file=sys.stderr)
-        return 1
+        fail(f"valgrind not found ({args.valgrind!r}): install it (bench/install-deps.sh --tests) and reconfigure")
     work = os.path.abspath(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -102,11 +103,7 @@ def main():
             print(text)
             print(proc.stderr)
             failures += [f"{what}: {p}" for p in problems]
-    for f in failures:
-        print(f"CHECK FAILED: {f}", file=sys.stderr)
-    if not failures:
-        print(f"all checks passed: {len(runs)} runs clean under memcheck")
-    return 1 if failures else 0
+    return finish(failures, passed=f"all checks passed: {len(runs)} runs clean under memcheck")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The checks of ctest/run_mode.py, one module per concern (see its --help)."""

@@ -1,0 +1,67 @@
+"""The loader's file-system counts per rank and phase (docs/metrics.md): where each mode's loader opens the
+generated files, and what staging changes about it."""
+from pynamictest import check
+
+
+# Where each mode's loader maps the generated libraries (docs/metrics.md).
+LOADS_BEFORE_MAIN = {"linked", "python-linked"}
+LOADS_IN_IMPORT = {"dlopen", "python"}
+FS_SLOTS = ("startup", "mpi_init", "import", "visit", "other")
+FS_COUNTERS = ("opens", "enoent", "stats", "bytes", "local")
+SHARED_COUNTERS = ("opens", "enoent", "stats", "bytes")  # the shared tree; `local` counts node-local copies
+
+
+def files_loaded(totals, mode):
+    """Generated files each rank's loader opens: the libraries and the two
+    markers (libmodulebegin, which needs every module, is loaded first in
+    every mode that loads shared objects)."""
+    return totals["libraries"] + totals.get("markers", 0)
+
+
+def check_fs(report, totals, mode):
+    fs = report["fs"]
+    strategy = report["stage"]["strategy"]
+    if mode == "python-driver":
+        # A stock python3 loads no auditor: no counts, and a reason.
+        check(fs["ranks_counted"] == 0 and fs["error"], f"fs: a stock python3 reported counts: {fs}")
+        check(all(r["fs"] is None for r in report["ranks"]), "fs: rank rows have counts under a stock python3")
+        return
+    check(fs["ranks_counted"] == report["nranks"] and fs["error"] is None,
+          f"fs: {fs['ranks_counted']} of {report['nranks']} ranks counted ({fs['error']})")
+    slot = "startup" if mode in LOADS_BEFORE_MAIN else "import" if mode in LOADS_IN_IMPORT else None
+    for i, r in enumerate(report["ranks"]):
+        for k in FS_SLOTS:
+            for c in FS_COUNTERS:
+                check(r["fs"][k][c] >= 0, f"ranks[{i}].fs.{k}.{c} negative")
+        if strategy != "bcast":
+            for k in FS_SLOTS:
+                check(r["fs"][k]["local"] == 0, f"ranks[{i}].fs.{k}.local = {r['fs'][k]['local']} with --stage "
+                                                f"{strategy}: nothing was staged node-locally")
+        if slot and strategy == "bcast":
+            # Every generated file was loaded from the node-local copy: the
+            # shared tree saw nothing from this rank after staging.
+            for k in (slot, "visit"):
+                got = r["fs"][k]
+                check(all(got[c] == 0 for c in SHARED_COUNTERS),
+                      f"ranks[{i}].fs.{k}: {got}: --stage bcast, yet the loader used the shared tree")
+            got = r["fs"][slot]
+            check(got["local"] >= totals["libraries"],
+                  f"ranks[{i}].fs.{slot}.local = {got['local']}: fewer node-local opens than libraries "
+                  f"({totals['libraries']})")
+        elif slot:
+            got = r["fs"][slot]
+            check(got["opens"] >= totals["libraries"] and got["stats"] >= got["opens"] and got["bytes"] > 0,
+                  f"ranks[{i}].fs.{slot}: {got}, expected at least one open, fstat and bytes per library "
+                  f"({totals['libraries']})")
+            if strategy in ("cache", "pilot"):
+                # The map answers every search: one open per file, no failed probe.
+                want = files_loaded(totals, mode)
+                check(got["enoent"] == 0 and got["opens"] == want,
+                      f"ranks[{i}].fs.{slot}: {got}: with --stage {strategy} expected enoent 0 and one open per "
+                      f"file loaded ({want})")
+    for k in FS_SLOTS:
+        for c in FS_COUNTERS + ("bindings",):
+            values = [r["bindings"][k] if c == "bindings" else r["fs"][k][c] for r in report["ranks"]]
+            st = fs["phases"][k][c]
+            check(st["sum"] == sum(values) and st["min"] == min(values) and st["max"] == max(values),
+                  f"fs.phases.{k}.{c} {st} disagrees with the ranks {values}")

@@ -11,6 +11,7 @@
 #include "mdsfs_server.h"
 #include "pyn_file.h"
 #include "pyn_options.h"
+#include "pyn_tool.h"
 #include "pyn_version.h"
 
 #include <errno.h>

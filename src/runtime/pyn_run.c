@@ -17,6 +17,7 @@
 #include "pyn_results.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
+#include "pyn_tool.h"
 #include "pyn_version.h"
 
 #include <errno.h>

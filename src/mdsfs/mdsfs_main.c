@@ -28,8 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
-
 static const char *prog = "pynamic-mdsfs";
 
 struct settings {
@@ -120,7 +118,7 @@ static int usage_error(const char *fmt, ...)
     va_end(ap);
     pyn_escape_controls(msg, sizeof msg);
     fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
-    return EXIT_USAGE;
+    return PYN_EXIT_USAGE;
 }
 
 static int parse_values(void)
@@ -166,7 +164,7 @@ static int parse_values(void)
         if (!found)
             return usage_error("--data-cache '%s' is not one of drop, keep, direct", set.data_cache_arg);
     }
-    return EXIT_OK;
+    return PYN_EXIT_OK;
 }
 
 /* Decodes mountinfo's octal escapes (\040 for a space) in place. */
@@ -222,20 +220,20 @@ static int check_paths(const char *source, const char *mountpoint)
     set.source = realpath(source, NULL);
     if (!set.source || stat(set.source, &st) != 0) {
         fprintf(stderr, "%s: source %s: %s\n", prog, source, strerror(errno));
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (!S_ISDIR(st.st_mode)) {
         fprintf(stderr, "%s: source %s: not a directory\n", prog, source);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     set.mountpoint = realpath(mountpoint, NULL);
     if (!set.mountpoint || stat(set.mountpoint, &st) != 0) {
         fprintf(stderr, "%s: mount point %s: %s\n", prog, mountpoint, strerror(errno));
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (!S_ISDIR(st.st_mode)) {
         fprintf(stderr, "%s: mount point %s: not a directory\n", prog, mountpoint);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     char type[256];
     mounted_type(set.mountpoint, type, sizeof type);
@@ -243,13 +241,13 @@ static int check_paths(const char *source, const char *mountpoint)
         fprintf(stderr, "%s: mount point %s: busy: a %s file system is already mounted there%s\n", prog, set.mountpoint,
                 type,
                 strcmp(type, "fuse.pynamic-mdsfs") == 0 ? " (stop it first: bench/mdsfs.sh stop MOUNTPOINT)" : "");
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (strcmp(set.source, set.mountpoint) == 0 ||
         (strncmp(set.mountpoint, set.source, strlen(set.source)) == 0 && set.mountpoint[strlen(set.source)] == '/')) {
         fprintf(stderr, "%s: mount point %s is inside the source %s: the mount would serve itself\n", prog,
                 set.mountpoint, set.source);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (set.stats_path) {
         /* Fail now rather than lose the counts at unmount. */
@@ -260,11 +258,11 @@ static int check_paths(const char *source, const char *mountpoint)
             fprintf(stderr, "%s: --stats %s: directory %s: %s\n", prog, set.stats_path, dir,
                     copy ? strerror(errno) : "out of memory");
             free(copy);
-            return EXIT_ERROR;
+            return PYN_EXIT_ERROR;
         }
         free(copy);
     }
-    return EXIT_OK;
+    return PYN_EXIT_OK;
 }
 
 static void add_setting(const char *key, const char *value, void *ctx)
@@ -343,7 +341,7 @@ static int write_stats_file(void)
     json_decref(doc);
     if (!text) {
         fprintf(stderr, "%s: --stats %s: out of memory\n", prog, set.stats_path);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     size_t len = strlen(text);
     char *withnl = realloc(text, len + 2);
@@ -357,9 +355,9 @@ static int write_stats_file(void)
     free(text);
     if (rc) {
         fprintf(stderr, "%s: --stats: %s\n", prog, err);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
-    return EXIT_OK;
+    return PYN_EXIT_OK;
 }
 
 static void print_help(void)
@@ -383,15 +381,15 @@ int main(int argc, char **argv)
     char err[1024];
     if (pyn_options_parse(tables, argc, argv, positional, 3, &npositional, err, sizeof err)) {
         fprintf(stderr, "%s: %s\n", prog, err);
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     }
     if (set.help) {
         print_help();
-        return EXIT_OK;
+        return PYN_EXIT_OK;
     }
     if (set.version) {
         printf("%s (pynamic) %s\n", prog, PYN_VERSION);
-        return EXIT_OK;
+        return PYN_EXIT_OK;
     }
     if (npositional != 2)
         return usage_error("expected SOURCE and MOUNTPOINT, got %zu argument%s", npositional,
@@ -426,7 +424,7 @@ int main(int argc, char **argv)
     if (!server || mdsfs_fs_create(&cfg, server, &fs, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", prog, server ? err : "out of memory");
         mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
 
     /* ro: the kernel refuses every change itself. No default_permissions:
@@ -442,14 +440,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: fuse_session_new failed (see the line above)\n", prog);
         mdsfs_fs_destroy(fs);
         mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (fuse_set_signal_handlers(se) != 0) {
         fprintf(stderr, "%s: cannot install signal handlers\n", prog);
         fuse_session_destroy(se);
         mdsfs_fs_destroy(fs);
         mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (fuse_session_mount(se, set.mountpoint) != 0) {
         fprintf(stderr,
@@ -460,7 +458,7 @@ int main(int argc, char **argv)
         fuse_session_destroy(se);
         mdsfs_fs_destroy(fs);
         mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
 
     pthread_t sig_tid;
@@ -490,13 +488,13 @@ int main(int argc, char **argv)
     }
 
     /* libfuse returns the number of the signal that ended the loop. */
-    int status = EXIT_OK;
+    int status = PYN_EXIT_OK;
     if (loop_rc != 0 && loop_rc != SIGTERM && loop_rc != SIGINT && loop_rc != SIGHUP) {
         fprintf(stderr, "%s: serving %s ended with an error (%d)\n", prog, set.mountpoint, loop_rc);
-        status = EXIT_ERROR;
+        status = PYN_EXIT_ERROR;
     }
-    if (set.stats_path && write_stats_file() != EXIT_OK)
-        status = EXIT_ERROR;
+    if (set.stats_path && write_stats_file() != PYN_EXIT_OK)
+        status = PYN_EXIT_ERROR;
     fprintf(stderr, "%s: %s unmounted%s\n", prog, set.mountpoint, lifetime_expired ? " (lifetime reached)" : "");
     mdsfs_fs_destroy(fs);
     mdsfs_server_destroy(server);

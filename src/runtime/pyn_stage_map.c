@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "pyn_stage_map.h"
 
+#include "pyn_tool.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,14 +110,6 @@ static char *next_line(char **cursor)
     return line;
 }
 
-static int has_control(const char *s)
-{
-    for (; *s; ++s)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
 /* Checks map text against the manifest and fills files[].path. origin
  * names it in messages (a pilot map's file). Rank 0 checks before the
  * broadcast, so every rank parses text known to be good. Messages quote
@@ -150,7 +144,7 @@ int pyn_stage_map_parse(char *text, const struct pyn_manifest *m, struct pyn_sta
             return fail(err, errlen, -EINVAL, "stage: %s: line %d: expected 'FILE<tab>PATH'", origin, lineno);
         *tab = '\0';
         const char *path = tab + 1, *base = strrchr(path, '/');
-        if (has_control(line) || has_control(path))
+        if (pyn_has_controls(line) || pyn_has_controls(path))
             return fail(err, errlen, -EINVAL, "stage: %s: line %d: holds a control character", origin, lineno);
         struct pyn_stage_file *f = pyn_stage_files_find(files, nfiles, line);
         if (!f)

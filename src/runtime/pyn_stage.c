@@ -6,6 +6,7 @@
 #include "pyn_clock.h"
 #include "pyn_file.h"
 #include "pyn_fs.h"
+#include "pyn_stage_map.h"
 #include "pyn_tool.h"
 
 #include <errno.h>

@@ -30,14 +30,17 @@ if(NOT _gen_rc EQUAL 0)
 endif()
 message(STATUS "${_gen_out}")
 
-# Editing the generator (or the checksum it shares with the runtime) reruns
-# configure, which rebuilds and reruns it. (No CONFIGURE_DEPENDS glob: it would
-# re-check the directory on every build; a new source file is added to the
-# generator's CMakeLists.txt, which is listed here anyway.)
+# Editing the generator (or the checksum it shares with the runtime, or
+# src/common, which it builds too) reruns configure, which rebuilds and
+# reruns it. (No CONFIGURE_DEPENDS glob: it would re-check the directory on
+# every build; a new source file is added to the generator's or src/common's
+# CMakeLists.txt, which are listed here anyway.)
 file(GLOB _gen_sources
   "${PROJECT_SOURCE_DIR}/src/generator/*.c" "${PROJECT_SOURCE_DIR}/src/generator/*.h"
   "${PROJECT_SOURCE_DIR}/src/generator/*.in"
-  "${PROJECT_SOURCE_DIR}/src/generator/CMakeLists.txt")
+  "${PROJECT_SOURCE_DIR}/src/generator/CMakeLists.txt"
+  "${PROJECT_SOURCE_DIR}/src/common/*.c" "${PROJECT_SOURCE_DIR}/src/common/*.h"
+  "${PROJECT_SOURCE_DIR}/src/common/CMakeLists.txt")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   ${_gen_sources} "${PROJECT_SOURCE_DIR}/src/runtime/pyn_checksum.h" "${PYNAMIC_GENERATED_DIR}/manifest.json")
 

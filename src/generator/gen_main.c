@@ -16,8 +16,7 @@
 #include "gen_options.h"
 #include "gen_predict.h"
 #include "pyn_checksum.h"
-
-enum { EXIT_OK = 0, EXIT_IO = 1, EXIT_USAGE = 2 };
+#include "pyn_tool.h"
 
 typedef struct run {
     pyn_gen_options opt;
@@ -136,15 +135,15 @@ int main(int argc, char **argv)
     static run r;
     switch (pyn_gen_options_parse(argc, argv, &r.opt, r.err, sizeof r.err)) {
     case PYN_GEN_PARSE_DONE:
-        return fflush(stdout) == 0 ? EXIT_OK : EXIT_IO;
+        return fflush(stdout) == 0 ? PYN_EXIT_OK : PYN_EXIT_ERROR;
     case PYN_GEN_PARSE_ERROR:
         fprintf(stderr, "pynamic-gen: %s\n", r.err);
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     case PYN_GEN_PARSE_RUN:
         break;
     }
 
-    int status = EXIT_OK;
+    int status = PYN_EXIT_OK;
     pyn_gen_buf_init(&r.arguments);
     pyn_gen_buf_init(&r.manifest);
     pyn_gen_buf_init(&r.fragment);
@@ -158,14 +157,14 @@ int main(int argc, char **argv)
     if (rc) {
         fprintf(stderr, "pynamic-gen: cannot model %s: %s\n", r.arguments.data ? r.arguments.data : "the tree",
                 strerror(-rc));
-        status = EXIT_IO;
+        status = PYN_EXIT_ERROR;
     } else if (generate(&r) != 0) {
         fprintf(stderr, "pynamic-gen: %s\n", r.err);
-        status = EXIT_IO;
+        status = PYN_EXIT_ERROR;
     }
-    if (status == EXIT_OK && fflush(stdout) != 0) {
+    if (status == PYN_EXIT_OK && fflush(stdout) != 0) {
         fprintf(stderr, "pynamic-gen: cannot write the summary: %s\n", strerror(errno));
-        status = EXIT_IO;
+        status = PYN_EXIT_ERROR;
     }
     pyn_gen_tree_close(&r.tree);
     pyn_gen_model_destroy(&r.model);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pyn_gen_version.h"
+#include "pyn_tool.h"
 
 /* One value of an option or a positional argument: a number in a range, or
  * (OPT_TEXT, OPT_ASSIGN) a string. */
@@ -169,22 +170,11 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...)
     /* Messages echo the user's arguments: a control character in one (a CR
      * from a DOS-edited script, a newline) must not break the one-line
      * contract, and must be visible. */
-    char raw[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-    size_t o = 0;
-    for (const unsigned char *c = (const unsigned char *)raw; *c && o + 5 < errlen; ++c) {
-        if (*c >= 0x20 && *c != 0x7f)
-            err[o++] = (char)*c;
-        else if (*c == '\r' || *c == '\n' || *c == '\t')
-            o += (size_t)snprintf(err + o, errlen - o, "\\%c", *c == '\r' ? 'r' : *c == '\n' ? 'n' : 't');
-        else
-            o += (size_t)snprintf(err + o, errlen - o, "\\x%02x", *c);
-    }
-    if (errlen)
-        err[o < errlen ? o : errlen - 1] = '\0';
+    pyn_escape_controls(err, errlen);
 }
 
 /* Build options are written into targets.cmake and configure messages:
@@ -192,11 +182,10 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...)
  * business in a command, directory or configure argument. */
 static int check_text(const char *label, const char *text, char *err, size_t errlen)
 {
-    for (const unsigned char *c = (const unsigned char *)text; *c; ++c)
-        if (*c < 0x20 || *c == 0x7f) {
-            set_error(err, errlen, "%s: '%s' contains a control character (allowed: printable text)", label, text);
-            return -EINVAL;
-        }
+    if (pyn_has_controls(text)) {
+        set_error(err, errlen, "%s: '%s' contains a control character (allowed: printable text)", label, text);
+        return -EINVAL;
+    }
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "mdsfs_server.h"
 #include "pyn_file.h"
 #include "pyn_options.h"
+#include "pyn_tool.h"
 #include "pyn_version.h"
 
 #include <errno.h>
@@ -26,8 +27,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 static const char *prog = "pynamic-mdsfs";
 
@@ -119,7 +118,7 @@ static int usage_error(const char *fmt, ...)
     va_end(ap);
     pyn_escape_controls(msg, sizeof msg);
     fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
-    return EXIT_USAGE;
+    return PYN_EXIT_USAGE;
 }
 
 static int parse_values(void)
@@ -165,7 +164,7 @@ static int parse_values(void)
         if (!found)
             return usage_error("--data-cache '%s' is not one of drop, keep, direct", set.data_cache_arg);
     }
-    return EXIT_OK;
+    return PYN_EXIT_OK;
 }
 
 /* Decodes mountinfo's octal escapes (\040 for a space) in place. */
@@ -221,20 +220,20 @@ static int check_paths(const char *source, const char *mountpoint)
     set.source = realpath(source, NULL);
     if (!set.source || stat(set.source, &st) != 0) {
         fprintf(stderr, "%s: source %s: %s\n", prog, source, strerror(errno));
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (!S_ISDIR(st.st_mode)) {
         fprintf(stderr, "%s: source %s: not a directory\n", prog, source);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     set.mountpoint = realpath(mountpoint, NULL);
     if (!set.mountpoint || stat(set.mountpoint, &st) != 0) {
         fprintf(stderr, "%s: mount point %s: %s\n", prog, mountpoint, strerror(errno));
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (!S_ISDIR(st.st_mode)) {
         fprintf(stderr, "%s: mount point %s: not a directory\n", prog, mountpoint);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     char type[256];
     mounted_type(set.mountpoint, type, sizeof type);
@@ -242,13 +241,13 @@ static int check_paths(const char *source, const char *mountpoint)
         fprintf(stderr, "%s: mount point %s: busy: a %s file system is already mounted there%s\n", prog, set.mountpoint,
                 type,
                 strcmp(type, "fuse.pynamic-mdsfs") == 0 ? " (stop it first: bench/mdsfs.sh stop MOUNTPOINT)" : "");
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (strcmp(set.source, set.mountpoint) == 0 ||
         (strncmp(set.mountpoint, set.source, strlen(set.source)) == 0 && set.mountpoint[strlen(set.source)] == '/')) {
         fprintf(stderr, "%s: mount point %s is inside the source %s: the mount would serve itself\n", prog,
                 set.mountpoint, set.source);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (set.stats_path) {
         /* Fail now rather than lose the counts at unmount. */
@@ -259,11 +258,11 @@ static int check_paths(const char *source, const char *mountpoint)
             fprintf(stderr, "%s: --stats %s: directory %s: %s\n", prog, set.stats_path, dir,
                     copy ? strerror(errno) : "out of memory");
             free(copy);
-            return EXIT_ERROR;
+            return PYN_EXIT_ERROR;
         }
         free(copy);
     }
-    return EXIT_OK;
+    return PYN_EXIT_OK;
 }
 
 static void add_setting(const char *key, const char *value, void *ctx)
@@ -342,7 +341,7 @@ static int write_stats_file(void)
     json_decref(doc);
     if (!text) {
         fprintf(stderr, "%s: --stats %s: out of memory\n", prog, set.stats_path);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     size_t len = strlen(text);
     char *withnl = realloc(text, len + 2);
@@ -356,9 +355,9 @@ static int write_stats_file(void)
     free(text);
     if (rc) {
         fprintf(stderr, "%s: --stats: %s\n", prog, err);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
-    return EXIT_OK;
+    return PYN_EXIT_OK;
 }
 
 static void print_help(void)
@@ -375,31 +374,67 @@ static void print_help(void)
            "2 usage error\n");
 }
 
-int main(int argc, char **argv)
+/* A FUSE session over fs with the settings' mount options, or NULL (libfuse
+ * said why on stderr). ro: the kernel refuses every change itself. No
+ * default_permissions: access() reaches the server as ACCESS, as it would
+ * on NFS or Lustre. */
+static struct fuse_session *new_session(struct mdsfs_fs *fs)
 {
-    const char *positional[3];
-    size_t npositional = 0;
+    char mount_opts[256];
+    snprintf(mount_opts, sizeof mount_opts, "ro,fsname=pynamic-mdsfs,subtype=pynamic-mdsfs%s",
+             set.allow_other ? ",allow_other" : "");
+    char *fuse_argv[] = {(char *)prog, "-o", mount_opts, NULL};
+    struct fuse_args args = FUSE_ARGS_INIT(3, fuse_argv);
+    struct fuse_session *se = fuse_session_new(&args, mdsfs_fs_operations(), sizeof *mdsfs_fs_operations(), fs);
+    fuse_opt_free_args(&args); /* the copy fuse_session_new's option parsing made */
+    return se;
+}
+
+/* Serves the mount until it is unmounted or a signal ends the loop;
+ * returns libfuse's result (the number of that signal, or an error). */
+static int serve_loop(struct fuse_session *se)
+{
+    fprintf(stderr,
+            "%s: serving %s on %s (pid %d): metadata latency %llu us, read latency %llu us, read limit %llu MB/s, "
+            "entry/attr/negative timeouts %g/%g/%g s, data cache %s, up to %llu threads\n",
+            prog, set.source, set.mountpoint, (int)getpid(), (unsigned long long)set.mds_latency_us,
+            (unsigned long long)set.read_latency_us, (unsigned long long)set.read_mbps, set.entry_timeout,
+            set.attr_timeout, set.negative_timeout, mdsfs_data_cache_names[set.data_cache],
+            (unsigned long long)set.threads);
+    struct fuse_loop_config *loop = fuse_loop_cfg_create();
+    fuse_loop_cfg_set_max_threads(loop, (unsigned)set.threads);
+    fuse_loop_cfg_set_idle_threads(loop, (unsigned)set.threads);
+    int loop_rc = fuse_session_loop_mt(se, loop);
+    fuse_loop_cfg_destroy(loop);
+    return loop_rc;
+}
+
+/* After the loop, unmounted: its verdict, the statistics file, the last
+ * line. Returns the exit status. */
+static int unmounted(int loop_rc)
+{
+    /* libfuse returns the number of the signal that ended the loop. */
+    int status = PYN_EXIT_OK;
+    if (loop_rc != 0 && loop_rc != SIGTERM && loop_rc != SIGINT && loop_rc != SIGHUP) {
+        fprintf(stderr, "%s: serving %s ended with an error (%d)\n", prog, set.mountpoint, loop_rc);
+        status = PYN_EXIT_ERROR;
+    }
+    if (set.stats_path && write_stats_file() != PYN_EXIT_OK)
+        status = PYN_EXIT_ERROR;
+    fprintf(stderr, "%s: %s unmounted%s\n", prog, set.mountpoint, lifetime_expired ? " (lifetime reached)" : "");
+    return status;
+}
+
+/* Mounts the checked settings and serves until unmounted. Returns the exit
+ * status, with one line printed on failure. Whatever step fails, one
+ * teardown at the end undoes what was set up, in reverse order. */
+static int serve(void)
+{
+    int status = PYN_EXIT_ERROR, handlers = 0, mounted = 0, have_sig_thread = 0, loop_rc = 0;
+    struct mdsfs_fs *fs = NULL;
+    struct fuse_session *se = NULL;
+    pthread_t sig_tid;
     char err[1024];
-    if (pyn_options_parse(tables, argc, argv, positional, 3, &npositional, err, sizeof err)) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        return EXIT_USAGE;
-    }
-    if (set.help) {
-        print_help();
-        return EXIT_OK;
-    }
-    if (set.version) {
-        printf("%s (pynamic) %s\n", prog, PYN_VERSION);
-        return EXIT_OK;
-    }
-    if (npositional != 2)
-        return usage_error("expected SOURCE and MOUNTPOINT, got %zu argument%s", npositional,
-                           npositional == 1 ? "" : "s");
-    int rc = parse_values();
-    if (rc)
-        return rc;
-    if ((rc = check_paths(positional[0], positional[1])))
-        return rc;
 
     /* Every thread from here on (the FUSE workers) blocks SIGUSR1, so an
      * early one never kills the daemon; the signal thread takes it. */
@@ -421,84 +456,75 @@ int main(int argc, char **argv)
         .read_bytes_per_s = set.read_mbps * 1000000u,
         .stats = stats_document,
     };
-    struct mdsfs_fs *fs = NULL;
     if (!server || mdsfs_fs_create(&cfg, server, &fs, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", prog, server ? err : "out of memory");
-        mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        goto teardown;
     }
-
-    /* ro: the kernel refuses every change itself. No default_permissions:
-     * access() reaches the server as ACCESS, as it would on NFS or Lustre. */
-    char mount_opts[256];
-    snprintf(mount_opts, sizeof mount_opts, "ro,fsname=pynamic-mdsfs,subtype=pynamic-mdsfs%s",
-             set.allow_other ? ",allow_other" : "");
-    char *fuse_argv[] = {(char *)prog, "-o", mount_opts, NULL};
-    struct fuse_args args = FUSE_ARGS_INIT(3, fuse_argv);
-    struct fuse_session *se = fuse_session_new(&args, mdsfs_fs_operations(), sizeof *mdsfs_fs_operations(), fs);
-    fuse_opt_free_args(&args); /* the copy fuse_session_new's option parsing made */
-    if (!se) {
+    if (!(se = new_session(fs))) {
         fprintf(stderr, "%s: fuse_session_new failed (see the line above)\n", prog);
-        mdsfs_fs_destroy(fs);
-        mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        goto teardown;
     }
     if (fuse_set_signal_handlers(se) != 0) {
         fprintf(stderr, "%s: cannot install signal handlers\n", prog);
-        fuse_session_destroy(se);
-        mdsfs_fs_destroy(fs);
-        mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        goto teardown;
     }
+    handlers = 1;
     if (fuse_session_mount(se, set.mountpoint) != 0) {
         fprintf(stderr,
                 "%s: mount on %s failed (libfuse's reason is on the line above; /dev/fuse and "
                 "fusermount3 are needed)\n",
                 prog, set.mountpoint);
-        fuse_remove_signal_handlers(se);
-        fuse_session_destroy(se);
-        mdsfs_fs_destroy(fs);
-        mdsfs_server_destroy(server);
-        return EXIT_ERROR;
+        goto teardown;
     }
-
-    pthread_t sig_tid;
-    int have_sig_thread = pthread_create(&sig_tid, NULL, signal_thread, NULL) == 0;
+    mounted = 1;
+    have_sig_thread = pthread_create(&sig_tid, NULL, signal_thread, NULL) == 0;
     if (!have_sig_thread)
         fprintf(stderr, "%s: warning: no signal thread: SIGUSR1 and --lifetime will not work\n", prog);
+    loop_rc = serve_loop(se);
 
-    fprintf(stderr,
-            "%s: serving %s on %s (pid %d): metadata latency %llu us, read latency %llu us, read limit %llu MB/s, "
-            "entry/attr/negative timeouts %g/%g/%g s, data cache %s, up to %llu threads\n",
-            prog, set.source, set.mountpoint, (int)getpid(), (unsigned long long)set.mds_latency_us,
-            (unsigned long long)set.read_latency_us, (unsigned long long)set.read_mbps, set.entry_timeout,
-            set.attr_timeout, set.negative_timeout, mdsfs_data_cache_names[set.data_cache],
-            (unsigned long long)set.threads);
-
-    struct fuse_loop_config *loop = fuse_loop_cfg_create();
-    fuse_loop_cfg_set_max_threads(loop, (unsigned)set.threads);
-    fuse_loop_cfg_set_idle_threads(loop, (unsigned)set.threads);
-    int loop_rc = fuse_session_loop_mt(se, loop);
-    fuse_loop_cfg_destroy(loop);
-    fuse_session_unmount(se);
-    fuse_remove_signal_handlers(se);
-    fuse_session_destroy(se);
+teardown:
+    if (mounted)
+        fuse_session_unmount(se);
+    if (handlers)
+        fuse_remove_signal_handlers(se);
+    if (se)
+        fuse_session_destroy(se);
     if (have_sig_thread) {
         pthread_cancel(sig_tid);
         pthread_join(sig_tid, NULL);
     }
-
-    /* libfuse returns the number of the signal that ended the loop. */
-    int status = EXIT_OK;
-    if (loop_rc != 0 && loop_rc != SIGTERM && loop_rc != SIGINT && loop_rc != SIGHUP) {
-        fprintf(stderr, "%s: serving %s ended with an error (%d)\n", prog, set.mountpoint, loop_rc);
-        status = EXIT_ERROR;
-    }
-    if (set.stats_path && write_stats_file() != EXIT_OK)
-        status = EXIT_ERROR;
-    fprintf(stderr, "%s: %s unmounted%s\n", prog, set.mountpoint, lifetime_expired ? " (lifetime reached)" : "");
+    if (mounted)
+        status = unmounted(loop_rc);
     mdsfs_fs_destroy(fs);
     mdsfs_server_destroy(server);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    const char *positional[3];
+    size_t npositional = 0;
+    char err[1024];
+    if (pyn_options_parse(tables, argc, argv, positional, 3, &npositional, err, sizeof err)) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return PYN_EXIT_USAGE;
+    }
+    if (set.help) {
+        print_help();
+        return PYN_EXIT_OK;
+    }
+    if (set.version) {
+        printf("%s (pynamic) %s\n", prog, PYN_VERSION);
+        return PYN_EXIT_OK;
+    }
+    if (npositional != 2)
+        return usage_error("expected SOURCE and MOUNTPOINT, got %zu argument%s", npositional,
+                           npositional == 1 ? "" : "s");
+    int status = parse_values();
+    if (status == PYN_EXIT_OK)
+        status = check_paths(positional[0], positional[1]);
+    if (status == PYN_EXIT_OK)
+        status = serve();
     free(set.source);
     free(set.mountpoint);
     return status;

@@ -10,6 +10,7 @@
 #include "pyn_padding.h"
 #include "pyn_results.h"
 #include "pyn_run.h"
+#include "pyn_tool.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
             pyn_run_phase_end(run, PYN_PHASE_VISIT);
         }
     }
-    const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    const char *prog = pyn_prog_name(argv[0]);
     int status = pyn_run_end(run);
     if (rank == 0)
         printf("%s: %d modules and %d utility libraries built into the executable (no generated shared object "

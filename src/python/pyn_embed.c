@@ -14,6 +14,7 @@
 #include "pyn_fs.h"
 #include "pyn_pyconfig.h"
 #include "pyn_results.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -450,7 +451,7 @@ int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, const str
     /* Taken before anything else: the end of the startup phase. */
     struct pyn_start start;
     pyn_start_capture(&start);
-    const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    const char *prog = pyn_prog_name(argv[0]);
     char err[PYN_ERROR_MAX];
     if (pyn_py_check_usage(argc, argv, err, sizeof err))
         return pyn_py_usage_exit(prog, err);

@@ -16,6 +16,7 @@
 #include "pyn_pymode.h"
 #include "pyn_results.h"
 #include "pyn_run.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -138,7 +139,7 @@ static PyObject *py_begin(PyObject *self, PyObject *args)
     if (!copy_argv(argv))
         return NULL;
     st.state = OVER;
-    const char *prog = strrchr(st.argv[0], '/') ? strrchr(st.argv[0], '/') + 1 : st.argv[0];
+    const char *prog = pyn_prog_name(st.argv[0]);
     char err[PYN_ERROR_MAX];
     if (pyn_py_check_usage(st.argc, st.argv, err, sizeof err)) {
         st.status = pyn_py_usage_exit(prog, err);
@@ -148,7 +149,7 @@ static PyObject *py_begin(PyObject *self, PyObject *args)
     pyn_py_start_at(&start, epoch);
     bool go_on = pyn_run_begin(&st.run, &st.argc, &st.argv, &driver_mode, &start);
     if (!st.run) {
-        st.status = 1; /* out of memory, said on stderr */
+        st.status = PYN_EXIT_ERROR; /* out of memory, said on stderr */
         Py_RETURN_FALSE;
     }
     st.state = RUNNING;

@@ -2,9 +2,9 @@
 #include "pyn_pymode.h"
 
 #include "pyn_clock.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -76,7 +76,7 @@ int pyn_py_usage_exit(const char *prog, const char *err)
     if (rank == 0)
         fprintf(stderr, "%s: %s\n", prog, err);
     MPI_Finalize();
-    return 2;
+    return PYN_EXIT_USAGE;
 }
 
 /* mkdir -p. */
@@ -171,11 +171,7 @@ void pyn_py_search_free(struct pyn_py_search *s)
 
 char *pyn_py_default_search_root(void)
 {
-    char *exe = realpath("/proc/self/exe", NULL), *root = NULL;
-    if (exe && asprintf(&root, "%s/python/search-path", dirname(exe)) < 0)
-        root = NULL;
-    free(exe);
-    return root;
+    return pyn_exe_relative("python/search-path");
 }
 
 void pyn_py_start_at(struct pyn_start *start, double epoch_s)

@@ -2,7 +2,7 @@
 #include "pyn_manifest.h"
 
 #include "pyn_checksum.h"
-#include "pyn_options.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
 #include <inttypes.h>

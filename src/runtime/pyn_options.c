@@ -1,29 +1,11 @@
 #define _GNU_SOURCE
 #include "pyn_options.h"
 
+#include "pyn_tool.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-void pyn_escape_controls(char *text, size_t size)
-{
-    if (size == 0)
-        return;
-    char *copy = strdup(text);
-    if (!copy)
-        return;
-    size_t o = 0;
-    for (const unsigned char *c = (const unsigned char *)copy; *c && o + 5 < size; ++c) {
-        if (*c >= 0x20 && *c != 0x7f)
-            text[o++] = (char)*c;
-        else if (*c == '\r' || *c == '\n' || *c == '\t')
-            o += (size_t)snprintf(text + o, size - o, "\\%c", *c == '\r' ? 'r' : *c == '\n' ? 'n' : 't');
-        else
-            o += (size_t)snprintf(text + o, size - o, "\\x%02x", *c);
-    }
-    text[o < size ? o : size - 1] = '\0';
-    free(copy);
-}
 
 static const struct pyn_option *find_option(const struct pyn_option *const *tables, const char *name, size_t name_len)
 {

@@ -34,14 +34,9 @@ struct pyn_option {
  * are stored in positional[] (at most max_positional of them, count in
  * *npositional). "--" ends option parsing.
  * Returns 0, or -EINVAL with a one-line message in err naming the argument
- * and what is allowed. */
+ * and what is allowed (control characters escaped: pyn_escape_controls). */
 int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
                       size_t max_positional, size_t *npositional, char *err, size_t errlen);
-
-/* Rewrites control characters in a NUL-terminated message as visible
- * escapes (\r, \n, \t, \xNN), within size bytes, so a message that echoes
- * a user's argument stays one line. */
-void pyn_escape_controls(char *text, size_t size);
 
 /* Prints one line per option ("  --json FILE   help") to out. */
 void pyn_options_print_help(const struct pyn_option *const *tables, FILE *out);

@@ -3,6 +3,7 @@
 
 #include "pyn_file.h"
 #include "pyn_metrics.h"
+#include "pyn_stage_kind.h"
 #include "pyn_version.h"
 
 #include <errno.h>

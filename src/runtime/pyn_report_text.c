@@ -2,6 +2,7 @@
 #include "pyn_report.h"
 
 #include "pyn_metrics.h"
+#include "pyn_stage_kind.h"
 #include "pyn_version.h"
 
 #include <inttypes.h>

@@ -12,7 +12,7 @@
 #include "pyn_phase.h"
 #include "pyn_placement.h"
 #include "pyn_rusage.h"
-#include "pyn_stage_map.h"
+#include "pyn_stage_record.h"
 
 #include <stdint.h>
 

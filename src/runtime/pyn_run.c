@@ -17,12 +17,12 @@
 #include "pyn_results.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
+#include "pyn_tool.h"
 #include "pyn_version.h"
 
 #include <errno.h>
 #include <gnu/libc-version.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <mpi.h>
@@ -49,8 +49,6 @@
 #else
 #define PYN_COMPILER "unknown"
 #endif
-
-enum { EXIT_PASSED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 /* Where a run is, so the steps are taken in order whoever drives them. */
 enum run_state { STATE_OVER, STATE_READY, STATE_IN_IMPORT, STATE_IMPORTED, STATE_IN_VISIT, STATE_VISITED };
@@ -330,40 +328,6 @@ static int check_launcher(const struct pyn_run *run, char *err, size_t errlen)
     return 0;
 }
 
-static char *executable_dir(void)
-{
-    char *exe = realpath("/proc/self/exe", NULL);
-    if (!exe)
-        return NULL;
-    char *dir = strdup(dirname(exe));
-    free(exe);
-    return dir;
-}
-
-/* Resolves an option or its default (relative to the executable) to an
- * absolute path that exists. */
-static char *resolve_path(const char *given, const char *default_rel, const char *what, char *err, size_t errlen)
-{
-    char *candidate = NULL;
-    if (given) {
-        candidate = strdup(given);
-    } else {
-        char *dir = executable_dir();
-        if (dir && asprintf(&candidate, "%s/%s", dir, default_rel) < 0)
-            candidate = NULL;
-        free(dir);
-    }
-    if (!candidate) {
-        snprintf(err, errlen, "%s: out of memory", what);
-        return NULL;
-    }
-    char *abs = realpath(candidate, NULL);
-    if (!abs)
-        snprintf(err, errlen, "%s %s: %s", what, candidate, strerror(errno));
-    free(candidate);
-    return abs;
-}
-
 /* Rank 0 reads the manifest and broadcasts it: one file read per job, not
  * per rank, so the runtime adds nothing to the storm it measures. */
 static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
@@ -373,7 +337,7 @@ static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
     long long n = 0;
     int rc = 0;
     if (run->rank == 0) {
-        run->manifest_path = resolve_path(run->opt.manifest_path, PYN_DEFAULT_MANIFEST, "manifest", err, errlen);
+        run->manifest_path = pyn_exe_resolve(run->opt.manifest_path, PYN_DEFAULT_MANIFEST, "manifest", err, errlen);
         rc = run->manifest_path ? pyn_file_read_all(run->manifest_path, &text, &len, err, errlen) : -ENOENT;
         n = rc ? rc : (long long)len;
     }
@@ -386,7 +350,7 @@ static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
     if (run->rank != 0) {
         text = malloc((size_t)n + 1);
         if (!text)
-            MPI_Abort(MPI_COMM_WORLD, EXIT_FAILED); /* cannot take part in the broadcast */
+            MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR); /* cannot take part in the broadcast */
         text[n] = '\0';
     }
     /* MPI counts are int: broadcast in chunks so any size works. */
@@ -397,7 +361,7 @@ static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
     int pathlen = run->rank == 0 ? (int)strlen(run->manifest_path) + 1 : 0;
     MPI_Bcast(&pathlen, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (run->rank != 0 && !(run->manifest_path = malloc((size_t)pathlen)))
-        MPI_Abort(MPI_COMM_WORLD, EXIT_FAILED);
+        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR);
     MPI_Bcast(run->manifest_path, pathlen, MPI_CHAR, 0, MPI_COMM_WORLD);
     rc = pyn_manifest_parse(text, (size_t)n, run->manifest_path, &run->manifest, err, errlen);
     free(text);
@@ -475,9 +439,9 @@ static double seconds_since(uint64_t t0_ns)
 static int finish(struct pyn_run *run)
 {
     struct pyn_rank_record *all = NULL;
-    int status = EXIT_PASSED;
+    int status = PYN_EXIT_OK;
     if (run->rank == 0 && !(all = calloc((size_t)run->nranks, sizeof *all)))
-        MPI_Abort(MPI_COMM_WORLD, EXIT_FAILED);
+        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR);
     MPI_Gather(&run->rec, (int)sizeof run->rec, MPI_BYTE, all, (int)sizeof run->rec, MPI_BYTE, 0, MPI_COMM_WORLD);
     if (run->rank == 0) {
         struct pyn_results res = {.info = &run->info, .nranks = run->nranks, .ranks = all, .fractal = run->fractal};
@@ -486,7 +450,7 @@ static int finish(struct pyn_run *run)
         /* After every timed phase, on rank 0 only: section headers of what the run loaded. */
         struct pyn_static_summary *statics = malloc(sizeof *statics);
         if (statics) {
-            char *exe = realpath("/proc/self/exe", NULL);
+            char *exe = pyn_exe_path();
             pyn_static_summary_compute(statics, run->manifest, run->library_dir, exe);
             free(exe);
             res.statics = statics;
@@ -496,19 +460,19 @@ static int finish(struct pyn_run *run)
         pyn_compat_print_fractal(stdout, &res.fractal);
         pyn_report_text_print(&res, stdout);
         pyn_report_text_print_errors(&res, stderr, run->prog);
-        status = res.passed ? EXIT_PASSED : EXIT_FAILED;
+        status = res.passed ? PYN_EXIT_OK : PYN_EXIT_ERROR;
         /* The CSV first: if it cannot be written the run fails, and the JSON
          * written after it must say so rather than "passed". */
         char err[PYN_ERROR_MAX + 128];
         if (run->opt.csv_path && pyn_report_csv_write(&res, run->opt.csv_path, err, sizeof err)) {
             fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
-            status = EXIT_FAILED;
+            status = PYN_EXIT_ERROR;
             res.passed = 0;
             snprintf(res.report_error, sizeof res.report_error, "%s", err);
         }
         if (run->opt.json_path && pyn_report_json_write(&res, run->opt.json_path, err, sizeof err)) {
             fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
-            status = EXIT_FAILED;
+            status = PYN_EXIT_ERROR;
         }
         free(statics);
         free(all);
@@ -569,10 +533,10 @@ static int check_fractal_image(const struct pyn_run *run)
     char err[PYN_ERROR_MAX];
     if (run->rank != 0 || !run->opt.fractal_image ||
         pyn_fractal_check_image_path(run->opt.fractal_image, names, paths, 4, err, sizeof err) == 0)
-        return EXIT_PASSED;
+        return PYN_EXIT_OK;
     pyn_escape_controls(err, sizeof err);
     fprintf(stderr, "%s: %s\n", run->prog, err);
-    return EXIT_USAGE;
+    return PYN_EXIT_USAGE;
 }
 
 /* Launch time, launcher, manifest and library directory: everything a run
@@ -590,7 +554,7 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
             pyn_escape_controls(msg, sizeof msg);
             fprintf(stderr, "%s: %s\n", run->prog, msg);
         }
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     }
     if (npositional == 1)
         launch = run->opt.launch_time = positional[0];
@@ -598,32 +562,32 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
         pyn_escape_controls(err, sizeof err);
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     }
     if (setup_progress(run, err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     }
     /* A mismatched launcher makes every process a rank 0 of its own, so each prints. */
     if (check_launcher(run, err, sizeof err)) {
         fprintf(stderr, "%s: rank %d: %s\n", run->prog, run->rank, err);
-        return EXIT_FAILED;
+        return PYN_EXIT_ERROR;
     }
     /* Collective: rank 0 read the file, every rank parsed the same bytes, so rank 0 speaks for all. */
     if (load_manifest(run, err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
-        return EXIT_FAILED;
+        return PYN_EXIT_ERROR;
     }
     /* Per node: the directory may be missing on some hosts only. */
     run->library_dir =
-        resolve_path(run->opt.library_dir, PYN_DEFAULT_LIBRARY_DIR, "library directory", err, sizeof err);
+        pyn_exe_resolve(run->opt.library_dir, PYN_DEFAULT_LIBRARY_DIR, "library directory", err, sizeof err);
     if (!run->library_dir) {
         fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
-        return EXIT_FAILED;
+        return PYN_EXIT_ERROR;
     }
-    return EXIT_PASSED;
+    return PYN_EXIT_OK;
 }
 
 /* --- Faults, page cache, placement (docs/metrics.md) ------------------------
@@ -647,7 +611,7 @@ static int metrics_setup(struct pyn_run *run)
             pyn_escape_controls(err, sizeof err);
             fprintf(stderr, "%s: %s\n", run->prog, err);
         }
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     }
     size_t mapped = run->opt.cold ? pyn_loader_count_loaded(run->manifest) : 0;
     if (mapped) {
@@ -657,14 +621,14 @@ static int metrics_setup(struct pyn_run *run)
                     "them before main), and mapped pages cannot be evicted; use a mode that loads them in the import "
                     "phase (dlopen, python, the driver) or evict before launch (docs/metrics.md)\n",
                     run->prog, mapped, run->manifest->nlibraries, run->mode->name);
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     }
     if (pyn_placement_open(&run->placement, err, sizeof err) ||
         (bind_core && pyn_placement_bind_core(run->placement, run->node_rank, err, sizeof err))) {
         fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
-        return EXIT_FAILED;
+        return PYN_EXIT_ERROR;
     }
-    return EXIT_PASSED;
+    return PYN_EXIT_OK;
 }
 
 /* Before the barrier that starts the import phase, on every rank
@@ -683,7 +647,7 @@ static void metrics_import_start(struct pyn_run *run)
     int leader = run->node_rank == 0, count = run->opt.cold || run->opt.cache_count;
     c->cold = run->opt.cold;
     if (run->opt.cold && leader) {
-        char *exe = realpath("/proc/self/exe", NULL);
+        char *exe = pyn_exe_path();
         rc = pyn_cache_evict_tree(run->manifest, run->library_dir, exe, err, sizeof err);
         free(exe);
         if (rc == 0 && geteuid() == 0) {
@@ -769,12 +733,12 @@ static int stage_check(const struct pyn_run *run, struct pyn_stage_options *so)
                      "--cold with --stage none, cache or pilot");
     }
     if (!err[0])
-        return EXIT_PASSED;
+        return PYN_EXIT_OK;
     if (run->rank == 0) {
         pyn_escape_controls(err, sizeof err);
         fprintf(stderr, "%s: %s\n", run->prog, err);
     }
-    return EXIT_USAGE;
+    return PYN_EXIT_USAGE;
 }
 
 /* Collective: stages or maps the files. Prints this rank's error. */
@@ -782,20 +746,20 @@ static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
 {
     char err[PYN_ERROR_MAX];
     if (so->kind == PYN_STAGE_NONE)
-        return EXIT_PASSED;
+        return PYN_EXIT_OK;
     if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err, sizeof err)) {
         if (err[0]) {
             pyn_escape_controls(err, sizeof err);
             fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
         }
-        return EXIT_FAILED;
+        return PYN_EXIT_ERROR;
     }
     const char *dir = pyn_stage_library_dir(run->stage);
     if (dir && !(run->load_dir = strdup(dir))) {
         fprintf(stderr, "%s: rank %d (%s): stage: out of memory\n", run->prog, run->rank, run->rec.host);
-        return EXIT_FAILED;
+        return PYN_EXIT_ERROR;
     }
-    return EXIT_PASSED;
+    return PYN_EXIT_OK;
 }
 
 /* Collective: the leaders remove their hosts' copies. Returns 0 or -errno with err. */
@@ -821,9 +785,9 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
         return false;
     }
     run->mode = mode;
-    run->prog = strrchr((*argv)[0], '/') ? strrchr((*argv)[0], '/') + 1 : (*argv)[0];
+    run->prog = pyn_prog_name((*argv)[0]);
     run->state = STATE_OVER;
-    run->status = EXIT_PASSED;
+    run->status = PYN_EXIT_OK;
     run->node = MPI_COMM_NULL;
     pyn_rusage_record_init(&run->rec.rusage);
 
@@ -848,7 +812,7 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     if (pyn_options_parse(run->tables, *argc, *argv, positional, 1, &npositional, err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
-        run->status = EXIT_USAGE;
+        run->status = PYN_EXIT_USAGE;
         return false;
     }
     if (run->opt.help || run->opt.version) {
@@ -859,16 +823,16 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
         return false;
     }
     run->status = agree_exit_status(check_fractal_image(run));
-    if (run->status == EXIT_PASSED)
+    if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(prepare(run, positional, npositional));
-    if (run->status == EXIT_PASSED)
+    if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(metrics_setup(run));
     struct pyn_stage_options stage_options;
-    if (run->status == EXIT_PASSED)
+    if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(stage_check(run, &stage_options));
-    if (run->status == EXIT_PASSED)
+    if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(stage_run(run, &stage_options));
-    if (run->status != EXIT_PASSED)
+    if (run->status != PYN_EXIT_OK)
         return false;
     run->info.manifest = run->manifest;
     run->info.manifest_path = run->manifest_path;
@@ -1034,9 +998,9 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
 int pyn_run_end(struct pyn_run *run)
 {
     if (!run)
-        return EXIT_FAILED;
+        return PYN_EXIT_ERROR;
     int status = run->status;
-    if (run->manifest && status == EXIT_PASSED) {
+    if (run->manifest && status == PYN_EXIT_OK) {
         char fs_err[PYN_ERROR_MAX];
         run->rec.fs_ok = pyn_fs_tally(run->manifest, run->rec.fs, fs_err, sizeof fs_err) == 0;
         if (!run->rec.fs_ok)

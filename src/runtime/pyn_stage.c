@@ -6,6 +6,8 @@
 #include "pyn_clock.h"
 #include "pyn_file.h"
 #include "pyn_fs.h"
+#include "pyn_stage_map.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,7 +85,7 @@ static char *bcast_string(const char *s, int rank)
         return NULL;
     char *out = malloc((size_t)n + 1);
     if (!out)
-        MPI_Abort(MPI_COMM_WORLD, 1); /* cannot take part in the broadcast */
+        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR); /* cannot take part in the broadcast */
     if (rank == 0)
         memcpy(out, s, (size_t)n);
     for (long long off = 0; off < n; off += INT_MAX / 2) {
@@ -178,7 +180,7 @@ static int stream_files(struct pyn_stage *st, MPI_Comm leaders, const char *libr
     MPI_Comm_rank(leaders, &lrank);
     char *buf = malloc(chunk);
     if (!buf)
-        MPI_Abort(MPI_COMM_WORLD, 1); /* cannot take part in the broadcasts */
+        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR); /* cannot take part in the broadcasts */
     char path[PATH_MAX];
     for (size_t i = 0; i < st->nfiles; ++i) {
         const char *name = st->files[i].name;
@@ -279,7 +281,7 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
                       opt->dir);
     }
     if (!(st->dir = bcast_string(name, rank)) || asprintf(&st->prefix, "%s/", st->dir) < 0)
-        MPI_Abort(MPI_COMM_WORLD, 1);
+        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR);
     if (any_failed(rc))
         return rc ? rc : -ECANCELED;
     if (st->leader)
@@ -420,7 +422,7 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
     err[0] = '\0';
     struct pyn_stage *st = *out = calloc(1, sizeof *st);
     if (!st)
-        MPI_Abort(MPI_COMM_WORLD, 1);
+        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR);
     st->kind = opt->kind;
     st->node = node;
     st->leaders = MPI_COMM_NULL; /* not 0 in every MPI: set before any early return */

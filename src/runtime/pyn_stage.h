@@ -18,7 +18,8 @@
 #define PYN_STAGE_H
 
 #include "pyn_manifest.h"
-#include "pyn_stage_map.h"
+#include "pyn_stage_kind.h"
+#include "pyn_stage_record.h"
 
 #include <mpi.h>
 #include <stddef.h>

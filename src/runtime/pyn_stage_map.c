@@ -1,6 +1,8 @@
-/* The path cache's text and the strategies' names (pyn_stage_map.h). */
+/* The path cache's text (pyn_stage_map.h). */
 #define _GNU_SOURCE
 #include "pyn_stage_map.h"
+
+#include "pyn_tool.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,42 +20,6 @@ int pyn_stage_error(char *err, size_t errlen, int rc, const char *fmt, ...)
 }
 
 #define fail pyn_stage_error
-
-static const char *const kind_names[] = {"none", "bcast", "cache", "pilot"};
-
-const char *pyn_stage_kind_name(int kind)
-{
-    return kind >= 0 && kind <= PYN_STAGE_PILOT ? kind_names[kind] : "unknown";
-}
-
-int pyn_stage_parse_kind(const char *text, enum pyn_stage_kind *out, char *err, size_t errlen)
-{
-    for (int k = PYN_STAGE_NONE; k <= PYN_STAGE_PILOT; ++k)
-        if (strcmp(text, kind_names[k]) == 0) {
-            *out = (enum pyn_stage_kind)k;
-            return 0;
-        }
-    snprintf(err, errlen, "--stage: '%s' is not one of none, bcast, cache, pilot", text);
-    return -EINVAL;
-}
-
-int pyn_stage_parse_chunk(const char *text, uint64_t *out, char *err, size_t errlen)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    uint64_t scale = 1;
-    if (end && *end && end[1] == '\0')
-        scale = *end == 'K' ? 1ull << 10 : *end == 'M' ? 1ull << 20 : *end == 'G' ? 1ull << 30 : 0;
-    else if (end && *end)
-        scale = 0;
-    if (errno || end == text || text[0] == '-' || scale == 0 || v > (1ull << 30) / scale || v * scale < 4096) {
-        snprintf(err, errlen, "--stage-chunk: '%s' is not a size from 4096 to 1G (bytes, or with K, M or G)", text);
-        return -EINVAL;
-    }
-    *out = v * scale;
-    return 0;
-}
 
 static int cmp_file(const void *a, const void *b)
 {
@@ -108,14 +74,6 @@ static char *next_line(char **cursor)
     return line;
 }
 
-static int has_control(const char *s)
-{
-    for (; *s; ++s)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
 /* Checks map text against the manifest and fills files[].path. origin
  * names it in messages (a pilot map's file). Rank 0 checks before the
  * broadcast, so every rank parses text known to be good. Messages quote
@@ -150,7 +108,7 @@ int pyn_stage_map_parse(char *text, const struct pyn_manifest *m, struct pyn_sta
             return fail(err, errlen, -EINVAL, "stage: %s: line %d: expected 'FILE<tab>PATH'", origin, lineno);
         *tab = '\0';
         const char *path = tab + 1, *base = strrchr(path, '/');
-        if (has_control(line) || has_control(path))
+        if (pyn_has_controls(line) || pyn_has_controls(path))
             return fail(err, errlen, -EINVAL, "stage: %s: line %d: holds a control character", origin, lineno);
         struct pyn_stage_file *f = pyn_stage_files_find(files, nfiles, line);
         if (!f)

@@ -9,20 +9,18 @@
 #include "pyn_manifest.h"
 #include "pyn_options.h"
 #include "pyn_report.h"
+#include "pyn_tool.h"
 #include "pyn_version.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 static const char *prog = "pynamic-sizes";
 
@@ -43,36 +41,15 @@ struct sizes_run {
     size_t nexes;
 };
 
-static char *tool_dir(void)
-{
-    char *self = realpath("/proc/self/exe", NULL);
-    if (!self)
-        return NULL;
-    char *dir = strdup(dirname(self));
-    free(self);
-    return dir;
-}
-
-/* An option, or the default beside this tool, as an absolute existing path. */
+/* An option, or the default beside this tool, as an absolute existing path.
+ * err holds two paths of PATH_MAX, so the message names the path tried in
+ * full (a longer one, which realpath refuses anyway, is cut). */
 static char *resolve(const char *given, const char *default_rel, const char *what)
 {
-    char *candidate = NULL;
-    if (given)
-        candidate = strdup(given);
-    else {
-        char *dir = tool_dir();
-        if (dir && asprintf(&candidate, "%s/%s", dir, default_rel) < 0)
-            candidate = NULL;
-        free(dir);
-    }
-    if (!candidate) {
-        fprintf(stderr, "%s: %s: out of memory\n", prog, what);
-        return NULL;
-    }
-    char *abs = realpath(candidate, NULL);
+    char err[2 * PATH_MAX];
+    char *abs = pyn_exe_resolve(given, default_rel, what, err, sizeof err);
     if (!abs)
-        fprintf(stderr, "%s: %s %s: %s\n", prog, what, candidate, strerror(errno));
-    free(candidate);
+        fprintf(stderr, "%s: %s\n", prog, err);
     return abs;
 }
 
@@ -116,7 +93,7 @@ static int cmp_exe(const void *a, const void *b)
  * (a Python mode's wrapper) are named on stderr and left out. */
 static int find_mode_executables(struct sizes_run *r)
 {
-    char *dir = tool_dir();
+    char *dir = pyn_exe_dir();
     if (!dir) {
         fprintf(stderr, "%s: realpath /proc/self/exe: %s\n", prog, strerror(errno));
         return -errno;
@@ -304,12 +281,12 @@ int main(int argc, char **argv)
     char err[PYN_ERROR_MAX];
     if (!positional) {
         fprintf(stderr, "%s: out of memory\n", prog);
-        return EXIT_ERROR;
+        return PYN_EXIT_ERROR;
     }
     if (pyn_options_parse(tables, argc, argv, positional, (size_t)argc, &npositional, err, sizeof err)) {
         fprintf(stderr, "%s: %s\n", prog, err);
         free(positional);
-        return EXIT_USAGE;
+        return PYN_EXIT_USAGE;
     }
     if (r.help || r.version) {
         if (r.help) {
@@ -323,7 +300,7 @@ int main(int argc, char **argv)
             printf("%s (pynamic) %s\n", prog, PYN_VERSION);
         }
         free(positional);
-        return EXIT_OK;
+        return PYN_EXIT_OK;
     }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < npositional; ++i)
@@ -339,5 +316,5 @@ int main(int argc, char **argv)
             rc = write_json(&r);
     }
     cleanup(&r);
-    return rc == 0 ? EXIT_OK : EXIT_ERROR;
+    return rc == 0 ? PYN_EXIT_OK : PYN_EXIT_ERROR;
 }

@@ -7,12 +7,13 @@
 #include "pyn_cache.h"
 #include "pyn_checksum.h"
 #include "pyn_clock.h"
-#include "pyn_fault_addr.h"
+#include "pyn_fatal.h"
 #include "pyn_file.h"
 #include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
 #include "pyn_phase.h"
 #include "pyn_placement.h"
+#include "pyn_progress.h"
 #include "pyn_report.h"
 #include "pyn_results.h"
 #include "pyn_rusage.h"
@@ -26,7 +27,6 @@
 #include <limits.h>
 #include <math.h>
 #include <mpi.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -64,18 +64,6 @@ struct run_options {
     const char *fractal_image;                               /* --fractal-image */
 };
 
-/* Progress on rank 0's terminal during the import and visit phases. The
- * only cost inside a timed phase is one branch per module when it is off,
- * and one monotonic clock read per module when it is on: lines are written
- * at most every interval_ns, and only after the phase has run that long. */
-struct progress {
-    int on;
-    uint64_t interval_ns;
-    uint64_t next_ns;
-    int shown; /* a line is on the terminal and must be cleared */
-    int tty;   /* stderr is a terminal: redraw in place */
-};
-
 struct pyn_run {
     const struct pyn_mode *mode;
     const char *prog;
@@ -98,7 +86,7 @@ struct pyn_run {
     struct pyn_rank_record rec;
     struct pyn_run_info info;
     double span_s[PYN_PHASE_COUNT];
-    struct progress progress;
+    struct pyn_progress progress; /* rank 0's progress line */
     char fs_error[PYN_ERROR_MAX]; /* why this rank has no file-system counts */
     /* Faults, page cache, placement (docs/metrics.md): see metrics_* below. */
     MPI_Comm node; /* the ranks of this host (MPI_COMM_TYPE_SHARED) */
@@ -107,40 +95,6 @@ struct pyn_run {
     struct pyn_rusage_sample rusage_t0; /* taken at a phase's start, outside its clock */
     struct pyn_fractal_summary fractal; /* the MPI capability test after the visit (pyn_fractal_mpi.h) */
 };
-
-static void progress_draw(struct pyn_run *run, enum pyn_phase phase, int done, uint64_t now)
-{
-    struct progress *p = &run->progress;
-    fprintf(stderr, "%s%s: %s %d/%zu modules, %.1f s%s", p->tty ? "\r" : "", run->prog, pyn_phase_name(phase), done,
-            run->manifest->nmodules, (double)(now - run->phase_t0_ns) * 1e-9, p->tty ? "\033[K" : "\n");
-    p->shown = p->tty;
-    p->next_ns = now + p->interval_ns;
-}
-
-static inline void progress_tick(struct pyn_run *run, enum pyn_phase phase, int done)
-{
-    if (!run->progress.on)
-        return;
-    uint64_t now = pyn_clock_monotonic_ns();
-    if (now >= run->progress.next_ns)
-        progress_draw(run, phase, done, now);
-}
-
-/* Outside the timed region: at phase start arm the first line one interval
- * away, at phase end erase the line so the report starts clean. */
-static void progress_arm(struct pyn_run *run)
-{
-    run->progress.next_ns = run->phase_t0_ns + run->progress.interval_ns;
-}
-
-static void progress_clear(struct pyn_run *run)
-{
-    if (run->progress.shown) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-        run->progress.shown = 0;
-    }
-}
 
 const struct pyn_manifest *pyn_run_manifest(const struct pyn_run *run)
 {
@@ -162,7 +116,7 @@ void pyn_run_module_imported(struct pyn_run *run, size_t module_index)
     if (module_index < run->manifest->nmodules && !run->imported[module_index]) {
         run->imported[module_index] = 1;
         run->rec.modules_imported++;
-        progress_tick(run, PYN_PHASE_IMPORT, run->rec.modules_imported);
+        pyn_progress_tick(&run->progress, PYN_PHASE_IMPORT, run->rec.modules_imported);
     }
 }
 
@@ -185,7 +139,7 @@ void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t val
     if (module_index < run->manifest->nmodules) {
         run->values[module_index] = value;
         run->rec.modules_visited++;
-        progress_tick(run, PYN_PHASE_VISIT, run->rec.modules_visited);
+        pyn_progress_tick(&run->progress, PYN_PHASE_VISIT, run->rec.modules_visited);
     }
 }
 
@@ -498,32 +452,6 @@ static void record_startup(struct pyn_run *run, double main_epoch_s, double age_
     r->phase_s[PYN_PHASE_STARTUP] = isfinite(r->startup_launch_s) ? r->startup_launch_s : r->startup_exec_s;
 }
 
-/* Validates --progress and --progress-interval on every rank; turns the
- * progress on for rank 0 only. */
-static int setup_progress(struct pyn_run *run, char *err, size_t errlen)
-{
-    const char *when = run->opt.progress;
-    char *end = NULL;
-    errno = 0;
-    double interval = strtod(run->opt.progress_interval, &end);
-    if (errno || end == run->opt.progress_interval || *end != '\0' || !isfinite(interval) || interval < 0 ||
-        interval > 86400) {
-        snprintf(err, errlen, "--progress-interval: '%s' is not a number of seconds in 0..86400",
-                 run->opt.progress_interval);
-        return -EINVAL;
-    }
-    int always = strcmp(when, "always") == 0, never = strcmp(when, "never") == 0;
-    if (!always && !never && strcmp(when, "auto") != 0) {
-        snprintf(err, errlen, "--progress: '%s' is not one of auto, always, never", when);
-        return -EINVAL;
-    }
-    struct progress *p = &run->progress;
-    p->tty = isatty(STDERR_FILENO);
-    p->on = run->rank == 0 && !never && (always || p->tty);
-    p->interval_ns = (uint64_t)(interval * 1e9);
-    return 0;
-}
-
 /* --fractal-image, on rank 0 before anything else: a file of its own in a
  * directory where one can be created. Returns the exit status. */
 static int check_fractal_image(const struct pyn_run *run)
@@ -564,7 +492,8 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
             fprintf(stderr, "%s: %s\n", run->prog, err);
         return PYN_EXIT_USAGE;
     }
-    if (setup_progress(run, err, sizeof err)) {
+    if (pyn_progress_setup(&run->progress, run->opt.progress, run->opt.progress_interval, run->rank, run->prog, stderr,
+                           err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
         return PYN_EXIT_USAGE;
@@ -862,77 +791,10 @@ static bool phase_allowed(const struct pyn_run *run, enum pyn_phase phase)
            (phase == PYN_PHASE_VISIT && run->state == STATE_IMPORTED);
 }
 
-/* A library the loader cannot map cleanly (truncated under ld.so, changed
- * while mapped) kills the process with SIGBUS or SIGSEGV inside dlopen. The
- * handler, armed for the import phase only, says which rank died loading
- * what, then lets the signal take its default course (the launcher sees the
- * real cause). Only async-signal-safe calls: write, strlen, raise, and
- * open/read/close of /proc/self/maps. */
-static const int fatal_signals[] = {SIGBUS, SIGSEGV, SIGILL, SIGFPE};
-#define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
-static char fatal_prefix[PYN_HOST_MAX + 128];
-static const char *volatile fatal_loading;
-static struct sigaction fatal_saved[NFATAL];
-
-static void write_all(const char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0) {
-        ssize_t w = write(STDERR_FILENO, s, n);
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
-static void on_fatal_signal(int sig, siginfo_t *info, void *context)
-{
-    (void)context;
-    write_all(fatal_prefix);
-    write_all(sig == SIGBUS ? "SIGBUS" : sig == SIGSEGV ? "SIGSEGV" : sig == SIGILL ? "SIGILL" : "SIGFPE");
-    const char *what = fatal_loading;
-    if (what) {
-        write_all(" while loading ");
-        write_all(what);
-    }
-    /* Loading libmodulebegin maps every module: the file at fault is the
-     * one the faulting address lies in. */
-    static char at[4096];
-    if (info && info->si_addr && pyn_fault_mapping_path(info->si_addr, at, sizeof at) == 0) {
-        write_all(" (the fault is in ");
-        write_all(at);
-        write_all(")");
-    }
-    write_all("\n");
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void arm_fatal_signals(const struct pyn_run *run, bool arm)
-{
-    for (size_t i = 0; i < NFATAL; ++i) {
-        if (arm) {
-            struct sigaction sa;
-            memset(&sa, 0, sizeof sa);
-            sa.sa_sigaction = on_fatal_signal;
-            sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
-            sigemptyset(&sa.sa_mask);
-            sigaction(fatal_signals[i], &sa, &fatal_saved[i]);
-        } else {
-            sigaction(fatal_signals[i], &fatal_saved[i], NULL);
-        }
-    }
-    if (arm)
-        snprintf(fatal_prefix, sizeof fatal_prefix, "%s: rank %d (%s): import: fatal signal ", run->prog, run->rank,
-                 run->rec.host);
-    fatal_loading = NULL;
-}
-
 void pyn_run_loading(struct pyn_run *run, const char *what)
 {
     (void)run;
-    fatal_loading = what;
+    pyn_fatal_loading(what);
 }
 
 bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
@@ -944,13 +806,14 @@ bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
     run->state = phase == PYN_PHASE_IMPORT ? STATE_IN_IMPORT : STATE_IN_VISIT;
     if (phase == PYN_PHASE_IMPORT) {
         metrics_import_start(run);
-        arm_fatal_signals(run, true);
+        /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
+        pyn_fatal_arm(run->prog, run->rank, run->rec.host);
     }
     MPI_Barrier(MPI_COMM_WORLD);
     pyn_fs_set_phase(phase);
     pyn_rusage_sample(&run->rusage_t0);
     run->phase_t0_ns = pyn_clock_monotonic_ns();
-    progress_arm(run);
+    pyn_progress_arm(&run->progress, run->phase_t0_ns, run->manifest->nmodules);
     return !run->rec.failed;
 }
 
@@ -966,7 +829,7 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
     pyn_fs_set_phase(PYN_FS_OTHER);
     metrics_phase_end(run, phase);
     if (phase == PYN_PHASE_IMPORT)
-        arm_fatal_signals(run, false);
+        pyn_fatal_disarm();
     const struct pyn_manifest *m = run->manifest;
     if (phase == PYN_PHASE_IMPORT && !run->rec.failed && (size_t)run->rec.modules_imported != m->nmodules)
         pyn_run_fail(run, -EINVAL, "import: mode %s imported %d of %zu modules", run->mode->name,
@@ -974,7 +837,7 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
     /* The agreement is the barrier that ends the phase. */
     bool all_ok = !any_failed(run);
     run->span_s[phase] = seconds_since(run->phase_t0_ns);
-    progress_clear(run);
+    pyn_progress_clear(&run->progress);
     /* After the clock stops: what the loader really mapped, whoever asked for it. */
     if (phase == PYN_PHASE_IMPORT)
         run->rec.libraries_loaded = (int32_t)pyn_loader_count_loaded(m);

@@ -1,6 +1,15 @@
-/* The run lifecycle shared by every mode. Every step that can fail on some
- * ranks ends in an agreement (an allreduce), so either all ranks go on or
- * all stop together: a failure never leaves a rank waiting in a barrier. */
+/* The run lifecycle shared by every mode: the state machine that takes a
+ * run from MPI_Init through set-up, the timed phases and verification to
+ * the reports and MPI_Finalize. Each concern it drives is a module of its
+ * own that takes narrow inputs (the options, the rank's record, a
+ * communicator, a stream): pyn_run_options (options and help),
+ * pyn_run_env (versions, launcher), pyn_manifest_mpi (the manifest's
+ * broadcast), pyn_stage, pyn_progress and pyn_fatal (the import's
+ * fatal-signal line).
+ *
+ * Every step that can fail on some ranks ends in an agreement (an
+ * allreduce), so either all ranks go on or all stop together: a failure
+ * never leaves a rank waiting in a barrier. */
 #define _GNU_SOURCE
 #include "pyn_run.h"
 
@@ -8,23 +17,22 @@
 #include "pyn_checksum.h"
 #include "pyn_clock.h"
 #include "pyn_fatal.h"
-#include "pyn_file.h"
 #include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
+#include "pyn_manifest_mpi.h"
 #include "pyn_phase.h"
 #include "pyn_placement.h"
 #include "pyn_progress.h"
 #include "pyn_report.h"
 #include "pyn_results.h"
+#include "pyn_run_env.h"
+#include "pyn_run_options.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
 #include "pyn_tool.h"
-#include "pyn_version.h"
 
 #include <errno.h>
-#include <gnu/libc-version.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdarg.h>
@@ -32,45 +40,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#ifndef PYN_DEFAULT_MANIFEST
-#error "PYN_DEFAULT_MANIFEST (manifest path relative to the executable's directory) must be defined"
-#endif
 #ifndef PYN_DEFAULT_LIBRARY_DIR
 #error "PYN_DEFAULT_LIBRARY_DIR (library directory relative to the executable's directory) must be defined"
-#endif
-
-#if defined(__clang__)
-#define PYN_COMPILER "clang " __clang_version__
-#elif defined(__GNUC__)
-#define PYN_COMPILER "gcc " __VERSION__
-#else
-#define PYN_COMPILER "unknown"
 #endif
 
 /* Where a run is, so the steps are taken in order whoever drives them. */
 enum run_state { STATE_OVER, STATE_READY, STATE_IN_IMPORT, STATE_IMPORTED, STATE_IN_VISIT, STATE_VISITED };
 
-struct run_options {
-    const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
-    const char *progress, *progress_interval;
-    int help, version;
-    int cold;                                                /* --cold */
-    int cache_count;                                         /* --cache-count */
-    const char *bind;                                        /* --bind core|none */
-    const char *stage, *stage_dir, *stage_chunk, *pilot_map; /* --stage and its options */
-    const char *fractal_image;                               /* --fractal-image */
-};
-
 struct pyn_run {
     const struct pyn_mode *mode;
     const char *prog;
     int rank, nranks;
-    struct run_options opt;
-    struct pyn_option common_options[18];
-    const struct pyn_option *tables[3];
+    struct pyn_run_options opt;
     struct pyn_manifest *manifest;
     char *manifest_path;     /* absolute */
     char *library_dir;       /* absolute: the libraries' home */
@@ -171,192 +154,6 @@ static int agree_exit_status(int mine)
     return worst;
 }
 
-static void setup_options(struct pyn_run *run)
-{
-    run->opt.progress = "auto";
-    run->opt.progress_interval = "0.5";
-    run->opt.bind = "none";
-    run->opt.stage = "none";
-    run->opt.stage_dir = "/dev/shm";
-    run->opt.stage_chunk = "64M";
-    const struct pyn_option common[] = {
-        {"--json", "FILE", PYN_OPT_STRING, &run->opt.json_path, 0, "json",
-         "write the JSON report to FILE (atomically, rank 0)"},
-        {"--csv", "FILE", PYN_OPT_STRING, &run->opt.csv_path, 0, "csv", "write one CSV row per rank to FILE"},
-        {"--launch-time", "T", PYN_OPT_STRING, &run->opt.launch_time, 0, "launch_time",
-         "job launch time in seconds since the epoch (date +%s or date +%s.%N); may also be given "
-         "as the first positional argument, as the original takes it"},
-        {"--manifest", "FILE", PYN_OPT_STRING, &run->opt.manifest_path, 0, "manifest",
-         "the generator's manifest (default: <executable dir>/" PYN_DEFAULT_MANIFEST ")"},
-        {"--lib-dir", "DIR", PYN_OPT_STRING, &run->opt.library_dir, 0, "library_dir",
-         "directory holding the generated libraries (default: <executable dir>/" PYN_DEFAULT_LIBRARY_DIR ")"},
-        {"--progress", "WHEN", PYN_OPT_STRING, &run->opt.progress, 0, "progress",
-         "progress of import and visit on rank 0's stderr: auto (when it is a terminal; default), always, never"},
-        {"--progress-interval", "S", PYN_OPT_STRING, &run->opt.progress_interval, 0, "progress_interval",
-         "seconds between progress updates, and before the first (default 0.5)"},
-        {"--cold", NULL, PYN_OPT_FLAG, &run->opt.cold, 0, "cold",
-         "evict the generated libraries and the executable from the page cache before import (as root, also "
-         "drop_caches once per host); the report proves it with mincore (docs/metrics.md)"},
-        {"--cache-count", NULL, PYN_OPT_FLAG, &run->opt.cache_count, 0, "cache_count",
-         "count the generated libraries' pages in the page cache at import start, on one rank per host (it opens "
-         "every library before the import; --cold always does, to prove the eviction)"},
-        {"--bind", "WHAT", PYN_OPT_STRING, &run->opt.bind, 0, "bind",
-         "bind each rank: core (one core per rank, round-robin by rank within its host) or none (default)"},
-        {"--stage", "HOW", PYN_OPT_STRING, &run->opt.stage, 0, "stage",
-         "before the import (timed apart, docs/staging.md): none (default); bcast: rank 0 reads each generated file "
-         "once and broadcasts it to one rank per host, which writes it under --stage-dir, and every rank loads "
-         "those copies; cache: rank 0 finds every file and every rank loads by that path, with no search; pilot: "
-         "the map of a cache run, read from --pilot-map"},
-        {"--stage-dir", "DIR", PYN_OPT_STRING, &run->opt.stage_dir, 0, "stage_dir",
-         "node-local directory for --stage bcast's copies (default /dev/shm); removed after the run"},
-        {"--stage-chunk", "SIZE", PYN_OPT_STRING, &run->opt.stage_chunk, 0, "stage_chunk",
-         "bytes per broadcast for --stage bcast: 4096 to 1G, suffix K, M or G (default 64M)"},
-        {"--pilot-map", "FILE", PYN_OPT_STRING, &run->opt.pilot_map, 0, "pilot_map",
-         "with --stage cache: write the map of where every file lives to FILE; with --stage pilot: load by it"},
-        {"--fractal-image", "FILE", PYN_OPT_STRING, &run->opt.fractal_image, 0, "fractal_image",
-         "write the MPI capability test's image (the original's output.bmp: 400 x 400, 24-bit BMP) to FILE "
-         "(atomically, rank 0; checked before the run starts)"},
-        {"--help", NULL, PYN_OPT_FLAG, &run->opt.help, 0, NULL, "print this help and exit"},
-        {"--version", NULL, PYN_OPT_FLAG, &run->opt.version, 0, NULL, "print the version and exit"},
-        PYN_OPTIONS_END,
-    };
-    _Static_assert(sizeof common == sizeof run->common_options, "resize common_options");
-    memcpy(run->common_options, common, sizeof common);
-    static const struct pyn_option none[] = {PYN_OPTIONS_END};
-    run->tables[0] = run->common_options;
-    run->tables[1] = run->mode->options ? run->mode->options : none;
-    run->tables[2] = NULL;
-}
-
-static void print_help(const struct pyn_run *run)
-{
-    printf("usage: %s [LAUNCH_TIME] [options]\n%s\n\n", run->prog, run->mode->summary);
-    printf("Runs under mpiexec/srun or as one process; rank 0 prints the results.\n\noptions:\n");
-    pyn_options_print_help(run->tables, stdout);
-    printf("\nexit status: 0 passed, 1 failed (every rank exits 1), 2 usage error\n");
-}
-
-/* Accepts what `date +%s` and `date +%s.%N` print, and nothing implausible
- * (a millisecond timestamp would otherwise give a huge negative startup). */
-static int parse_launch_time(const char *text, double *out, char *err, size_t errlen)
-{
-    char *end = NULL;
-    errno = 0;
-    double t = strtod(text, &end);
-    double now = pyn_clock_realtime_s();
-    if (errno || end == text || *end != '\0' || !isfinite(t)) {
-        snprintf(err, errlen,
-                 "launch time '%s' is not a number (expected seconds since the epoch: date +%%s or date +%%s.%%N)",
-                 text);
-        return -EINVAL;
-    }
-    if (t < 1e8 || t > now + 86400) {
-        snprintf(err, errlen,
-                 "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected date +%%s "
-                 "or date +%%s.%%N)",
-                 text, now);
-        return -EINVAL;
-    }
-    *out = t;
-    return 0;
-}
-
-/* MPICH run by another MPI's launcher starts N one-rank worlds that would
- * each report as rank 0 of 1: refuse instead of reporting N fake runs. */
-static int check_launcher(const struct pyn_run *run, char *err, size_t errlen)
-{
-    static const char *const vars[] = {"PMI_SIZE", "PMIX_SIZE", "OMPI_COMM_WORLD_SIZE", "SLURM_STEP_NUM_TASKS"};
-    if (run->nranks != 1)
-        return 0;
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; ++i) {
-        const char *v = getenv(vars[i]);
-        if (v && atoi(v) > 1) {
-            snprintf(
-                err, errlen,
-                "launched as one of %.16s tasks (%s=%.16s) but MPI_COMM_WORLD has 1 rank: the launcher does not match "
-                "the MPI library this was built with (%.160s); launch with that MPI's mpiexec or srun --mpi=pmi2",
-                v, vars[i], v, run->info.mpi_library);
-            return -EINVAL;
-        }
-    }
-    return 0;
-}
-
-/* Rank 0 reads the manifest and broadcasts it: one file read per job, not
- * per rank, so the runtime adds nothing to the storm it measures. */
-static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
-{
-    char *text = NULL;
-    size_t len = 0;
-    long long n = 0;
-    int rc = 0;
-    if (run->rank == 0) {
-        run->manifest_path = pyn_exe_resolve(run->opt.manifest_path, PYN_DEFAULT_MANIFEST, "manifest", err, errlen);
-        rc = run->manifest_path ? pyn_file_read_all(run->manifest_path, &text, &len, err, errlen) : -ENOENT;
-        n = rc ? rc : (long long)len;
-    }
-    MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
-    if (n < 0) {
-        if (run->rank != 0)
-            snprintf(err, errlen, "rank 0 could not read the manifest");
-        return (int)n;
-    }
-    if (run->rank != 0) {
-        text = malloc((size_t)n + 1);
-        if (!text)
-            MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR); /* cannot take part in the broadcast */
-        text[n] = '\0';
-    }
-    /* MPI counts are int: broadcast in chunks so any size works. */
-    for (long long off = 0; off < n; off += INT_MAX / 2) {
-        long long chunk = n - off < INT_MAX / 2 ? n - off : INT_MAX / 2;
-        MPI_Bcast(text + off, (int)chunk, MPI_BYTE, 0, MPI_COMM_WORLD);
-    }
-    int pathlen = run->rank == 0 ? (int)strlen(run->manifest_path) + 1 : 0;
-    MPI_Bcast(&pathlen, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (run->rank != 0 && !(run->manifest_path = malloc((size_t)pathlen)))
-        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR);
-    MPI_Bcast(run->manifest_path, pathlen, MPI_CHAR, 0, MPI_COMM_WORLD);
-    rc = pyn_manifest_parse(text, (size_t)n, run->manifest_path, &run->manifest, err, errlen);
-    free(text);
-    size_t nmodules = rc == 0 ? run->manifest->nmodules : 0;
-    if (rc == 0 && (!(run->entries = calloc(nmodules, sizeof *run->entries)) ||
-                    !(run->values = calloc(nmodules, sizeof *run->values)) || !(run->imported = calloc(nmodules, 1)))) {
-        snprintf(err, errlen, "out of memory for %zu modules", run->manifest->nmodules);
-        rc = -ENOMEM;
-    }
-    return rc;
-}
-
-static void fill_info(struct pyn_run *run, int argc, char **argv, double main_epoch_s)
-{
-    struct pyn_run_info *info = &run->info;
-    time_t t = (time_t)main_epoch_s;
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(info->date, sizeof info->date, "%a %b %e %H:%M:%S %Y", &tm);
-    /* The original prints time.strftime("%x %X"), and Python leaves LC_TIME at "C": 12/03/26 14:27:39. */
-    strftime(info->run_on, sizeof info->run_on, "%x %X", &tm);
-    info->start_epoch_s = main_epoch_s;
-    info->mode = run->mode->name;
-    info->option_tables = run->tables;
-    info->argc = argc;
-    info->argv = argv;
-    info->launch_time = NAN;
-    info->startup_source = "exec";
-    info->startup_exec_resolution_s = NAN;
-    /* MPICH's string is many lines (8 KiB at most); the first names it and its version. */
-    char *version = calloc(1, MPI_MAX_LIBRARY_VERSION_STRING);
-    int len = 0;
-    if (version && MPI_Get_library_version(version, &len) == MPI_SUCCESS) {
-        version[strcspn(version, "\n")] = '\0';
-        snprintf(info->mpi_library, sizeof info->mpi_library, "%s", version);
-    }
-    free(version);
-    snprintf(info->libc_version, sizeof info->libc_version, "glibc %s", gnu_get_libc_version());
-    info->compiler = PYN_COMPILER;
-}
-
 /* Outside the timed phase: compare what each module returned with the
  * manifest and fold the run total the same way the generator did. */
 static void verify_visit(struct pyn_run *run)
@@ -452,19 +249,28 @@ static void record_startup(struct pyn_run *run, double main_epoch_s, double age_
     r->phase_s[PYN_PHASE_STARTUP] = isfinite(r->startup_launch_s) ? r->startup_launch_s : r->startup_exec_s;
 }
 
-/* --fractal-image, on rank 0 before anything else: a file of its own in a
- * directory where one can be created. Returns the exit status. */
+/* --fractal-image, on rank 0 before anything else. Returns the exit status. */
 static int check_fractal_image(const struct pyn_run *run)
 {
-    static const char *const names[] = {"--json", "--csv", "--manifest", "--pilot-map"};
-    const char *const paths[] = {run->opt.json_path, run->opt.csv_path, run->opt.manifest_path, run->opt.pilot_map};
     char err[PYN_ERROR_MAX];
-    if (run->rank != 0 || !run->opt.fractal_image ||
-        pyn_fractal_check_image_path(run->opt.fractal_image, names, paths, 4, err, sizeof err) == 0)
+    if (run->rank != 0 || pyn_run_options_check_fractal_image(&run->opt, err, sizeof err) == 0)
         return PYN_EXIT_OK;
-    pyn_escape_controls(err, sizeof err);
     fprintf(stderr, "%s: %s\n", run->prog, err);
     return PYN_EXIT_USAGE;
+}
+
+/* The manifest, and what the run keeps per module. */
+static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
+{
+    int rc =
+        pyn_manifest_bcast(run->opt.manifest_path, MPI_COMM_WORLD, &run->manifest, &run->manifest_path, err, errlen);
+    size_t nmodules = rc == 0 ? run->manifest->nmodules : 0;
+    if (rc == 0 && (!(run->entries = calloc(nmodules, sizeof *run->entries)) ||
+                    !(run->values = calloc(nmodules, sizeof *run->values)) || !(run->imported = calloc(nmodules, 1)))) {
+        snprintf(err, errlen, "out of memory for %zu modules", run->manifest->nmodules);
+        rc = -ENOMEM;
+    }
+    return rc;
 }
 
 /* Launch time, launcher, manifest and library directory: everything a run
@@ -473,33 +279,15 @@ static int check_fractal_image(const struct pyn_run *run)
 static int prepare(struct pyn_run *run, const char **positional, size_t npositional)
 {
     char err[PYN_ERROR_MAX];
-    const char *launch = run->opt.launch_time;
-    if (npositional == 1 && launch) {
-        if (run->rank == 0) {
-            char msg[PYN_ERROR_MAX];
-            snprintf(msg, sizeof msg, "the launch time is given twice ('%s' and --launch-time %s); give it once",
-                     positional[0], launch);
-            pyn_escape_controls(msg, sizeof msg);
-            fprintf(stderr, "%s: %s\n", run->prog, msg);
-        }
-        return PYN_EXIT_USAGE;
-    }
-    if (npositional == 1)
-        launch = run->opt.launch_time = positional[0];
-    if (launch && parse_launch_time(launch, &run->info.launch_time, err, sizeof err)) {
-        pyn_escape_controls(err, sizeof err);
-        if (run->rank == 0)
-            fprintf(stderr, "%s: %s\n", run->prog, err);
-        return PYN_EXIT_USAGE;
-    }
-    if (pyn_progress_setup(&run->progress, run->opt.progress, run->opt.progress_interval, run->rank, run->prog, stderr,
+    if (pyn_run_options_launch_time(&run->opt, positional, npositional, &run->info.launch_time, err, sizeof err) ||
+        pyn_progress_setup(&run->progress, run->opt.progress, run->opt.progress_interval, run->rank, run->prog, stderr,
                            err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
         return PYN_EXIT_USAGE;
     }
     /* A mismatched launcher makes every process a rank 0 of its own, so each prints. */
-    if (check_launcher(run, err, sizeof err)) {
+    if (pyn_run_env_check_launcher(run->nranks, run->info.mpi_library, err, sizeof err)) {
         fprintf(stderr, "%s: rank %d: %s\n", run->prog, run->rank, err);
         return PYN_EXIT_ERROR;
     }
@@ -637,36 +425,11 @@ static void metrics_free(struct pyn_run *run)
  * usage errors are printed by rank 0. */
 static int stage_check(const struct pyn_run *run, struct pyn_stage_options *so)
 {
-    char err[PYN_ERROR_MAX] = "";
-    so->dir = run->opt.stage_dir;
-    so->pilot_map = run->opt.pilot_map;
-    if (pyn_stage_parse_kind(run->opt.stage, &so->kind, err, sizeof err) == 0 &&
-        pyn_stage_parse_chunk(run->opt.stage_chunk, &so->chunk_bytes, err, sizeof err) == 0) {
-        if (so->kind == PYN_STAGE_PILOT && !so->pilot_map)
-            snprintf(err, sizeof err,
-                     "--stage pilot replays a map: give it with --pilot-map FILE (written by a run with --stage cache "
-                     "--pilot-map FILE)");
-        else if (so->pilot_map && so->kind != PYN_STAGE_CACHE && so->kind != PYN_STAGE_PILOT)
-            snprintf(err, sizeof err,
-                     "--pilot-map goes with --stage cache (to record the map) or --stage pilot (to replay it), not "
-                     "--stage %s",
-                     pyn_stage_kind_name(so->kind));
-        else if (so->kind != PYN_STAGE_NONE && !run->mode->stages)
-            snprintf(err, sizeof err,
-                     "--stage %s: mode %s does not load the generated files at run time (they are linked or built "
-                     "in); use a mode that loads them in the import phase (dlopen, python, the driver)",
-                     pyn_stage_kind_name(so->kind), run->mode->name);
-        else if (so->kind == PYN_STAGE_BCAST && run->opt.cold)
-            snprintf(err, sizeof err,
-                     "--cold with --stage bcast: the run loads node-local copies, not the tree --cold evicts; use "
-                     "--cold with --stage none, cache or pilot");
-    }
-    if (!err[0])
+    char err[PYN_ERROR_MAX];
+    if (pyn_run_options_stage(&run->opt, run->mode->stages, run->mode->name, so, err, sizeof err) == 0)
         return PYN_EXIT_OK;
-    if (run->rank == 0) {
-        pyn_escape_controls(err, sizeof err);
+    if (run->rank == 0)
         fprintf(stderr, "%s: %s\n", run->prog, err);
-    }
     return PYN_EXIT_USAGE;
 }
 
@@ -732,13 +495,13 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     if (gethostname(run->rec.host, sizeof run->rec.host) != 0)
         snprintf(run->rec.host, sizeof run->rec.host, "unknown");
     run->rec.host[sizeof run->rec.host - 1] = '\0';
-    setup_options(run);
-    fill_info(run, *argc, *argv, start->epoch_s);
+    pyn_run_options_setup(&run->opt, run->mode->options);
+    pyn_run_env_fill_info(&run->info, run->mode->name, run->opt.tables, *argc, *argv, start->epoch_s);
 
     const char *positional[1];
     size_t npositional = 0;
     char err[PYN_ERROR_MAX];
-    if (pyn_options_parse(run->tables, *argc, *argv, positional, 1, &npositional, err, sizeof err)) {
+    if (pyn_options_parse(run->opt.tables, *argc, *argv, positional, 1, &npositional, err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
         run->status = PYN_EXIT_USAGE;
@@ -746,9 +509,9 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     }
     if (run->opt.help || run->opt.version) {
         if (run->rank == 0 && run->opt.help)
-            print_help(run);
+            pyn_run_options_print_help(&run->opt, run->prog, run->mode->summary, stdout);
         else if (run->rank == 0)
-            printf("%s (pynamic) %s\n", run->prog, PYN_VERSION);
+            pyn_run_options_print_version(run->prog, stdout);
         return false;
     }
     run->status = agree_exit_status(check_fractal_image(run));

@@ -4,8 +4,9 @@
  * own that takes narrow inputs (the options, the rank's record, a
  * communicator, a stream): pyn_run_options (options and help),
  * pyn_run_env (versions, launcher), pyn_manifest_mpi (the manifest's
- * broadcast), pyn_stage, pyn_progress and pyn_fatal (the import's
- * fatal-signal line).
+ * broadcast), pyn_run_metrics (faults, page cache, placement), pyn_stage,
+ * pyn_progress, pyn_fatal (the import's fatal-signal line) and
+ * pyn_run_report (gather and writers).
  *
  * Every step that can fail on some ranks ends in an agreement (an
  * allreduce), so either all ranks go on or all stop together: a failure
@@ -13,7 +14,6 @@
 #define _GNU_SOURCE
 #include "pyn_run.h"
 
-#include "pyn_cache.h"
 #include "pyn_checksum.h"
 #include "pyn_clock.h"
 #include "pyn_fatal.h"
@@ -21,12 +21,13 @@
 #include "pyn_fs.h"
 #include "pyn_manifest_mpi.h"
 #include "pyn_phase.h"
-#include "pyn_placement.h"
 #include "pyn_progress.h"
 #include "pyn_report.h"
 #include "pyn_results.h"
 #include "pyn_run_env.h"
+#include "pyn_run_metrics.h"
 #include "pyn_run_options.h"
+#include "pyn_run_report.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
 #include "pyn_tool.h"
@@ -69,13 +70,9 @@ struct pyn_run {
     struct pyn_rank_record rec;
     struct pyn_run_info info;
     double span_s[PYN_PHASE_COUNT];
-    struct pyn_progress progress; /* rank 0's progress line */
-    char fs_error[PYN_ERROR_MAX]; /* why this rank has no file-system counts */
-    /* Faults, page cache, placement (docs/metrics.md): see metrics_* below. */
-    MPI_Comm node; /* the ranks of this host (MPI_COMM_TYPE_SHARED) */
-    int node_rank;
-    struct pyn_placement *placement;
-    struct pyn_rusage_sample rusage_t0; /* taken at a phase's start, outside its clock */
+    struct pyn_progress progress;       /* rank 0's progress line */
+    char fs_error[PYN_ERROR_MAX];       /* why this rank has no file-system counts */
+    struct pyn_run_metrics metrics;     /* faults, page cache, placement; the host's communicator */
     struct pyn_fractal_summary fractal; /* the MPI capability test after the visit (pyn_fractal_mpi.h) */
 };
 
@@ -189,48 +186,11 @@ static double seconds_since(uint64_t t0_ns)
  * reports. Returns this rank's exit status, agreed across ranks. */
 static int finish(struct pyn_run *run)
 {
-    struct pyn_rank_record *all = NULL;
-    int status = PYN_EXIT_OK;
-    if (run->rank == 0 && !(all = calloc((size_t)run->nranks, sizeof *all)))
-        MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR);
-    MPI_Gather(&run->rec, (int)sizeof run->rec, MPI_BYTE, all, (int)sizeof run->rec, MPI_BYTE, 0, MPI_COMM_WORLD);
-    if (run->rank == 0) {
-        struct pyn_results res = {.info = &run->info, .nranks = run->nranks, .ranks = all, .fractal = run->fractal};
-        snprintf(res.fs_error, sizeof res.fs_error, "%s", run->fs_error);
-        memcpy(res.span_s, run->span_s, sizeof res.span_s);
-        /* After every timed phase, on rank 0 only: section headers of what the run loaded. */
-        struct pyn_static_summary *statics = malloc(sizeof *statics);
-        if (statics) {
-            char *exe = pyn_exe_path();
-            pyn_static_summary_compute(statics, run->manifest, run->library_dir, exe);
-            free(exe);
-            res.statics = statics;
-        }
-        pyn_results_summarise(&res);
-        pyn_compat_print_verdict(stdout, res.module_passed);
-        pyn_compat_print_fractal(stdout, &res.fractal);
-        pyn_report_text_print(&res, stdout);
-        pyn_report_text_print_errors(&res, stderr, run->prog);
-        status = res.passed ? PYN_EXIT_OK : PYN_EXIT_ERROR;
-        /* The CSV first: if it cannot be written the run fails, and the JSON
-         * written after it must say so rather than "passed". */
-        char err[PYN_ERROR_MAX + 128];
-        if (run->opt.csv_path && pyn_report_csv_write(&res, run->opt.csv_path, err, sizeof err)) {
-            fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
-            status = PYN_EXIT_ERROR;
-            res.passed = 0;
-            snprintf(res.report_error, sizeof res.report_error, "%s", err);
-        }
-        if (run->opt.json_path && pyn_report_json_write(&res, run->opt.json_path, err, sizeof err)) {
-            fprintf(stderr, "%s: rank 0: %s\n", run->prog, err);
-            status = PYN_EXIT_ERROR;
-        }
-        free(statics);
-        free(all);
-    }
-    /* Every rank exits with the job's verdict, so launchers and scripts see it on any rank. */
-    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    return status;
+    struct pyn_results res = {.info = &run->info, .fractal = run->fractal};
+    snprintf(res.fs_error, sizeof res.fs_error, "%s", run->fs_error);
+    memcpy(res.span_s, run->span_s, sizeof res.span_s);
+    return pyn_run_report(&res, &run->rec, run->opt.csv_path, run->opt.json_path, run->prog, MPI_COMM_WORLD, stdout,
+                          stderr);
 }
 
 /* Startup as the original defines it (launch time to main) when a launch
@@ -307,116 +267,6 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
     return PYN_EXIT_OK;
 }
 
-/* --- Faults, page cache, placement (docs/metrics.md) ------------------------
- * Everything here runs outside the timed regions: around the barriers, or
- * before the clock starts and after it stops. */
-
-/* After prepare(), on every rank (collective): the host's communicator,
- * --bind checked and applied, --cold checked against what is already
- * mapped, the topology loaded. Prints its own error; returns an exit
- * status for the caller to agree on. */
-static int metrics_setup(struct pyn_run *run)
-{
-    char err[PYN_ERROR_MAX];
-    /* First, on every rank whatever its options: it is collective. */
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &run->node);
-    MPI_Comm_rank(run->node, &run->node_rank);
-    int bind_core = strcmp(run->opt.bind, "core") == 0;
-    if (!bind_core && strcmp(run->opt.bind, "none") != 0) {
-        if (run->rank == 0) {
-            snprintf(err, sizeof err, "--bind: '%s' is not one of core, none", run->opt.bind);
-            pyn_escape_controls(err, sizeof err);
-            fprintf(stderr, "%s: %s\n", run->prog, err);
-        }
-        return PYN_EXIT_USAGE;
-    }
-    size_t mapped = run->opt.cold ? pyn_loader_count_loaded(run->manifest) : 0;
-    if (mapped) {
-        if (run->rank == 0)
-            fprintf(stderr,
-                    "%s: --cold: %zu of %zu generated libraries are already mapped by this process (mode %s loads "
-                    "them before main), and mapped pages cannot be evicted; use a mode that loads them in the import "
-                    "phase (dlopen, python, the driver) or evict before launch (docs/metrics.md)\n",
-                    run->prog, mapped, run->manifest->nlibraries, run->mode->name);
-        return PYN_EXIT_USAGE;
-    }
-    if (pyn_placement_open(&run->placement, err, sizeof err) ||
-        (bind_core && pyn_placement_bind_core(run->placement, run->node_rank, err, sizeof err))) {
-        fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
-        return PYN_EXIT_ERROR;
-    }
-    return PYN_EXIT_OK;
-}
-
-/* Before the barrier that starts the import phase, on every rank
- * (collective on the host): --cold's eviction, the page-cache count that
- * proves what it was, and where this rank runs. Errors are the rank's. */
-static void metrics_import_start(struct pyn_run *run)
-{
-    char err[PYN_ERROR_MAX - 64], first[128];
-    struct pyn_cache_record *c = &run->rec.cache;
-    int rc = 0;
-    /* The page cache is the host's: its first rank alone evicts and counts.
-     * Every rank opening every library here would add a whole extra round
-     * of opens to the metadata storm the import is about to measure (and
-     * warm the clients' name caches for it), so a warm run counts nothing
-     * unless asked (--cache-count). */
-    int leader = run->node_rank == 0, count = run->opt.cold || run->opt.cache_count;
-    c->cold = run->opt.cold;
-    if (run->opt.cold && leader) {
-        char *exe = pyn_exe_path();
-        rc = pyn_cache_evict_tree(run->manifest, run->library_dir, exe, err, sizeof err);
-        free(exe);
-        if (rc == 0 && geteuid() == 0) {
-            char drop_err[PYN_ERROR_MAX];
-            c->dropped = pyn_cache_drop_system(drop_err, sizeof drop_err) == 0;
-        }
-        if (rc)
-            pyn_run_fail(run, rc, "%s", err);
-    }
-    if (count && leader && rc == 0) {
-        rc = pyn_cache_measure_tree(run->manifest, run->library_dir, c, first, sizeof first, err, sizeof err);
-        if (rc)
-            pyn_run_fail(run, rc, "%s", err);
-        c->counted = rc == 0;
-        if (rc == 0 && run->opt.cold && c->resident_pages > 0)
-            pyn_run_fail(run, -EBUSY,
-                         "cache: --cold: %lld of %lld pages of the generated libraries are still in the page cache "
-                         "after eviction (first: %s): another process on this host has them mapped or is reading them",
-                         (long long)c->resident_pages, (long long)c->total_pages, first);
-    }
-    /* The host's other ranks start their import after the count. */
-    if (count)
-        MPI_Barrier(run->node);
-    c->measured = 1;
-    if (pyn_placement_sample(run->placement, &run->rec.placement, err, sizeof err))
-        pyn_run_fail(run, -ENODEV, "%s", err);
-}
-
-/* After the clock of a phase stopped: its faults. */
-static void metrics_phase_end(struct pyn_run *run, enum pyn_phase phase)
-{
-    struct pyn_rusage_sample now;
-    pyn_rusage_sample(&now);
-    pyn_rusage_record_phase(&run->rec.rusage, phase == PYN_PHASE_IMPORT ? PYN_RUSAGE_IMPORT : PYN_RUSAGE_VISIT,
-                            &run->rusage_t0, &now);
-}
-
-/* Before the records are gathered: peak RSS and where the rank ended. */
-static void metrics_finish(struct pyn_run *run)
-{
-    pyn_rusage_record_maxrss(&run->rec.rusage);
-    run->rec.placement.pu_end = run->placement ? pyn_placement_last_pu(run->placement) : -1;
-}
-
-static void metrics_free(struct pyn_run *run)
-{
-    pyn_placement_close(run->placement);
-    run->placement = NULL;
-    if (run->node != MPI_COMM_NULL)
-        MPI_Comm_free(&run->node);
-}
-
 /* --- Staging (pyn_stage.h, docs/staging.md) -----------------------------------
  * Between set-up and the import phase, in a step of its own: its time is
  * reported apart (stage_s), never inside import. */
@@ -439,7 +289,8 @@ static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
     char err[PYN_ERROR_MAX];
     if (so->kind == PYN_STAGE_NONE)
         return PYN_EXIT_OK;
-    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->node, &run->rec.stage, err, sizeof err)) {
+    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->metrics.node, &run->rec.stage, err,
+                      sizeof err)) {
         if (err[0]) {
             pyn_escape_controls(err, sizeof err);
             fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
@@ -480,7 +331,7 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     run->prog = pyn_prog_name((*argv)[0]);
     run->state = STATE_OVER;
     run->status = PYN_EXIT_OK;
-    run->node = MPI_COMM_NULL;
+    pyn_run_metrics_init(&run->metrics);
     pyn_rusage_record_init(&run->rec.rusage);
 
     pyn_fs_set_phase(PYN_PHASE_MPI_INIT);
@@ -518,7 +369,8 @@ bool pyn_run_begin(struct pyn_run **out, int *argc, char ***argv, const struct p
     if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(prepare(run, positional, npositional));
     if (run->status == PYN_EXIT_OK)
-        run->status = agree_exit_status(metrics_setup(run));
+        run->status = agree_exit_status(pyn_run_metrics_setup(&run->metrics, MPI_COMM_WORLD, &run->opt, run->manifest,
+                                                              run->mode->name, &run->rec, run->prog, stderr));
     struct pyn_stage_options stage_options;
     if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(stage_check(run, &stage_options));
@@ -568,13 +420,17 @@ bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase)
     }
     run->state = phase == PYN_PHASE_IMPORT ? STATE_IN_IMPORT : STATE_IN_VISIT;
     if (phase == PYN_PHASE_IMPORT) {
-        metrics_import_start(run);
+        char err[PYN_ERROR_MAX];
+        int rc = pyn_run_metrics_import_start(&run->metrics, &run->opt, run->manifest, run->library_dir, &run->rec, err,
+                                              sizeof err);
+        if (rc)
+            pyn_run_fail(run, rc, "%s", err);
         /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
         pyn_fatal_arm(run->prog, run->rank, run->rec.host);
     }
     MPI_Barrier(MPI_COMM_WORLD);
     pyn_fs_set_phase(phase);
-    pyn_rusage_sample(&run->rusage_t0);
+    pyn_run_metrics_phase_begin(&run->metrics);
     run->phase_t0_ns = pyn_clock_monotonic_ns();
     pyn_progress_arm(&run->progress, run->phase_t0_ns, run->manifest->nmodules);
     return !run->rec.failed;
@@ -590,7 +446,7 @@ bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase)
     }
     run->rec.phase_s[phase] = seconds_since(run->phase_t0_ns);
     pyn_fs_set_phase(PYN_FS_OTHER);
-    metrics_phase_end(run, phase);
+    pyn_run_metrics_phase_end(&run->metrics, phase, &run->rec);
     if (phase == PYN_PHASE_IMPORT)
         pyn_fatal_disarm();
     const struct pyn_manifest *m = run->manifest;
@@ -635,7 +491,7 @@ int pyn_run_end(struct pyn_run *run)
             verify_visit(run);
         else if (!run->rec.failed && !run->rec.stopped)
             pyn_run_fail(run, -EINVAL, "internal: the run ended before its visit");
-        metrics_finish(run);
+        pyn_run_metrics_finish(&run->metrics, &run->rec);
         /* The MPI capability test, after the visit's figures are taken (its buffers stay out of the peak RSS).
          * Collective: the visit's agreement put every rank in VISITED, or none. Its failure is the run's, not
          * a rank's: pyn_fractal_mpi_run agrees on it, and the reports carry it. */
@@ -650,7 +506,7 @@ int pyn_run_end(struct pyn_run *run)
         if (stage_finish(run, stage_err, sizeof stage_err))
             fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, stage_err);
     }
-    metrics_free(run);
+    pyn_run_metrics_free(&run->metrics);
     MPI_Finalize();
     pyn_manifest_free(run->manifest);
     free(run->manifest_path);

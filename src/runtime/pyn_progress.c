@@ -1,0 +1,58 @@
+/* The progress line (pyn_progress.h). On a terminal it is redrawn in place
+ * and erased at the phase's end; elsewhere (a log file) each update is a
+ * line of its own and nothing is erased. */
+#define _GNU_SOURCE
+#include "pyn_progress.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int pyn_progress_setup(struct pyn_progress *p, const char *when, const char *interval_text, int rank, const char *prog,
+                       FILE *out, char *err, size_t errlen)
+{
+    char *end = NULL;
+    errno = 0;
+    double interval = strtod(interval_text, &end);
+    if (errno || end == interval_text || *end != '\0' || !isfinite(interval) || interval < 0 || interval > 86400) {
+        snprintf(err, errlen, "--progress-interval: '%s' is not a number of seconds in 0..86400", interval_text);
+        return -EINVAL;
+    }
+    int always = strcmp(when, "always") == 0, never = strcmp(when, "never") == 0;
+    if (!always && !never && strcmp(when, "auto") != 0) {
+        snprintf(err, errlen, "--progress: '%s' is not one of auto, always, never", when);
+        return -EINVAL;
+    }
+    p->out = out;
+    p->prog = prog;
+    p->tty = isatty(fileno(out));
+    p->on = rank == 0 && !never && (always || p->tty);
+    p->interval_ns = (uint64_t)(interval * 1e9);
+    return 0;
+}
+
+void pyn_progress_arm(struct pyn_progress *p, uint64_t t0_ns, size_t total)
+{
+    p->t0_ns = t0_ns;
+    p->total = total;
+    p->next_ns = t0_ns + p->interval_ns;
+}
+
+void pyn_progress_draw(struct pyn_progress *p, enum pyn_phase phase, int done, uint64_t now_ns)
+{
+    fprintf(p->out, "%s%s: %s %d/%zu modules, %.1f s%s", p->tty ? "\r" : "", p->prog, pyn_phase_name(phase), done,
+            p->total, (double)(now_ns - p->t0_ns) * 1e-9, p->tty ? "\033[K" : "\n");
+    p->shown = p->tty;
+    p->next_ns = now_ns + p->interval_ns;
+}
+
+void pyn_progress_clear(struct pyn_progress *p)
+{
+    if (p->shown) {
+        fputs("\r\033[K", p->out);
+        fflush(p->out);
+        p->shown = 0;
+    }
+}

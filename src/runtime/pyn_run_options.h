@@ -1,0 +1,68 @@
+/* pyn_run_options.h: the options every mode shares, as one table.
+ *
+ * The table (pyn_options.h) feeds the parser, --help and the report's
+ * effective configuration; this module holds the run's copy of it, with
+ * the mode's own table after it, the help and version text, and the checks
+ * of an option's value that need nothing but the options themselves (the
+ * launch time, the --fractal-image path). Nothing here is collective: the
+ * caller agrees on the outcome across ranks.
+ */
+#ifndef PYN_RUN_OPTIONS_H
+#define PYN_RUN_OPTIONS_H
+
+#include "pyn_options.h"
+#include "pyn_stage.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define PYN_RUN_OPTIONS_COUNT 17 /* the shared table's rows, without its end */
+
+/* The values as parsed: strings point into argv (or are the defaults). */
+struct pyn_run_options {
+    const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
+    const char *progress, *progress_interval;
+    int help, version;
+    int cold;                                                /* --cold */
+    int cache_count;                                         /* --cache-count */
+    const char *bind;                                        /* --bind core|none */
+    const char *stage, *stage_dir, *stage_chunk, *pilot_map; /* --stage and its options */
+    const char *fractal_image;                               /* --fractal-image */
+    /* The shared table (its targets are the fields above, so o must not
+     * move after setup) and the NULL-terminated list the parser takes. */
+    struct pyn_option table[PYN_RUN_OPTIONS_COUNT + 1];
+    const struct pyn_option *tables[3];
+};
+
+/* Sets the defaults and builds o->tables: the shared table, then
+ * mode_options (PYN_OPTIONS_END-terminated; NULL: none). */
+void pyn_run_options_setup(struct pyn_run_options *o, const struct pyn_option *mode_options);
+
+/* --help: usage, the mode's summary, every option and the exit statuses. */
+void pyn_run_options_print_help(const struct pyn_run_options *o, const char *prog, const char *summary, FILE *out);
+
+/* --version: "PROG (pynamic) VERSION". */
+void pyn_run_options_print_version(const char *prog, FILE *out);
+
+/* The launch time, from --launch-time or the one positional argument (as
+ * the original takes it), in seconds since the epoch: what `date +%s` and
+ * `date +%s.%N` print, and nothing implausible. Stores it in *launch_time
+ * and leaves *launch_time alone when none is given; sets o->launch_time to
+ * the text used. Returns 0, or -EINVAL with one line in err (given twice,
+ * not a number, implausible; control characters escaped). */
+int pyn_run_options_launch_time(struct pyn_run_options *o, const char *const *positional, size_t npositional,
+                                double *launch_time, char *err, size_t errlen);
+
+/* --fractal-image, when given: a file of its own (not another option's
+ * path) in a directory where one can be created. Returns 0, or a negative
+ * errno with one line in err (control characters escaped). */
+int pyn_run_options_check_fractal_image(const struct pyn_run_options *o, char *err, size_t errlen);
+
+/* --stage and its options, checked together and against the mode
+ * (mode_stages: whether it loads the generated files at run time, as
+ * struct pyn_mode's stages) and --cold, into *so. Returns 0, or -EINVAL
+ * with one line in err (control characters escaped). */
+int pyn_run_options_stage(const struct pyn_run_options *o, int mode_stages, const char *mode_name,
+                          struct pyn_stage_options *so, char *err, size_t errlen);
+
+#endif

@@ -6,21 +6,12 @@
  * otherwise one "CHECK FAILED: ..." line per failed check and exit 1. */
 #include "pyn_results.h"
 
+#include "pyn_check.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                                               \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            fprintf(stderr, "CHECK FAILED: " __VA_ARGS__);                                                             \
-            fputc('\n', stderr);                                                                                       \
-            ++failures;                                                                                                \
-        }                                                                                                              \
-    } while (0)
 
 #define NRANKS 4
 
@@ -217,7 +208,5 @@ int main(void)
     test_one_rank(r);
     test_no_ranks();
     free(r);
-    if (failures)
-        fprintf(stderr, "%d check%s failed\n", failures, failures == 1 ? "" : "s");
-    return failures ? 1 : 0;
+    return pyn_check_status();
 }

@@ -5,21 +5,12 @@
  * line per failed check and exit 1. */
 #include "pyn_stats.h"
 
+#include "pyn_check.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                                               \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            fprintf(stderr, "CHECK FAILED: " __VA_ARGS__);                                                             \
-            fputc('\n', stderr);                                                                                       \
-            ++failures;                                                                                                \
-        }                                                                                                              \
-    } while (0)
 
 /* Exact equality, NaN equal to NaN, and the sign of a zero told apart. */
 static int same(double a, double b)
@@ -175,7 +166,5 @@ int main(void)
     test_ties();
     test_signs();
     test_large();
-    if (failures)
-        fprintf(stderr, "%d check%s failed\n", failures, failures == 1 ? "" : "s");
-    return failures ? 1 : 0;
+    return pyn_check_status();
 }

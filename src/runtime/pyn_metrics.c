@@ -182,8 +182,9 @@ void pyn_metrics_text_print(const struct pyn_results *res, FILE *out)
         if (most < 0) {
             fprintf(out, "cache: %s (page cache not counted: --cache-count counts it)\n", mode);
         } else {
-            fprintf(out, "cache: %s%s: at import start at most %" PRId64 " of %" PRId64
-                         " pages of the generated libraries were in the page cache on any host",
+            fprintf(out,
+                    "cache: %s%s: at import start at most %" PRId64 " of %" PRId64
+                    " pages of the generated libraries were in the page cache on any host",
                     mode,
                     strcmp(mode, "cold") == 0 ? (dropped ? " (--cold, fadvise and drop_caches)" : " (--cold, fadvise)")
                                               : "",

@@ -5,23 +5,14 @@
 #define _GNU_SOURCE
 #include "pyn_tool.h"
 
+#include "pyn_check.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                                               \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            fprintf(stderr, "CHECK FAILED: " __VA_ARGS__);                                                             \
-            fputc('\n', stderr);                                                                                       \
-            ++failures;                                                                                                \
-        }                                                                                                              \
-    } while (0)
 
 static void check_escape(const char *in, size_t size, const char *want)
 {
@@ -101,5 +92,5 @@ int main(int argc, char **argv)
     test_prog_name();
     test_exe(argv[0]);
     test_escape();
-    return failures ? PYN_EXIT_ERROR : PYN_EXIT_OK;
+    return pyn_check_status() ? PYN_EXIT_ERROR : PYN_EXIT_OK;
 }

@@ -1,9 +1,11 @@
 # Unit test of the programs' shared plumbing, src/common/pyn_tool.[ch]
-# (labels unit, serial). Included from ctest/CMakeLists.txt.
+# (labels unit, serial), and pyn_check.h, the CHECK every C unit test
+# uses. Included from ctest/CMakeLists.txt.
 add_executable(pyn_tool_unit "${CMAKE_CURRENT_LIST_DIR}/test_tool.c")
 set_target_properties(pyn_tool_unit PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF)
 target_compile_options(pyn_tool_unit PRIVATE -Wall -Wextra)
 target_link_libraries(pyn_tool_unit PRIVATE pynamic_tool)
+target_include_directories(pyn_tool_unit PRIVATE "${CMAKE_CURRENT_LIST_DIR}") # pyn_check.h
 pynamic_apply_sanitizers(pyn_tool_unit)
 add_test(NAME common.unit COMMAND pyn_tool_unit)
 set_tests_properties(common.unit PROPERTIES LABELS "unit;serial" TIMEOUT 60)

@@ -1,54 +1,9 @@
-/* The issue-5 parts of the reports (pyn_metrics.h): one place for the
- * summary and for what the JSON, text and CSV writers print of them. */
+/* The issue-5 parts of the reports (pyn_metrics.h): one place for what the
+ * JSON, text and CSV writers print of them. */
 #include "pyn_metrics.h"
 
 #include <inttypes.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Min, median, mean, max over the ranks that measured the value (>= 0). */
-static void stat_of(const struct pyn_results *res, enum pyn_rusage_metric m, struct pyn_rusage_stat *out)
-{
-    memset(out, 0, sizeof *out);
-    out->min = out->median = out->mean = out->max = NAN;
-    int64_t *v = malloc((size_t)(res->nranks > 0 ? res->nranks : 1) * sizeof *v);
-    if (!v)
-        return;
-    int n = 0;
-    double sum = 0;
-    for (int i = 0; i < res->nranks; ++i) {
-        int64_t x = pyn_rusage_metric_value(&res->ranks[i].rusage, m);
-        if (x < 0)
-            continue;
-        if (n == 0 || (double)x > out->max) {
-            out->max = (double)x;
-            out->max_rank = res->ranks[i].rank;
-        }
-        v[n++] = x;
-        sum += (double)x;
-    }
-    out->n = n;
-    if (n > 0) {
-        qsort(v, (size_t)n, sizeof *v, cmp_i64);
-        out->min = (double)v[0];
-        out->median = n % 2 ? (double)v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + (double)v[n / 2]);
-        out->mean = sum / n;
-    }
-    free(v);
-}
-
-void pyn_metrics_summarise(struct pyn_results *res)
-{
-    for (int m = 0; m < PYN_RUSAGE_METRIC_COUNT; ++m)
-        stat_of(res, (enum pyn_rusage_metric)m, &res->rusage_summary[m]);
-}
 
 const char *pyn_metrics_cache_mode(const struct pyn_results *res)
 {
@@ -227,8 +182,9 @@ void pyn_metrics_text_print(const struct pyn_results *res, FILE *out)
         if (most < 0) {
             fprintf(out, "cache: %s (page cache not counted: --cache-count counts it)\n", mode);
         } else {
-            fprintf(out, "cache: %s%s: at import start at most %" PRId64 " of %" PRId64
-                         " pages of the generated libraries were in the page cache on any host",
+            fprintf(out,
+                    "cache: %s%s: at import start at most %" PRId64 " of %" PRId64
+                    " pages of the generated libraries were in the page cache on any host",
                     mode,
                     strcmp(mode, "cold") == 0 ? (dropped ? " (--cold, fadvise and drop_caches)" : " (--cold, fadvise)")
                                               : "",

@@ -1,9 +1,10 @@
 /* pyn_metrics.h: the issue-5 measurements in the results model and its
  * writers: page faults and peak RSS (pyn_rusage.h), the page cache at
  * import start (pyn_cache.h), placement and topology (pyn_placement.h).
- * The record fields live in struct pyn_rank_record; these functions fill
- * the summary and write the reports' parts, called by the three writers so
- * that their own code stays as it was. Only rank 0 calls them. */
+ * The record fields live in struct pyn_rank_record and their summary in
+ * struct pyn_results (pyn_results_summarise fills it); these functions write
+ * the reports' parts, called by the three writers so that their own code
+ * stays as it was. Only rank 0 calls them. */
 #ifndef PYN_METRICS_H
 #define PYN_METRICS_H
 
@@ -11,9 +12,6 @@
 
 #include <jansson.h>
 #include <stdio.h>
-
-/* Fills res->rusage_summary from the rank records. */
-void pyn_metrics_summarise(struct pyn_results *res);
 
 /* "cold" or "warm" (what rank 0 did at import start), NULL when no rank measured it. */
 const char *pyn_metrics_cache_mode(const struct pyn_results *res);

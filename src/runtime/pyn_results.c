@@ -1,6 +1,6 @@
 #include "pyn_results.h"
 
-#include "pyn_metrics.h"
+#include "pyn_stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,41 +36,58 @@ double pyn_record_metric(const struct pyn_rank_record *r, int metric)
     return r->phase_s[metric];
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 void pyn_stat_compute(const struct pyn_rank_record *ranks, int nranks, int metric, struct pyn_stat *out)
 {
     memset(out, 0, sizeof *out);
     if (nranks <= 0)
         return;
-    double *v = malloc((size_t)nranks * sizeof *v);
-    double sum = 0;
+    out->min = out->median = out->mean = out->max = NAN;
     out->max_rank = ranks[0].rank;
-    out->max = out->min = pyn_record_metric(&ranks[0], metric);
-    for (int i = 0; i < nranks; ++i) {
-        double x = pyn_record_metric(&ranks[i], metric);
-        sum += x;
-        if (x > out->max) {
-            out->max = x;
-            out->max_rank = ranks[i].rank;
+    double *v = malloc((size_t)nranks * sizeof *v);
+    if (!v)
+        return;
+    for (int i = 0; i < nranks; ++i)
+        v[i] = pyn_record_metric(&ranks[i], metric);
+    struct pyn_stats s;
+    pyn_stats_compute(v, nranks, &s);
+    free(v);
+    out->min = s.min;
+    out->median = s.median;
+    out->mean = s.mean;
+    out->max = s.max;
+    /* No rank measured it (fractal_s when the test did not run): the writers
+     * still index ranks[] by max_rank, and print NaN as "-" or null. */
+    if (s.n > 0)
+        out->max_rank = ranks[s.max_index].rank;
+}
+
+/* The page-fault counts and peak RSS: -1 is not measured, which the
+ * summary leaves out. */
+static void summarise_rusage(struct pyn_results *res)
+{
+    double *v = malloc((size_t)(res->nranks > 0 ? res->nranks : 1) * sizeof *v);
+    for (int m = 0; m < PYN_RUSAGE_METRIC_COUNT; ++m) {
+        struct pyn_rusage_stat *out = &res->rusage_summary[m];
+        memset(out, 0, sizeof *out);
+        out->min = out->median = out->mean = out->max = NAN;
+        if (!v)
+            continue;
+        for (int i = 0; i < res->nranks; ++i) {
+            int64_t x = pyn_rusage_metric_value(&res->ranks[i].rusage, (enum pyn_rusage_metric)m);
+            v[i] = x < 0 ? NAN : (double)x;
         }
-        if (x < out->min)
-            out->min = x;
-        if (v)
-            v[i] = x;
+        struct pyn_stats s;
+        pyn_stats_compute(v, res->nranks, &s);
+        out->n = s.n;
+        if (s.n == 0)
+            continue;
+        out->max_rank = res->ranks[s.max_index].rank;
+        out->min = s.min;
+        out->median = s.median;
+        out->mean = s.mean;
+        out->max = s.max;
     }
-    out->mean = sum / nranks;
-    if (v) {
-        qsort(v, (size_t)nranks, sizeof *v, cmp_double);
-        out->median = nranks % 2 ? v[nranks / 2] : 0.5 * (v[nranks / 2 - 1] + v[nranks / 2]);
-        free(v);
-    } else {
-        out->median = NAN;
-    }
+    free(v);
 }
 
 static int cmp_host(const void *a, const void *b)
@@ -166,7 +183,7 @@ void pyn_results_summarise(struct pyn_results *res)
         pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
     summarise_fs(res);
     summarise_stage(res);
-    pyn_metrics_summarise(res);
+    summarise_rusage(res);
 }
 
 void pyn_static_summary_compute(struct pyn_static_summary *out, const struct pyn_manifest *m, const char *library_dir,

@@ -69,7 +69,10 @@ struct pyn_stat {
     int max_rank; /* the slowest rank (lowest rank number on ties) */
 };
 
-/* Min, median, mean, max and the rank holding the max of one metric. */
+/* Min, median, mean, max and the rank holding the max of one metric, over
+ * the ranks that measured it (pyn_stats_compute: NaN is not measured). When
+ * none did, all four are NaN and max_rank is ranks[0]'s; nranks <= 0 gives
+ * all zeros. */
 void pyn_stat_compute(const struct pyn_rank_record *ranks, int nranks, int metric, struct pyn_stat *out);
 
 /* What a report says about the run besides the per-rank records. */
@@ -147,7 +150,7 @@ struct pyn_results {
     /* Each phase as the original timed it: rank 0, barrier to barrier. NaN
      * for phases not bracketed by barriers (mpi_init, startup). */
     double span_s[PYN_PHASE_COUNT];
-    /* Page faults and peak RSS across ranks (pyn_metrics_summarise). */
+    /* Page faults and peak RSS across the ranks that measured them. */
     struct pyn_rusage_stat rusage_summary[PYN_RUSAGE_METRIC_COUNT];
     struct pyn_stage_summary stage;
     struct pyn_fractal_summary fractal; /* the MPI capability test, as rank 0 saw it */

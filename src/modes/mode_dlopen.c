@@ -48,10 +48,6 @@ static int import_modules(struct pyn_run *run)
     const struct pyn_library *begin = pyn_manifest_marker(m, PYN_MARKER_BEGIN);
     const struct pyn_library *final = pyn_manifest_marker(m, PYN_MARKER_FINAL);
     pyn_entry_fn fn = NULL;
-    if (!begin || !final)
-        return pyn_run_fail(run, -EINVAL,
-                            "import: the manifest lists no libmodulebegin/libmodulefinal marker modules: regenerate "
-                            "the tree with this version's pynamic-gen");
     if (load(run, begin, &fn))
         return -ENOENT;
     pyn_run_set_marker(run, PYN_MARKER_BEGIN, fn);

@@ -10,7 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 
-/* By file name (the DT_NEEDED and SONAME): NOLOAD never loads, so a
+/* By file name (the DT_NEEDED; the libraries have no SONAME): NOLOAD never loads, so a
  * library that ld.so did not load before main is an error. */
 static int find(struct pyn_run *run, const struct pyn_library *lib, pyn_entry_fn *fn)
 {
@@ -34,11 +34,9 @@ static int find_modules(struct pyn_run *run)
         pyn_run_set_entry(run, i, fn);
     }
     for (int role = PYN_MARKER_BEGIN; role <= PYN_MARKER_FINAL; ++role) {
-        const struct pyn_library *marker = pyn_manifest_marker(m, (enum pyn_marker_role)role);
-        if (marker && find(run, marker, &fn))
+        if (find(run, pyn_manifest_marker(m, (enum pyn_marker_role)role), &fn))
             return -ENOENT;
-        if (marker)
-            pyn_run_set_marker(run, (enum pyn_marker_role)role, fn);
+        pyn_run_set_marker(run, (enum pyn_marker_role)role, fn);
     }
     return 0;
 }

@@ -326,12 +326,6 @@ static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_l
     const struct pyn_manifest *m = pyn_run_manifest(run);
     char err[PYN_ERROR_MAX - 64];
     int rc = 0;
-    if (!pyn_manifest_marker(m, PYN_MARKER_BEGIN) || !pyn_manifest_marker(m, PYN_MARKER_FINAL)) {
-        pyn_run_fail(run, -EINVAL,
-                     "python: the manifest lists no libmodulebegin/libmodulefinal marker modules: regenerate the tree "
-                     "with this version's pynamic-gen");
-        return;
-    }
     if (!(py.modules = calloc(m->nmodules, sizeof *py.modules))) {
         pyn_run_fail(run, -ENOMEM, "python: out of memory");
         return;

@@ -105,18 +105,11 @@ static bool copy_argv(PyObject *seq)
     return true;
 }
 
-/* Outside the timed phases, on every rank: the markers, the search-path
- * directories and the modules' directory. Failures go through the run. */
+/* Outside the timed phases, on every rank: the search-path directories
+ * and the modules' directory. Failures go through the run. */
 static void prepare(const char *default_root)
 {
-    const struct pyn_manifest *m = pyn_run_manifest(st.run);
     char err[PYN_ERROR_MAX - 64];
-    if (!pyn_manifest_marker(m, PYN_MARKER_BEGIN) || !pyn_manifest_marker(m, PYN_MARKER_FINAL)) {
-        pyn_run_fail(st.run, -EINVAL,
-                     "python: the manifest lists no libmodulebegin/libmodulefinal marker modules: regenerate the tree "
-                     "with this version's pynamic-gen");
-        return;
-    }
     int rc = pyn_py_search_prepare(default_root, &st.search, err, sizeof err);
     if (rc == 0)
         rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(st.run), err, sizeof err);

@@ -7,7 +7,8 @@ Copies BUILD_DIR/pynamic-mode-MODE to a twin whose DT_DEPAUDIT names a file
 that does not exist (same length, so nothing else in the binary moves), so
 ld.so loads no auditor (it says so on stderr and goes on). Runs the two
 alternately, one process each, RUNS times, and prints the median startup,
-import and visit of each and their ratio. Alternating in one session is what
+import and visit of each, their page faults (minor, major) in import and visit and the peak RSS,
+and the ratios. Alternating in one session is what
 makes the ratio meaningful on a shared, noisy machine. The twin is removed
 afterwards.
 """
@@ -32,7 +33,12 @@ def run(exe, args, report):
     with open(report) as f:
         r = json.load(f)
     row = r["ranks"][0]
-    return {k: row[k] for k in ("startup_s", "import_s", "visit_s")}, r["fs"]["ranks_counted"]
+    out = {k: row[k] for k in ("startup_s", "import_s", "visit_s")}
+    for phase in ("import", "visit"):
+        for k in ("minflt", "majflt"):
+            out[f"{phase}_{k}"] = row["rusage"][phase][k]
+    out["maxrss_kib"] = row["rusage"]["maxrss_kib"]
+    return out, r["fs"]["ranks_counted"]
 
 
 def main():
@@ -65,13 +71,15 @@ def main():
     finally:
         os.remove(twin)
     print(f"{exe} {' '.join(args)}: median of {a.runs} alternating runs, one process each")
-    print(f"{'':14} {'startup_s':>10} {'import_s':>10} {'visit_s':>10}")
+    keys = list(results["with auditor"][0])
+    print(f"{'':14} " + " ".join(f"{k:>13}" for k in keys))
     med = {}
     for label, rows in results.items():
-        med[label] = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
-        print(f"{label:14} " + " ".join(f"{med[label][k]:10.4f}" for k in ("startup_s", "import_s", "visit_s")))
-    print(f"{'ratio':14} " + " ".join(f"{med['with auditor'][k] / med['without'][k]:10.3f}"
-                                      for k in ("startup_s", "import_s", "visit_s")))
+        med[label] = {k: statistics.median(r[k] for r in rows) for k in keys}
+        print(f"{label:14} " + " ".join(f"{med[label][k]:13.4f}" if k.endswith("_s") else f"{med[label][k]:13.0f}"
+                                        for k in keys))
+    print(f"{'ratio':14} " + " ".join(f"{med['with auditor'][k] / med['without'][k]:13.3f}" if med["without"][k]
+                                      else f"{'-':>13}" for k in keys))
 
 
 if __name__ == "__main__":

@@ -84,6 +84,7 @@ static void fill(struct pyn_rank_record *r)
         r[i].stage.bytes = stage_bytes[i];
         r[i].stage.shared_opens = i == 0 ? 3 : 0;
         r[i].fractal.compute_s = NAN;
+        r[i].modules_imported = 8;
         pyn_rusage_record_init(&r[i].rusage);
         r[i].rusage.minflt[PYN_RUSAGE_IMPORT] = import_minflt[i];
         r[i].rusage.minflt[PYN_RUSAGE_VISIT] = visit_minflt[i];
@@ -117,6 +118,9 @@ static void test_passing_run(struct pyn_rank_record *r)
     check_stat(&res, "total_with_stage_s", 2.25, 3.0625, 2.90625, 3.25, 1);
     /* No rank ran it: NaN (the writers print "-" and null), and a rank the writers can index. */
     check_stat(&res, "fractal_s", NAN, NAN, NAN, NAN, 0);
+
+    /* 8 modules over the imports: 16, 4, 8, 4 per second */
+    check_stat(&res, "modules_per_s", 4, 6, 8, 16, 0);
 
     check_rusage(&res, "rusage.import.minflt", 3, 10, 30, (10.0 + 30.0 + 30.0) / 3, 30, 2);
     check_rusage(&res, "rusage.import.majflt", 0, NAN, NAN, NAN, NAN, 0);

@@ -194,9 +194,12 @@ static json_t *summary_schema(void)
     json_t *s = described(open_object(0), "each summarised field across ranks, at its path in a rank's record");
     for (size_t i = 0; i < pyn_field_count; ++i) {
         const struct pyn_field *f = &pyn_fields[i];
-        if (f->summary == PYN_SUMMARY_SPREAD || f->summary == PYN_SUMMARY_MEASURED)
-            put_path(s, f->key, described(ref(f->summary == PYN_SUMMARY_SPREAD ? "spread" : "spread_measured"), f->doc),
-                     0);
+        if (f->summary != PYN_SUMMARY_SPREAD && f->summary != PYN_SUMMARY_MEASURED)
+            continue;
+        json_t *entry = described(ref(f->summary == PYN_SUMMARY_SPREAD ? "spread" : "spread_measured"), f->doc);
+        if (f->unit)
+            json_object_set_new(entry, "x-unit", json_string(f->unit));
+        put_path(s, f->key, entry, 0);
     }
     json_object_set_new(json_object_get(s, "properties"), "fractal", fractal_summary_schema());
     finish(s);

@@ -266,15 +266,6 @@ static json_t *spans_json(const struct pyn_results *res)
     return o;
 }
 
-/* Index of the first rank on each distinct host that sampled its topology. */
-static int first_on_host(const struct pyn_results *res, int i)
-{
-    for (int j = 0; j < i; ++j)
-        if (res->ranks[j].placement.measured && strcmp(res->ranks[j].host, res->ranks[i].host) == 0)
-            return 0;
-    return res->ranks[i].placement.measured;
-}
-
 static json_t *jindex(int32_t v)
 {
     return v >= 0 ? json_integer(v) : json_null();
@@ -285,7 +276,7 @@ static json_t *topology_json(const struct pyn_results *res)
 {
     json_t *hosts = json_array();
     for (int i = 0; i < res->nranks; ++i) {
-        if (!first_on_host(res, i))
+        if (!pyn_results_first_on_host(res, i))
             continue;
         const struct pyn_topology_record *t = &res->ranks[i].placement.topology;
         json_t *h = json_object();

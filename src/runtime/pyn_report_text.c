@@ -158,15 +158,6 @@ static void print_counts_table(const struct pyn_results *res, FILE *out, enum py
     }
 }
 
-/* Index of the first rank on each distinct host that sampled its topology. */
-static int first_on_host(const struct pyn_results *res, int i)
-{
-    for (int j = 0; j < i; ++j)
-        if (res->ranks[j].placement.measured && strcmp(res->ranks[j].host, res->ranks[i].host) == 0)
-            return 0;
-    return res->ranks[i].placement.measured;
-}
-
 /* What the page cache held at import start, on the host that held the most. */
 static void print_cache(const struct pyn_results *res, FILE *out)
 {
@@ -205,7 +196,7 @@ static void print_cache(const struct pyn_results *res, FILE *out)
 static void print_placement(const struct pyn_results *res, FILE *out)
 {
     for (int i = 0; i < res->nranks; ++i) {
-        if (!first_on_host(res, i))
+        if (!pyn_results_first_on_host(res, i))
             continue;
         const struct pyn_topology_record *t = &res->ranks[i].placement.topology;
         fprintf(out, "topology of %s (hwloc, rank %d): %d package%s, %d NUMA node%s, %d core%s, %d PU%s\n",

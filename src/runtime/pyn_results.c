@@ -61,6 +61,14 @@ const char *pyn_results_cache_mode(const struct pyn_results *res)
     return res->ranks[0].cache.cold ? "cold" : "warm";
 }
 
+int pyn_results_first_on_host(const struct pyn_results *res, int i)
+{
+    for (int j = 0; j < i; ++j)
+        if (res->ranks[j].placement.measured && strcmp(res->ranks[j].host, res->ranks[i].host) == 0)
+            return 0;
+    return res->ranks[i].placement.measured;
+}
+
 static int cmp_host(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);

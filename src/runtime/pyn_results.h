@@ -151,6 +151,10 @@ const struct pyn_stat *pyn_results_stat(const struct pyn_results *res, const cha
 /* "cold" or "warm" (what rank 0 did at import start), NULL when no rank measured it. */
 const char *pyn_results_cache_mode(const struct pyn_results *res);
 
+/* Whether ranks[i] is the first rank on its host that sampled the host's
+ * topology (the one whose topology the reports show). O(i). */
+int pyn_results_first_on_host(const struct pyn_results *res, int i);
+
 /* Reads the static sizes of the manifest's libraries in library_dir and of
  * the executable at exe_path into *out (out->ok says whether it all worked;
  * out->error says why not). Reads only section headers; call it outside

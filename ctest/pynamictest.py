@@ -9,8 +9,14 @@ finds this module by putting ctest/ first on sys.path, relative to its own file:
 A check that does not hold is one line on stderr, "CHECK FAILED: <what was expected, what was found>", and
 exit status 1. Tests match that prefix (ctest/bigexe/tests.cmake), so it is written here only.
 
-Standard library only: run with the interpreter CMake found.
+Every JSON report a test reads goes through load_report(), which validates it against docs/report.schema.json
+(generated from the field table, src/runtime/pyn_fields.c) and fails the test with one CHECK FAILED line naming
+the file and the JSON path. The field lists tests need (the summarised metrics, the CSV columns, the per-rank
+leaves) are read from that schema too, never copied.
+
+Standard library, and python3-jsonschema (Draft 2020-12) for load_report: run with the interpreter CMake found.
 """
+import json
 import math
 import os
 import shlex
@@ -40,6 +46,17 @@ def close(a, b, tol, what):
 def positive(x, what):
     """x is a finite number above 0."""
     check(isinstance(x, (int, float)) and math.isfinite(x) and x > 0, f"{what} = {x!r}, expected > 0")
+
+
+def _check_failed_hook(kind, value, tb, _default=sys.excepthook):
+    """A CheckFailed no one caught is still the failure line and exit status 1, never a traceback."""
+    if issubclass(kind, CheckFailed):
+        say_failed(value)
+        sys.exit(1)
+    _default(kind, value, tb)
+
+
+sys.excepthook = _check_failed_hook
 
 
 def say_failed(what):
@@ -139,6 +156,97 @@ def reenter_in_mount_namespace(script, argv, map_root=False, status=1):
     except OSError as e:
         die(f"cannot run {unshare}: {e}", status)
     sys.exit(proc.returncode)
+
+
+# --- the JSON report and its schema ---------------------------------------------------------------------------
+
+REPORT_SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "report.schema.json")
+_schema = None
+_validator = None
+
+
+def report_schema():
+    """docs/report.schema.json, parsed (the committed copy; report.schema.committed checks it is the build's)."""
+    global _schema
+    if _schema is None:
+        with open(REPORT_SCHEMA) as f:
+            _schema = json.load(f)
+    return _schema
+
+
+def json_path(parts):
+    """["ranks", 0, "import_s"] as "$.ranks[0].import_s"."""
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def schema_errors(report):
+    """Where report breaks the schema: a list of "$.path: message", by path."""
+    global _validator
+    if _validator is None:
+        try:
+            from jsonschema import Draft202012Validator
+        except ImportError:
+            die("cannot validate reports: python3-jsonschema is not installed for "
+                f"{sys.executable} (apt-get install python3-jsonschema; bench/install-deps.sh --tests)")
+        _validator = Draft202012Validator(report_schema())
+    errors = sorted(_validator.iter_errors(report), key=lambda e: [str(p) for p in e.absolute_path])
+    return [f"{json_path(list(e.absolute_path))}: {e.message}" for e in errors]
+
+
+def load_report(path):
+    """The JSON report at path, validated against docs/report.schema.json. A report that breaks it raises
+    CheckFailed naming the file, the JSON path and what is wrong (one CHECK FAILED line and exit status 1 if
+    the script does not catch it: see _check_failed_hook)."""
+    with open(path) as f:
+        report = json.load(f)
+    errors = schema_errors(report)
+    if errors:
+        more = f" (and {len(errors) - 1} more: {'; '.join(errors[1:4])})" if len(errors) > 1 else ""
+        raise CheckFailed(f"report {path} does not match {REPORT_SCHEMA}: at {errors[0]}{more}")
+    return report
+
+
+def _leaves(schema, path=()):
+    props = schema.get("properties")
+    if props is None:
+        yield path, schema
+        return
+    for key, sub in props.items():
+        yield from _leaves(sub, path + (key,))
+
+
+def rank_fields():
+    """[(path, schema)] of every leaf of a rank's object, in table order: ("rusage", "import", "minflt"), ..."""
+    return list(_leaves(report_schema()["properties"]["ranks"]["items"]))
+
+
+def csv_columns():
+    """The CSV's columns in order: [{"column", "path" (in a rank's object), "format" ("01", "quoted") if any}]."""
+    return report_schema()["properties"]["ranks"]["items"]["x-csv-columns"]
+
+
+def summarised(kind="spread", unit=None):
+    """Paths in "summary" (and in a rank's object) of the fields summarised as kind ("spread", "spread_measured"),
+    of that unit when given: [("import_s",), ..., ("rusage", "import", "minflt"), ...]."""
+    want = f"#/$defs/{kind}"
+    return [path for path, s in _leaves(report_schema()["properties"]["summary"])
+            if s.get("$ref") == want and (unit is None or s.get("x-unit") == unit)]
+
+
+def fs_slots_and_counters():
+    """The loader's per-phase slots and counters of a rank's "fs" object: (("startup", ...), ("opens", ...))."""
+    slots = report_schema()["properties"]["ranks"]["items"]["properties"]["fs"]["properties"]
+    first = next(iter(slots.values()))
+    return tuple(slots), tuple(first["properties"])
+
+
+def dig(obj, path):
+    """obj[path[0]][path[1]]...; None when a step is null."""
+    for key in path:
+        if obj is None:
+            return None
+        obj = obj[key]
+    return obj
 
 
 # --- a scratch build tree -----------------------------------------------------------------------------------

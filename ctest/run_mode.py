@@ -38,23 +38,21 @@ from modecheck.launch import check_exit_codes, check_streams, launch, prepare
 from modecheck.options import parse_args
 from modecheck.report import check_csv, check_report
 from modecheck.stage import check_stage_dir_after
-from pynamictest import check, checked
+from pynamictest import check, checked, load_report
 
 
 def check_run(args, out, proc, launch_time, manifest):
     check_exit_codes(args, out.exit_dir, proc.returncode)
     check_streams(args, proc)
     if args.expect_exit == 0 and not args.no_report:
-        with open(out.report) as f:
-            report = json.load(f)
+        report = load_report(out.report)
         check_report(report, manifest, args, launch_time, out.report)
         check_csv(out.csv, report)
         check_compat_lines(proc.stdout, args.ranks, report)
         if args.fractal_image:
             check_fractal_image(args.fractal_image, args.ranks)
     elif not args.no_report and os.path.exists(out.report):
-        with open(out.report) as f:
-            report = json.load(f)
+        report = load_report(out.report)
         check(report["result"]["passed"] is False, "a failed run wrote a report that says it passed")
     if args.expect_fractal_failure:
         check_fractal_failure(proc.stdout, out.report, args)

@@ -23,7 +23,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import fail  # noqa: E402
+from pynamictest import fail, load_report  # noqa: E402
 
 PATH_ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
 VISIT_LINE = "Pynamic: module visit time"
@@ -53,9 +53,8 @@ def main():
     sys.stderr.write(proc.stderr)
     if proc.returncode != 0:
         fail(f"exited {proc.returncode}")
-    with open(report) as f:
-        if not json.load(f)["result"]["passed"]:
-            fail("the report says the run failed")
+    if not load_report(report)["result"]["passed"]:
+        fail("the report says the run failed")
     with open(args.manifest) as f:
         names = [lib["name"] for lib in json.load(f)["libraries"]]
     generated = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])")

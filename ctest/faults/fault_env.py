@@ -43,7 +43,6 @@ Checks:
 """
 import argparse
 import errno
-import json
 import os
 import shutil
 import signal
@@ -52,7 +51,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import die, reenter_in_mount_namespace, run  # noqa: E402
+from pynamictest import CheckFailed, die, load_report, reenter_in_mount_namespace, run  # noqa: E402
 
 EXIT_CHECK = 97
 EXIT_SETUP = 98
@@ -245,9 +244,8 @@ def main():
     report = args.report_must_not_pass
     if report and proc.returncode != 0 and os.path.exists(report):
         try:
-            with open(report) as f:
-                passed = json.load(f)["result"]["passed"]
-        except (OSError, ValueError, KeyError, TypeError) as e:
+            passed = load_report(report)["result"]["passed"]
+        except (OSError, ValueError, KeyError, TypeError, CheckFailed) as e:
             passed = f"unreadable ({e})"
         if passed is not False:
             problems.append(f"the command exited {proc.returncode} but left {report} saying passed: {passed}")
@@ -255,13 +253,12 @@ def main():
         path, ranks_text = args.report_failed_ranks
         want = sorted(int(r) for r in ranks_text.split(","))
         try:
-            with open(path) as f:
-                result = json.load(f)["result"]
+            result = load_report(path)["result"]
             got = sorted(e["rank"] for e in result["errors"])
             if result["passed"] is not False or result["failed_ranks"] != len(want) or got != want:
                 problems.append(f"{path}: passed {result['passed']}, failed_ranks {result['failed_ranks']}, errors "
                                 f"from ranks {got}; expected only ranks {want} to have failed")
-        except (OSError, ValueError, KeyError, TypeError) as e:
+        except (OSError, ValueError, KeyError, TypeError, CheckFailed) as e:
             problems.append(f"{path}: no readable report ({e})")
     if problems:
         die("; ".join(problems), EXIT_CHECK)

@@ -25,12 +25,11 @@ per empty directory. So:
 which must hold exactly, and opens must equal the tree's libraries loaded.
 """
 import argparse
-import json
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import ScratchTree, add_tree_options, check, checked, run_ok  # noqa: E402
+from pynamictest import ScratchTree, add_tree_options, check, checked, load_report, run_ok  # noqa: E402
 
 TREE = "4 10 -u 2 10"
 K = 4
@@ -39,8 +38,7 @@ K = 4
 def import_counts(exe, workdir, name, extra=()):
     path = os.path.join(workdir, f"{name}.json")
     run_ok([exe, "--json", path, "--progress", "never", *extra], f"run {name}", timeout=600)
-    with open(path) as f:
-        report = json.load(f)
+    report = load_report(path)
     fs = report["ranks"][0]["fs"]
     check(fs is not None, f"{name}: no file-system counts: {report['fs']['error']}")
     return report, fs["import"]

@@ -23,7 +23,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import fail  # noqa: E402
+from pynamictest import fail, load_report  # noqa: E402
 
 OPEN_RE = re.compile(r'^\d+\s+(?:openat\(AT_FDCWD|open\()\s*,?\s*"([^"]*)".*\)\s+=\s+(-?\d+)')
 WRITE_RE = re.compile(r'^\d+\s+write\(\d+, "(.*)"')
@@ -72,8 +72,7 @@ def main():
     if phase != "after":
         fail(f"the trace never showed the import phase's end (stopped in '{phase}'): see {trace}")
 
-    with open(report_path) as f:
-        report = json.load(f)
+    report = load_report(report_path)
     fs = report["ranks"][0]["fs"]
     if fs is None:
         fail(f"the report has no file-system counts: {report['fs']['error']}")

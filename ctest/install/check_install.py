@@ -30,7 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_MODE = os.path.join(os.path.dirname(HERE), "run_mode.py")
 sys.path.insert(0, os.path.dirname(HERE))  # ctest/: pynamictest
-from pynamictest import check, checked  # noqa: E402
+from pynamictest import check, checked, load_report  # noqa: E402
 
 
 def is_elf(path):
@@ -115,8 +115,7 @@ def do_run(a):
         shutil.rmtree(elsewhere, ignore_errors=True)
     check(r.returncode == 0, f"run_mode.py exited {r.returncode}")
     workdir = args[args.index("--workdir") + 1]
-    with open(os.path.join(workdir, "report.json")) as f:
-        report = json.load(f)
+    report = load_report(os.path.join(workdir, "report.json"))
     tree = os.path.realpath(os.path.join(prefix, a.treedir))
     gen = report["generated"]
     check(gen["manifest"] == os.path.join(tree, "generated", "manifest.json"),

@@ -27,7 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import CheckFailed, check, checked  # noqa: E402
+from pynamictest import CheckFailed, check, checked, load_report  # noqa: E402
 
 
 def run_with_pty_stderr(cmd, timeout=60):
@@ -85,8 +85,7 @@ def check_progress(a):
     check(err.count("\r\x1b[K") == 2 and "\n" not in err.replace("\r\n", ""),
           f"expected one erase per phase and no other stderr: {err!r}")
     no_progress_in(out, "stdout")
-    with open(report) as f:
-        r = json.load(f)
+    r = load_report(report)
     no_progress_in(json.dumps(r), "the JSON report")
     check(r["options"]["progress"] == "auto" and r["options"]["progress_interval"] == "0",
           f"options {r['options']}")

@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import check, checked  # noqa: E402
+from pynamictest import check, checked, load_report  # noqa: E402
 
 FIELDS = ["files", "file_bytes", "text_bytes", "data_bytes", "debug_bytes", "symtab_bytes", "strtab_bytes",
           "dynsym_bytes", "dynstr_bytes", "rela_plt_bytes", "symbols", "dynamic_symbols", "plt_relocations",
@@ -129,8 +129,7 @@ def do_tree(a):
                        capture_output=True, text=True)
     sys.stdout.write(r.stdout)
     check(r.returncode == 0, f"{a.mode_exe} exited {r.returncode}: {r.stderr}")
-    with open(report) as f:
-        st = json.load(f)["static"]
+    st = load_report(report)["static"]
     check(st["ok"] is True and st["error"] is None, f"report static not ok: {st.get('error')}")
     for key in ("utilities", "modules", "markers", "all"):
         same(st["libraries"][key], sizes["libraries"][key], f"report static.libraries.{key}")

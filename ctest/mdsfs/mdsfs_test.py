@@ -41,7 +41,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import CheckFailed, check, reenter_in_mount_namespace, run  # noqa: E402
+from pynamictest import CheckFailed, check, load_report, reenter_in_mount_namespace, run  # noqa: E402
 
 LIFETIME_S = 300  # the daemon's own watchdog: longer than any scenario's CTest timeout
 STATS_NAME = ".mdsfs-stats"
@@ -148,8 +148,7 @@ def run_mode(args, name, program, lib_dir, ranks, manifest=None, extra=(), check
     if proc.returncode != 0:
         raise CheckFailed(f"{name}: the run failed its checks ({proc.returncode}): "
                           f"{(proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:]}")
-    with open(os.path.join(workdir, "report.json")) as f:
-        report = json.load(f)
+    report = load_report(os.path.join(workdir, "report.json"))
     check(report["result"]["passed"] and report["result"]["checksum_verified_ranks"] == ranks,
           f"{name}: report does not say all {ranks} ranks passed with verified checksums")
     return report

@@ -10,14 +10,13 @@ The copy keeps other tests, which map the build's own libraries, from holding pa
 Standard library only.
 """
 import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import fail  # noqa: E402
+from pynamictest import fail, load_report  # noqa: E402
 
 
 def main():
@@ -47,8 +46,7 @@ def main():
         print(f"--- {run} run", flush=True)
         if subprocess.run(cmd).returncode != 0:
             fail(f"the {run} run failed its checks (above)")
-        with open(os.path.join(workdir, "report.json")) as f:
-            reports[run] = json.load(f)
+        reports[run] = load_report(os.path.join(workdir, "report.json"))
 
     def figures(report):
         ranks = report["ranks"]

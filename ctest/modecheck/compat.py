@@ -1,10 +1,9 @@
 """The original Pynamic's result lines ("Pynamic: ..."), which site scripts parse: their form, and their
 numbers against the report."""
-import json
 import os
 import re
 
-from pynamictest import check, close
+from pynamictest import check, close, load_report
 
 
 COMPAT_LINES = [
@@ -57,8 +56,7 @@ def check_fractal_failure(stdout, report_path, args):
           f"the last 'Pynamic:' lines are {lines[-4:]}, expected {tail} (the time line third)")
     check(re.fullmatch(r"Pynamic: fractal mpi time = [0-9.]+ secs", lines[-2]), f"line {lines[-2]!r}")
     check(os.path.exists(report_path), "no report written")
-    with open(report_path) as f:
-        report = json.load(f)
+    report = load_report(report_path)
     f = report["summary"]["fractal"]
     check(f["ran"] is True and f["passed"] is False and f["error"] and re.search(args.expect_fractal_failure,
                                                                                     f["error"]),

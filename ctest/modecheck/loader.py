@@ -1,13 +1,15 @@
 """The loader's file-system counts per rank and phase (docs/metrics.md): where each mode's loader opens the
 generated files, and what staging changes about it."""
-from pynamictest import check
+from pynamictest import check, fs_slots_and_counters, report_schema
 
 
 # Where each mode's loader maps the generated libraries (docs/metrics.md).
 LOADS_BEFORE_MAIN = {"linked", "python-linked"}
 LOADS_IN_IMPORT = {"dlopen", "python"}
-FS_SLOTS = ("startup", "mpi_init", "import", "visit", "other")
-FS_COUNTERS = ("opens", "enoent", "stats", "bytes", "local")
+# A rank's fs.<slot>.<counter>, and the summary's fs.phases.<slot>.<counter> (bindings too), from the schema.
+FS_SLOTS, FS_COUNTERS = fs_slots_and_counters()
+SUMMARY_COUNTERS = tuple(report_schema()["properties"]["fs"]["properties"]["phases"]["properties"][FS_SLOTS[0]]
+                         ["properties"])
 SHARED_COUNTERS = ("opens", "enoent", "stats", "bytes")  # the shared tree; `local` counts node-local copies
 
 
@@ -60,7 +62,7 @@ def check_fs(report, totals, mode):
                       f"ranks[{i}].fs.{slot}: {got}: with --stage {strategy} expected enoent 0 and one open per "
                       f"file loaded ({want})")
     for k in FS_SLOTS:
-        for c in FS_COUNTERS + ("bindings",):
+        for c in SUMMARY_COUNTERS:
             values = [r["bindings"][k] if c == "bindings" else r["fs"][k][c] for r in report["ranks"]]
             st = fs["phases"][k][c]
             check(st["sum"] == sum(values) and st["min"] == min(values) and st["max"] == max(values),

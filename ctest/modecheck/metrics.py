@@ -2,21 +2,16 @@
 and --expect-bound tighten it."""
 import re
 
-from pynamictest import check, close
+from pynamictest import check, close, dig, summarised
 
 
-RUSAGE_PATHS = [("import", "minflt"), ("import", "majflt"), ("visit", "minflt"), ("visit", "majflt"), ("maxrss_kib",)]
+# The rusage fields, as the schema lists them: ("import", "minflt"), ..., ("maxrss_kib",).
+RUSAGE_PATHS = [path[1:] for path in summarised("spread_measured") if path[0] == "rusage"]
 
 
 def count(x, what):
     check(isinstance(x, int) and not isinstance(x, bool) and x >= 0, f"{what} = {x!r}, expected a count >= 0")
     return x
-
-
-def dig(obj, path):
-    for key in path:
-        obj = obj[key]
-    return obj
 
 
 def check_metrics(report, args):

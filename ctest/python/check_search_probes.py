@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import fail  # noqa: E402
+from pynamictest import fail, load_report  # noqa: E402
 
 EVENT = re.compile(r'^\d+\s+(openat|newfstatat|statx|stat|lstat)\((?:AT_FDCWD|-?\d+), "([^"]*)"')
 
@@ -35,8 +35,7 @@ def traced_run(args, depth, tag):
     sys.stderr.write(proc.stderr)
     if proc.returncode != 0:
         fail(f"{tag}: exited {proc.returncode}")
-    with open(report) as f:
-        rep = json.load(f)
+    rep = load_report(report)
     if not rep["result"]["passed"]:
         fail(f"{tag}: the report says the run failed: {rep['result']}")
     if rep["options"].get("search_depth") != str(depth):

@@ -28,7 +28,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import CheckFailed, check, checked, run  # noqa: E402
+from pynamictest import CheckFailed, check, checked, load_report, run  # noqa: E402
 
 STRATEGIES = ("none", "bcast", "cache", "pilot")
 
@@ -54,8 +54,7 @@ def staged_run(args, strategy, ranks):
         sys.stdout.write(proc.stdout)
         sys.stderr.write(proc.stderr)
         raise CheckFailed(f"{name}: the run failed its checks ({proc.returncode})")
-    with open(os.path.join(workdir, "report.json")) as f:
-        return json.load(f)
+    return load_report(os.path.join(workdir, "report.json"))
 
 
 def shared_ops(report):

@@ -5,8 +5,11 @@
 #                 negative values and zeros, infinities, 200000 values;
 #   results.unit  pyn_results_summarise over rank records built by hand:
 #                 counts and verdicts, every metric's spread and slowest
-#                 rank, page faults, file-system counts, staging.
-foreach(_unit stats results)
+#                 rank, page faults, file-system counts, staging;
+#   fields.unit   the field table (src/runtime/pyn_fields.h): unique keys
+#                 and CSV columns, the per-slot rows, a doc per row, and
+#                 the values and nulls pyn_field_get reads.
+foreach(_unit stats results fields)
   add_executable(pyn_${_unit}_unit "${CMAKE_CURRENT_LIST_DIR}/test_${_unit}.c")
   set_target_properties(pyn_${_unit}_unit PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF)
   target_compile_options(pyn_${_unit}_unit PRIVATE -Wall -Wextra)

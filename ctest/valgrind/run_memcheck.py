@@ -16,7 +16,6 @@ Only ctest/valgrind/system.supp is suppressed: what MPI_Init does inside
 MPICH's own libraries, and a false positive inside ld.so.
 """
 import argparse
-import json
 import os
 import re
 import shlex
@@ -26,7 +25,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import fail, finish  # noqa: E402
+from pynamictest import CheckFailed, fail, finish, load_report  # noqa: E402
 
 ERROR_EXIT = 99
 
@@ -94,10 +93,9 @@ def main():
             problems.append(f"memcheck error summaries {summaries}, expected all 0")
         if expect == 0 and os.path.basename(cmd[0]).startswith("pynamic-mode"):
             try:
-                with open(report) as f:
-                    if json.load(f)["result"]["passed"] is not True:
-                        problems.append("the report does not say passed")
-            except (OSError, ValueError, KeyError) as e:
+                if load_report(report)["result"]["passed"] is not True:
+                    problems.append("the report does not say passed")
+            except (OSError, ValueError, KeyError, CheckFailed) as e:
                 problems.append(f"no valid report: {e}")
         if problems:
             print(text)

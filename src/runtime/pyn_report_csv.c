@@ -1,22 +1,18 @@
-/* CSV report: one row per rank, RFC 4180 quoting. */
+/* CSV report: one row per rank, a column per field of pyn_fields that has
+ * one (per-slot fields slot by slot), RFC 4180 quoting. */
 #define _GNU_SOURCE
 #include "pyn_report.h"
 
+#include "pyn_fields.h"
 #include "pyn_file.h"
-#include "pyn_metrics.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void put_field(FILE *f, const char *s)
+static void put_quoted(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
     fputc('"', f);
     for (; *s; ++s) {
         if (*s == '"')
@@ -26,12 +22,71 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void put_seconds(FILE *f, double v)
+static void put_string(FILE *f, const char *s)
 {
-    if (isfinite(v))
-        fprintf(f, ",%.9f", v);
+    if (strpbrk(s, ",\"\n\r"))
+        put_quoted(f, s);
     else
-        fputs(",", f); /* empty: not measured */
+        fputs(s, f);
+}
+
+/* One cell; nothing when not measured. */
+static void put_value(FILE *out, const struct pyn_field *f, const struct pyn_rank_record *r, int slot)
+{
+    struct pyn_field_value v;
+    pyn_field_get(f, r, slot, &v);
+    if (v.null)
+        return;
+    switch (f->type) {
+    case PYN_FIELD_INT:
+        fprintf(out, "%" PRId64, v.i);
+        break;
+    case PYN_FIELD_REAL:
+        fprintf(out, "%.9f", v.d);
+        break;
+    case PYN_FIELD_BOOL:
+        if (f->flags & PYN_FIELD_CSV_01)
+            fprintf(out, "%d", v.i != 0);
+        else
+            fputs(v.i ? "true" : "false", out);
+        break;
+    case PYN_FIELD_HEX:
+        fprintf(out, "0x%016" PRIx64, v.u);
+        break;
+    case PYN_FIELD_STRING:
+        if (f->flags & PYN_FIELD_CSV_QUOTED)
+            put_quoted(out, v.s);
+        else
+            put_string(out, v.s);
+        break;
+    }
+}
+
+struct line {
+    FILE *out;
+    const struct pyn_rank_record *r; /* NULL: the header */
+    int first;
+};
+
+static void put_column(const struct pyn_field *f, int slot, void *ctx)
+{
+    struct line *l = ctx;
+    char name[128];
+    if (!l->first)
+        fputc(',', l->out);
+    l->first = 0;
+    if (l->r)
+        put_value(l->out, f, l->r, slot);
+    else
+        fputs(pyn_field_name(f, f->csv, slot, name, sizeof name), l->out);
+}
+
+/* The header (r NULL) or r's row. */
+static void put_line(FILE *out, const struct pyn_rank_record *r)
+{
+    struct line l = {out, r, 1};
+    pyn_field_each_csv_column(put_column, &l);
+    fputc('\n', out);
 }
 
 int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *err, size_t errlen)
@@ -43,57 +98,9 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
         snprintf(err, errlen, "write %s: open_memstream: %s", path, strerror(errno));
         return -errno;
     }
-    fputs("rank,host,pid", f);
-    for (int m = 0; m < PYN_METRIC_COUNT; ++m)
-        fprintf(f, ",%s", pyn_metric_key(m));
-    fputs(",startup_exec_s,startup_launch_s,checksum,checksum_ok,libraries_loaded,modules_imported,"
-          "modules_visited",
-          f);
-    /* File-system counts: <phase>_<counter>, e.g. import_enoent. */
-    for (int k = 0; k < PYN_FS_SLOTS; ++k)
-        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
-            fprintf(f, ",%s_%s", pyn_fs_slot_name(k), pyn_fs_counter_key(c));
-    fputs(",error", f);
-    pyn_metrics_csv_header(f);
-    fputs(",stage_leader,stage_read_s,stage_bcast_s,stage_write_s,stage_files,stage_bytes,stage_shared_opens,"
-          "stage_shared_enoent",
-          f);
-    fputs(",fractal_first_row,fractal_rows", f);
-    fputc('\n', f);
-    for (int i = 0; i < res->nranks; ++i) {
-        const struct pyn_rank_record *r = &res->ranks[i];
-        fprintf(f, "%d,", r->rank);
-        put_field(f, r->host);
-        fprintf(f, ",%d", r->pid);
-        for (int m = 0; m < PYN_METRIC_COUNT; ++m)
-            put_seconds(f, pyn_record_metric(r, m));
-        put_seconds(f, r->startup_exec_s);
-        put_seconds(f, r->startup_launch_s);
-        fprintf(f, ",0x%016" PRIx64 ",%s,%d,%d,%d", r->checksum, r->checksum_ok ? "true" : "false", r->libraries_loaded,
-                r->modules_imported, r->modules_visited);
-        for (int k = 0; k < PYN_FS_SLOTS; ++k)
-            for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
-                if (r->fs_ok)
-                    fprintf(f, ",%" PRIu64, pyn_fs_counter(&r->fs[k], c));
-                else
-                    fputs(",", f); /* empty: not counted */
-            }
-        fputc(',', f);
-        put_field(f, r->failed ? r->error : "");
-        pyn_metrics_csv_row(f, r);
-        const struct pyn_stage_record *s = &r->stage;
-        fprintf(f, ",%d", s->leader);
-        put_seconds(f, s->read_s);
-        put_seconds(f, s->bcast_s);
-        put_seconds(f, s->write_s);
-        fprintf(f, ",%lld,%lld,%lld,%lld", (long long)s->files, (long long)s->bytes, (long long)s->shared_opens,
-                (long long)s->shared_enoent);
-        if (r->fractal.ran)
-            fprintf(f, ",%d,%d", r->fractal.first_row, r->fractal.rows);
-        else
-            fputs(",,", f); /* empty: the test did not run */
-        fputc('\n', f);
-    }
+    put_line(f, NULL);
+    for (int i = 0; i < res->nranks; ++i)
+        put_line(f, &res->ranks[i]);
     if (fclose(f) != 0 || !text) {
         free(text);
         snprintf(err, errlen, "write %s: out of memory", path);

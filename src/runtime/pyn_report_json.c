@@ -1,8 +1,8 @@
 /* JSON report, built with jansson so nothing is hand-escaped. */
 #include "pyn_report.h"
 
+#include "pyn_fields.h"
 #include "pyn_file.h"
-#include "pyn_metrics.h"
 #include "pyn_stage_kind.h"
 #include "pyn_version.h"
 
@@ -99,25 +99,43 @@ static json_t *environment_json(const struct pyn_run_info *info)
     return o;
 }
 
-/* Per phase: {"opens": n, "enoent": n, "stats": n, "bytes": n}, and the
- * bindings apart ({"import": n, ...}): not a file-system operation. */
-static json_t *rank_fs_json(const struct pyn_rank_record *r, json_t **bindings)
+/* A field's value as the report writes it: JSON has no NaN, unmeasured is null. */
+static json_t *field_json(const struct pyn_field *f, const struct pyn_field_value *v)
 {
-    if (!r->fs_ok) {
-        *bindings = json_null();
+    if (v->null)
         return json_null();
+    switch (f->type) {
+    case PYN_FIELD_INT:
+        return json_integer((json_int_t)v->i);
+    case PYN_FIELD_REAL:
+        return json_real(v->d);
+    case PYN_FIELD_BOOL:
+        return json_boolean(v->i);
+    case PYN_FIELD_HEX:
+        return jhex(v->u);
+    case PYN_FIELD_STRING:
+        return json_string(v->s);
     }
-    json_t *o = json_object();
-    *bindings = json_object();
-    for (int k = 0; k < PYN_FS_SLOTS; ++k) {
-        json_t *ph = json_object();
-        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
-            if (strcmp(pyn_fs_counter_key(c), "bindings") != 0)
-                json_object_set_new(ph, pyn_fs_counter_key(c), json_integer((json_int_t)pyn_fs_counter(&r->fs[k], c)));
-        json_object_set_new(o, pyn_fs_slot_name(k), ph);
-        json_object_set_new(*bindings, pyn_fs_slot_name(k), json_integer((json_int_t)r->fs[k].bindings));
+    return json_null();
+}
+
+/* Sets obj's value at a dotted path, making the objects on the way. */
+static void set_path(json_t *obj, const char *path, json_t *value)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", path);
+    char *key = buf, *dot;
+    while ((dot = strchr(key, '.'))) {
+        *dot = '\0';
+        json_t *child = json_object_get(obj, key);
+        if (!child) {
+            child = json_object();
+            json_object_set_new(obj, key, child);
+        }
+        obj = child;
+        key = dot + 1;
     }
-    return o;
+    json_object_set_new(obj, key, value);
 }
 
 /* Across ranks: per phase, per counter {sum, min, mean, max, max_rank}. */
@@ -129,35 +147,22 @@ static json_t *fs_json(const struct pyn_results *res)
     json_object_set_new(o, "error", res->fs_error[0] ? json_string(res->fs_error) : json_null());
     for (int k = 0; k < PYN_FS_SLOTS; ++k) {
         json_t *ph = json_object();
-        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
-            const struct pyn_fs_stat *s = &res->fs[k][c];
+        int c = 0;
+        for (size_t i = 0; i < pyn_field_count && c < PYN_FS_NCOUNTERS; ++i) {
+            if (pyn_fields[i].summary != PYN_SUMMARY_SUM)
+                continue;
+            const struct pyn_fs_stat *s = &res->fs[k][c++];
             json_t *st = json_object();
             json_object_set_new(st, "sum", json_integer((json_int_t)s->sum));
             json_object_set_new(st, "min", json_integer((json_int_t)s->min));
             json_object_set_new(st, "mean", json_real(s->mean));
             json_object_set_new(st, "max", json_integer((json_int_t)s->max));
             json_object_set_new(st, "max_rank", json_integer(s->max_rank));
-            json_object_set_new(ph, pyn_fs_counter_key(c), st);
+            json_object_set_new(ph, pyn_fields[i].label, st);
         }
         json_object_set_new(phases, pyn_fs_slot_name(k), ph);
     }
     json_object_set_new(o, "phases", phases);
-    return o;
-}
-
-/* What --stage cost one rank (docs/staging.md). */
-static json_t *rank_stage_json(const struct pyn_stage_record *s)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "leader", json_boolean(s->leader));
-    json_object_set_new(o, "read_s", jreal(s->read_s));
-    json_object_set_new(o, "bcast_s", jreal(s->bcast_s));
-    json_object_set_new(o, "write_s", jreal(s->write_s));
-    json_object_set_new(o, "total_s", jreal(s->total_s));
-    json_object_set_new(o, "files", json_integer(s->files));
-    json_object_set_new(o, "bytes", json_integer(s->bytes));
-    json_object_set_new(o, "shared_opens", json_integer(s->shared_opens));
-    json_object_set_new(o, "shared_enoent", json_integer(s->shared_enoent));
     return o;
 }
 
@@ -176,30 +181,44 @@ static json_t *stage_json(const struct pyn_results *res)
     return o;
 }
 
+/* One rank's object: every row of pyn_fields at its path; an object the
+ * record has nothing in (pyn_field_objects) is null as a whole. */
 static json_t *rank_json(const struct pyn_rank_record *r)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "rank", json_integer(r->rank));
-    json_object_set_new(o, "host", json_string(r->host));
-    json_object_set_new(o, "pid", json_integer(r->pid));
-    for (int m = 0; m < PYN_METRIC_COUNT; ++m)
-        json_object_set_new(o, pyn_metric_key(m), jreal(pyn_record_metric(r, m)));
-    json_object_set_new(o, "startup_exec_s", jreal(r->startup_exec_s));
-    json_object_set_new(o, "startup_launch_s", jreal(r->startup_launch_s));
-    json_object_set_new(o, "checksum", jhex(r->checksum));
-    json_object_set_new(o, "checksum_ok", json_boolean(r->checksum_ok));
-    json_object_set_new(o, "libraries_loaded", json_integer(r->libraries_loaded));
-    json_object_set_new(o, "modules_imported", json_integer(r->modules_imported));
-    json_object_set_new(o, "modules_visited", json_integer(r->modules_visited));
-    json_t *bindings = NULL;
-    json_object_set_new(o, "fs", rank_fs_json(r, &bindings));
-    json_object_set_new(o, "bindings", bindings);
-    json_object_set_new(o, "status", json_string(r->failed ? "failed" : r->stopped ? "stopped" : "ran"));
-    json_object_set_new(o, "error", jstr_or_null(r->failed ? r->error : NULL));
-    json_object_set_new(o, "stage", rank_stage_json(&r->stage));
-    json_object_set_new(o, "fractal_first_row", r->fractal.ran ? json_integer(r->fractal.first_row) : json_null());
-    json_object_set_new(o, "fractal_rows", r->fractal.ran ? json_integer(r->fractal.rows) : json_null());
-    pyn_metrics_json_rank(r, o);
+    char key[128];
+    for (size_t i = 0; i < pyn_field_count; ++i) {
+        const struct pyn_field *f = &pyn_fields[i];
+        const struct pyn_field_object *obj = pyn_field_object_of(f);
+        if (obj && obj->present && !obj->present(r)) {
+            json_object_set_new(o, obj->key, json_null());
+            continue;
+        }
+        int nslots = (f->flags & PYN_FIELD_PER_SLOT) ? PYN_FS_SLOTS : 1;
+        for (int k = 0; k < nslots; ++k) {
+            struct pyn_field_value v;
+            pyn_field_get(f, r, k, &v);
+            set_path(o, pyn_field_name(f, f->key, k, key, sizeof key), field_json(f, &v));
+        }
+    }
+    return o;
+}
+
+/* The summary of one field: a SPREAD field always names a rank (its values
+ * null when none measured it); a MEASURED one says how many ranks measured
+ * it, and is all null when none did. */
+static json_t *stat_json(const struct pyn_results *res, const struct pyn_field *f, const struct pyn_stat *s)
+{
+    json_t *o = json_object();
+    int named = f->summary == PYN_SUMMARY_SPREAD || s->n > 0;
+    json_object_set_new(o, "min", jreal(s->min));
+    json_object_set_new(o, "median", jreal(s->median));
+    json_object_set_new(o, "mean", jreal(s->mean));
+    json_object_set_new(o, "max", jreal(s->max));
+    json_object_set_new(o, "max_rank", named ? json_integer(s->max_rank) : json_null());
+    json_object_set_new(o, "max_host", named ? json_string(res->ranks[s->max_rank].host) : json_null());
+    if (f->summary == PYN_SUMMARY_MEASURED)
+        json_object_set_new(o, "ranks", json_integer(s->n));
     return o;
 }
 
@@ -207,7 +226,7 @@ static json_t *rank_json(const struct pyn_rank_record *r)
 static json_t *fractal_json(const struct pyn_results *res)
 {
     const struct pyn_fractal_summary *f = &res->fractal;
-    const struct pyn_stat *s = &res->summary[PYN_METRIC_FRACTAL];
+    const struct pyn_stat *s = pyn_results_stat(res, "fractal_s");
     json_t *o = json_object();
     json_object_set_new(o, "ran", json_boolean(f->ran));
     json_object_set_new(o, "passed", f->ran ? json_boolean(f->passed) : json_null());
@@ -223,23 +242,53 @@ static json_t *fractal_json(const struct pyn_results *res)
     return o;
 }
 
+/* summary.KEY for every summarised field, shaped as the rows
+ * (summary.rusage.import.minflt summarises ranks[].rusage.import.minflt). */
 static json_t *summary_json(const struct pyn_results *res)
 {
     json_t *o = json_object();
-    for (int m = 0; m < PYN_METRIC_COUNT; ++m) {
-        const struct pyn_stat *s = &res->summary[m];
-        json_t *st = json_object();
-        json_object_set_new(st, "min", jreal(s->min));
-        json_object_set_new(st, "median", jreal(s->median));
-        json_object_set_new(st, "mean", jreal(s->mean));
-        json_object_set_new(st, "max", jreal(s->max));
-        json_object_set_new(st, "max_rank", json_integer(s->max_rank));
-        json_object_set_new(st, "max_host", json_string(res->ranks[s->max_rank].host));
-        json_object_set_new(o, pyn_metric_key(m), st);
+    for (size_t i = 0; i < pyn_field_count; ++i) {
+        const struct pyn_field *f = &pyn_fields[i];
+        if (f->summary == PYN_SUMMARY_SPREAD || f->summary == PYN_SUMMARY_MEASURED)
+            set_path(o, f->key, stat_json(res, f, &res->stats[i]));
     }
-    pyn_metrics_json_summary(res, o);
     json_object_set_new(o, "fractal", fractal_json(res));
     return o;
+}
+
+/* Rank 0's barrier-to-barrier time of each field that has one. */
+static json_t *spans_json(const struct pyn_results *res)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < pyn_field_count; ++i)
+        if (pyn_fields[i].span)
+            json_object_set_new(o, pyn_fields[i].key, jreal(pyn_fields[i].span(res)));
+    return o;
+}
+
+static json_t *jindex(int32_t v)
+{
+    return v >= 0 ? json_integer(v) : json_null();
+}
+
+/* One object per host, from its lowest rank: O(ranks x hosts), hosts are few next to ranks. */
+static json_t *topology_json(const struct pyn_results *res)
+{
+    json_t *hosts = json_array();
+    for (int i = 0; i < res->nranks; ++i) {
+        if (!pyn_results_first_on_host(res, i))
+            continue;
+        const struct pyn_topology_record *t = &res->ranks[i].placement.topology;
+        json_t *h = json_object();
+        json_object_set_new(h, "host", json_string(res->ranks[i].host));
+        json_object_set_new(h, "reported_by_rank", json_integer(res->ranks[i].rank));
+        json_object_set_new(h, "packages", jindex(t->packages));
+        json_object_set_new(h, "numa_nodes", jindex(t->numa_nodes));
+        json_object_set_new(h, "cores", jindex(t->cores));
+        json_object_set_new(h, "pus", jindex(t->pus));
+        json_array_append_new(hosts, h);
+    }
+    return hosts;
 }
 
 json_t *pyn_report_json_elf_sizes(const struct pyn_elf_sizes *s)
@@ -291,7 +340,7 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
 {
     const struct pyn_run_info *info = res->info;
     json_t *root = json_object(), *tool = json_object(), *options = json_object();
-    json_t *ranks = json_array(), *spans = json_object();
+    json_t *ranks = json_array();
 
     json_object_set_new(root, "schema_version", json_integer(PYN_REPORT_SCHEMA_VERSION));
     json_object_set_new(tool, "name", json_string("pynamic"));
@@ -306,7 +355,8 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     json_object_set_new(root, "environment", environment_json(info));
     json_object_set_new(root, "nranks", json_integer(res->nranks));
     json_object_set_new(root, "nhosts", json_integer(res->nhosts));
-    pyn_metrics_json_top(res, root);
+    json_object_set_new(root, "cache", jstr_or_null(pyn_results_cache_mode(res)));
+    json_object_set_new(root, "topology", topology_json(res));
     json_object_set_new(root, "result", result_json(res));
     for (int i = 0; i < res->nranks; ++i)
         json_array_append_new(ranks, rank_json(&res->ranks[i]));
@@ -314,11 +364,7 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     json_object_set_new(root, "summary", summary_json(res));
     json_object_set_new(root, "fs", fs_json(res));
     json_object_set_new(root, "stage", stage_json(res));
-    for (int p = PYN_PHASE_IMPORT; p <= PYN_PHASE_VISIT; ++p)
-        json_object_set_new(spans, pyn_metric_key(p), jreal(res->span_s[p]));
-    json_object_set_new(spans, pyn_metric_key(PYN_METRIC_FRACTAL),
-                        res->fractal.ran ? jreal(res->fractal.span_s) : json_null());
-    json_object_set_new(root, "spans", spans);
+    json_object_set_new(root, "spans", spans_json(res));
     json_object_set_new(root, "static", res->statics ? pyn_report_json_static(res->statics) : json_null());
 
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));

@@ -1,7 +1,7 @@
 /* Human-readable output on rank 0: the original's lines, then our table. */
 #include "pyn_report.h"
 
-#include "pyn_metrics.h"
+#include "pyn_fields.h"
 #include "pyn_stage_kind.h"
 #include "pyn_version.h"
 
@@ -61,38 +61,161 @@ static void print_seconds(FILE *out, double v)
         fprintf(out, " %11s", "-");
 }
 
+/* Byte counts print with units ("243 kB/243 kB"): a wider column. */
+static int column_width(const struct pyn_field *f)
+{
+    return strcmp(f->unit, "bytes") == 0 ? 17 : 13;
+}
+
 /* The loader's work on the generated libraries beside the times: the mean
- * and max over ranks of each count, per phase that did any. */
+ * and max over ranks of each per-slot field, per phase that did any. */
 void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
 {
     if (res->nfs_ok == 0) {
         fprintf(out, "file-system counts unavailable: %s\n", res->fs_error[0] ? res->fs_error : "no rank counted");
         return;
     }
-    fprintf(out, "%-10s %13s %13s %13s %17s %13s %13s  (generated libraries, per rank: mean/max%s)\n", "loader",
-            "opens", "enoent", "stats", "bytes", "local", "bindings",
+    const struct pyn_field *cols[PYN_FS_NCOUNTERS];
+    int ncols = 0;
+    for (size_t i = 0; i < pyn_field_count && ncols < PYN_FS_NCOUNTERS; ++i)
+        if (pyn_fields[i].summary == PYN_SUMMARY_SUM)
+            cols[ncols++] = &pyn_fields[i];
+    fprintf(out, "%-10s", "loader");
+    for (int c = 0; c < ncols; ++c)
+        fprintf(out, " %*s", column_width(cols[c]), cols[c]->label);
+    fprintf(out, "  (generated libraries, per rank: mean/max%s)\n",
             res->nfs_ok < res->nranks ? "; some ranks uncounted" : "");
     char a[32], b[32], cell[40];
     for (int k = 0; k < PYN_FS_SLOTS; ++k) {
         uint64_t any = 0;
-        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
+        for (int c = 0; c < ncols; ++c)
             any |= res->fs[k][c].max;
         if (!any)
             continue;
         fprintf(out, "%-10s", pyn_fs_slot_name(k));
-        for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
+        for (int c = 0; c < ncols; ++c) {
             const struct pyn_fs_stat *s = &res->fs[k][c];
-            if (strcmp(pyn_fs_counter_key(c), "bytes") == 0) {
+            if (strcmp(cols[c]->unit, "bytes") == 0)
                 snprintf(cell, sizeof cell, "%s/%s", pyn_report_format_bytes((uint64_t)(s->mean + 0.5), a, sizeof a),
                          pyn_report_format_bytes(s->max, b, sizeof b));
-                fprintf(out, " %17s", cell);
-            } else {
+            else
                 snprintf(cell, sizeof cell, "%.0f/%" PRIu64, s->mean, s->max);
-                fprintf(out, " %13s", cell);
-            }
+            fprintf(out, " %*s", column_width(cols[c]), cell);
         }
         fputc('\n', out);
     }
+}
+
+/* The seconds table: each PYN_TEXT_SECONDS field's spread, rank 0's span and the slowest rank. */
+static void print_seconds_table(const struct pyn_results *res, FILE *out)
+{
+    fprintf(out, "%-10s %11s %11s %11s %11s %11s  %s\n", "seconds", "min", "median", "mean", "max", "rank0-span",
+            "slowest rank (host)");
+    for (size_t i = 0; i < pyn_field_count; ++i) {
+        const struct pyn_field *f = &pyn_fields[i];
+        if (f->text != PYN_TEXT_SECONDS || (f->shown && !f->shown(res)))
+            continue;
+        const struct pyn_stat *s = &res->stats[i];
+        fprintf(out, "%-10s", f->label);
+        print_seconds(out, s->min);
+        print_seconds(out, s->median);
+        print_seconds(out, s->mean);
+        print_seconds(out, s->max);
+        print_seconds(out, f->span ? f->span(res) : NAN);
+        fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
+    }
+}
+
+static void print_count(FILE *out, double v, int ok)
+{
+    if (ok)
+        fprintf(out, " %11.0f", v);
+    else
+        fprintf(out, " %11s", "-");
+}
+
+/* A table of counts or rates: each field's spread over the ranks that measured it and the highest rank. */
+static void print_counts_table(const struct pyn_results *res, FILE *out, enum pyn_field_text table, const char *title)
+{
+    fprintf(out, "%-14s %11s %11s %11s %11s  %s\n", title, "min", "median", "mean", "max", "highest rank (host)");
+    for (size_t i = 0; i < pyn_field_count; ++i) {
+        const struct pyn_field *f = &pyn_fields[i];
+        if (f->text != table || (f->shown && !f->shown(res)))
+            continue;
+        const struct pyn_stat *s = &res->stats[i];
+        fprintf(out, "%-14s", f->label);
+        print_count(out, s->min, s->n > 0);
+        print_count(out, s->median, s->n > 0);
+        if (s->n > 0)
+            fprintf(out, " %11.1f", s->mean);
+        else
+            fprintf(out, " %11s", "-");
+        print_count(out, s->max, s->n > 0);
+        if (s->n > 0)
+            fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
+        else
+            fprintf(out, "  -\n");
+    }
+}
+
+/* What the page cache held at import start, on the host that held the most. */
+static void print_cache(const struct pyn_results *res, FILE *out)
+{
+    const char *mode = pyn_results_cache_mode(res);
+    if (!mode)
+        return;
+    int64_t most = -1, total = 0, unverified = 0;
+    int dropped = 0;
+    for (int i = 0; i < res->nranks; ++i) {
+        const struct pyn_cache_record *c = &res->ranks[i].cache;
+        if (!c->counted)
+            continue;
+        if (c->resident_pages > most) {
+            most = c->resident_pages;
+            total = c->total_pages;
+            unverified = c->unverified_pages;
+        }
+        dropped += c->dropped;
+    }
+    if (most < 0) {
+        fprintf(out, "cache: %s (page cache not counted: --cache-count counts it)\n", mode);
+        return;
+    }
+    fprintf(out,
+            "cache: %s%s: at import start at most %" PRId64 " of %" PRId64
+            " pages of the generated libraries were in the page cache on any host",
+            mode,
+            strcmp(mode, "cold") == 0 ? (dropped ? " (--cold, fadvise and drop_caches)" : " (--cold, fadvise)") : "",
+            most, total);
+    if (unverified)
+        fprintf(out, " (%" PRId64 " pages not visible to mincore for this user)", unverified);
+    fputc('\n', out);
+}
+
+/* Each host's topology, then where the first 16 ranks ran. */
+static void print_placement(const struct pyn_results *res, FILE *out)
+{
+    for (int i = 0; i < res->nranks; ++i) {
+        if (!pyn_results_first_on_host(res, i))
+            continue;
+        const struct pyn_topology_record *t = &res->ranks[i].placement.topology;
+        fprintf(out, "topology of %s (hwloc, rank %d): %d package%s, %d NUMA node%s, %d core%s, %d PU%s\n",
+                res->ranks[i].host, res->ranks[i].rank, t->packages, t->packages == 1 ? "" : "s", t->numa_nodes,
+                t->numa_nodes == 1 ? "" : "s", t->cores, t->cores == 1 ? "" : "s", t->pus, t->pus == 1 ? "" : "s");
+    }
+    int shown = 0, nbound = 0;
+    for (int i = 0; i < res->nranks; ++i)
+        nbound += res->ranks[i].placement.measured && res->ranks[i].placement.bound;
+    for (int i = 0; i < res->nranks && shown < 16; ++i) {
+        const struct pyn_placement_record *p = &res->ranks[i].placement;
+        if (!p->measured)
+            continue;
+        if (shown++ == 0)
+            fprintf(out, "placement (rank: pu/core/numa, %d of %d ranks bound):", nbound, res->nranks);
+        fprintf(out, " %d: %d/%d/%d", res->ranks[i].rank, p->pu, p->core, p->numa);
+    }
+    if (shown)
+        fprintf(out, "%s\n", res->nranks > 16 ? " ... (all ranks in the JSON)" : "");
 }
 
 /* --stage: where the time went (the slowest rank of each part) and what staging did to the shared tree. */
@@ -124,34 +247,17 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
             m->nlibraries, m->nutilities, m->nmodules, m->total_functions);
     fprintf(out, "configuration: %s; startup measured from %s\n", m->config.arguments,
             info->startup_source[0] == 'l' ? "the launch time" : "process creation");
-    fprintf(out, "%-10s %11s %11s %11s %11s %11s  %s\n", "seconds", "min", "median", "mean", "max", "rank0-span",
-            "slowest rank (host)");
     int staged = info->stage_kind != PYN_STAGE_NONE;
-    for (int k = 0; k < PYN_METRIC_COUNT; ++k) {
-        const struct pyn_stat *s = &res->summary[k];
-        if (!staged && (k == PYN_METRIC_STAGE || k == PYN_METRIC_TOTAL_WITH_STAGE))
-            continue;
-        if (k == PYN_METRIC_FRACTAL && !res->fractal.ran)
-            continue;
-        fprintf(out, "%-10s",
-                k == PYN_METRIC_TOTAL              ? "total"
-                : k == PYN_METRIC_STAGE            ? "stage"
-                : k == PYN_METRIC_TOTAL_WITH_STAGE ? "total+stg"
-                : k == PYN_METRIC_FRACTAL          ? "fractal"
-                                                   : pyn_phase_name((enum pyn_phase)k));
-        print_seconds(out, s->min);
-        print_seconds(out, s->median);
-        print_seconds(out, s->mean);
-        print_seconds(out, s->max);
-        print_seconds(out, k < PYN_PHASE_COUNT ? res->span_s[k] : k == PYN_METRIC_FRACTAL ? res->fractal.span_s : NAN);
-        fprintf(out, "  %d (%s)\n", s->max_rank, res->ranks[s->max_rank].host);
-    }
+    print_seconds_table(res, out);
     pyn_report_text_print_fs(res, out);
     if (staged)
         pyn_report_text_print_stage(res, out);
     fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n", res->nchecksum_ok,
             res->nranks, m->expected_checksum);
-    pyn_metrics_text_print(res, out);
+    print_counts_table(res, out, PYN_TEXT_COUNTS, "rusage");
+    print_counts_table(res, out, PYN_TEXT_RATES, "rate");
+    print_cache(res, out);
+    print_placement(res, out);
     if (res->statics)
         pyn_report_text_print_static(res->statics, out);
     fflush(out);

@@ -1,5 +1,6 @@
 #include "pyn_results.h"
 
+#include "pyn_fields.h"
 #include "pyn_stats.h"
 
 #include <math.h>
@@ -7,87 +8,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const metric_keys[PYN_METRIC_COUNT] = {
-    [PYN_PHASE_MPI_INIT] = "mpi_init_s",
-    [PYN_PHASE_STARTUP] = "startup_s",
-    [PYN_PHASE_IMPORT] = "import_s",
-    [PYN_PHASE_VISIT] = "visit_s",
-    [PYN_METRIC_TOTAL] = "total_s",
-    [PYN_METRIC_STAGE] = "stage_s",
-    [PYN_METRIC_TOTAL_WITH_STAGE] = "total_with_stage_s",
-    [PYN_METRIC_FRACTAL] = "fractal_s",
-};
-
-const char *pyn_metric_key(int metric)
-{
-    return (metric >= 0 && metric < PYN_METRIC_COUNT) ? metric_keys[metric] : NULL;
-}
-
-double pyn_record_metric(const struct pyn_rank_record *r, int metric)
-{
-    if (metric == PYN_METRIC_TOTAL)
-        return r->phase_s[PYN_PHASE_STARTUP] + r->phase_s[PYN_PHASE_IMPORT] + r->phase_s[PYN_PHASE_VISIT];
-    if (metric == PYN_METRIC_STAGE)
-        return r->stage.total_s;
-    if (metric == PYN_METRIC_TOTAL_WITH_STAGE)
-        return pyn_record_metric(r, PYN_METRIC_TOTAL) + r->stage.total_s;
-    if (metric == PYN_METRIC_FRACTAL)
-        return r->fractal.ran ? r->fractal.compute_s : NAN;
-    return r->phase_s[metric];
-}
-
-void pyn_stat_compute(const struct pyn_rank_record *ranks, int nranks, int metric, struct pyn_stat *out)
+/* One SPREAD or MEASURED field across ranks; v is scratch for nranks values. */
+static void summarise_field(const struct pyn_field *f, const struct pyn_rank_record *ranks, int nranks, double *v,
+                            struct pyn_stat *out)
 {
     memset(out, 0, sizeof *out);
-    if (nranks <= 0)
+    if (nranks <= 0 && f->summary == PYN_SUMMARY_SPREAD)
         return;
     out->min = out->median = out->mean = out->max = NAN;
-    out->max_rank = ranks[0].rank;
-    double *v = malloc((size_t)nranks * sizeof *v);
+    /* No rank measured it (fractal_s when the test did not run): the writers
+     * still index ranks[] by a SPREAD field's max_rank, and print NaN as "-" or null. */
+    out->max_rank = nranks > 0 && f->summary == PYN_SUMMARY_SPREAD ? ranks[0].rank : 0;
     if (!v)
         return;
     for (int i = 0; i < nranks; ++i)
-        v[i] = pyn_record_metric(&ranks[i], metric);
+        v[i] = pyn_field_number(f, &ranks[i], 0);
     struct pyn_stats s;
     pyn_stats_compute(v, nranks, &s);
-    free(v);
+    out->n = s.n;
+    if (s.n == 0)
+        return;
+    out->max_rank = ranks[s.max_index].rank;
     out->min = s.min;
     out->median = s.median;
     out->mean = s.mean;
     out->max = s.max;
-    /* No rank measured it (fractal_s when the test did not run): the writers
-     * still index ranks[] by max_rank, and print NaN as "-" or null. */
-    if (s.n > 0)
-        out->max_rank = ranks[s.max_index].rank;
 }
 
-/* The page-fault counts and peak RSS: -1 is not measured, which the
- * summary leaves out. */
-static void summarise_rusage(struct pyn_results *res)
+static void summarise_fields(struct pyn_results *res)
 {
     double *v = malloc((size_t)(res->nranks > 0 ? res->nranks : 1) * sizeof *v);
-    for (int m = 0; m < PYN_RUSAGE_METRIC_COUNT; ++m) {
-        struct pyn_rusage_stat *out = &res->rusage_summary[m];
-        memset(out, 0, sizeof *out);
-        out->min = out->median = out->mean = out->max = NAN;
-        if (!v)
-            continue;
-        for (int i = 0; i < res->nranks; ++i) {
-            int64_t x = pyn_rusage_metric_value(&res->ranks[i].rusage, (enum pyn_rusage_metric)m);
-            v[i] = x < 0 ? NAN : (double)x;
-        }
-        struct pyn_stats s;
-        pyn_stats_compute(v, res->nranks, &s);
-        out->n = s.n;
-        if (s.n == 0)
-            continue;
-        out->max_rank = res->ranks[s.max_index].rank;
-        out->min = s.min;
-        out->median = s.median;
-        out->mean = s.mean;
-        out->max = s.max;
+    for (size_t i = 0; i < pyn_field_count; ++i) {
+        const struct pyn_field *f = &pyn_fields[i];
+        if (f->summary == PYN_SUMMARY_SPREAD || f->summary == PYN_SUMMARY_MEASURED)
+            summarise_field(f, res->ranks, res->nranks, v, &res->stats[i]);
     }
     free(v);
+}
+
+const struct pyn_stat *pyn_results_stat(const struct pyn_results *res, const char *key)
+{
+    const struct pyn_field *f = pyn_field_find(key);
+    if (!f || (f->summary != PYN_SUMMARY_SPREAD && f->summary != PYN_SUMMARY_MEASURED))
+        return NULL;
+    return &res->stats[f - pyn_fields];
+}
+
+const char *pyn_results_cache_mode(const struct pyn_results *res)
+{
+    if (res->nranks <= 0 || !res->ranks[0].cache.measured)
+        return NULL;
+    return res->ranks[0].cache.cold ? "cold" : "warm";
+}
+
+int pyn_results_first_on_host(const struct pyn_results *res, int i)
+{
+    for (int j = 0; j < i; ++j)
+        if (res->ranks[j].placement.measured && strcmp(res->ranks[j].host, res->ranks[i].host) == 0)
+            return 0;
+    return res->ranks[i].placement.measured;
 }
 
 static int cmp_host(const void *a, const void *b)
@@ -111,19 +90,8 @@ static int count_hosts(const struct pyn_rank_record *ranks, int nranks)
     return n;
 }
 
-static const char *const fs_counter_keys[PYN_FS_NCOUNTERS] = {"opens", "enoent", "stats", "bytes", "local", "bindings"};
-
-const char *pyn_fs_counter_key(int counter)
-{
-    return counter >= 0 && counter < PYN_FS_NCOUNTERS ? fs_counter_keys[counter] : NULL;
-}
-
-uint64_t pyn_fs_counter(const struct pyn_fs_counts *c, int counter)
-{
-    const uint64_t v[PYN_FS_NCOUNTERS] = {c->opens, c->enoent, c->stats, c->bytes, c->local, c->bindings};
-    return counter >= 0 && counter < PYN_FS_NCOUNTERS ? v[counter] : 0;
-}
-
+/* Exact integers: sums and extremes of 64-bit counts, which a double would
+ * round past 2^53 (bytes summed over many ranks); so not pyn_stats_compute. */
 static void summarise_fs(struct pyn_results *res)
 {
     memset(res->fs, 0, sizeof res->fs);
@@ -132,18 +100,25 @@ static void summarise_fs(struct pyn_results *res)
         const struct pyn_rank_record *r = &res->ranks[i];
         if (!r->fs_ok)
             continue;
-        for (int k = 0; k < PYN_FS_SLOTS; ++k)
-            for (int c = 0; c < PYN_FS_NCOUNTERS; ++c) {
+        int c = 0;
+        for (size_t fi = 0; fi < pyn_field_count && c < PYN_FS_NCOUNTERS; ++fi) {
+            const struct pyn_field *f = &pyn_fields[fi];
+            if (f->summary != PYN_SUMMARY_SUM)
+                continue;
+            for (int k = 0; k < PYN_FS_SLOTS; ++k) {
                 struct pyn_fs_stat *s = &res->fs[k][c];
-                uint64_t v = pyn_fs_counter(&r->fs[k], c);
-                if (res->nfs_ok == 0 || v < s->min)
-                    s->min = v;
-                if (res->nfs_ok == 0 || v > s->max) {
-                    s->max = v;
+                struct pyn_field_value v;
+                pyn_field_get(f, r, k, &v);
+                if (res->nfs_ok == 0 || v.u < s->min)
+                    s->min = v.u;
+                if (res->nfs_ok == 0 || v.u > s->max) {
+                    s->max = v.u;
                     s->max_rank = r->rank;
                 }
-                s->sum += v;
+                s->sum += v.u;
             }
+            ++c;
+        }
         res->nfs_ok++;
     }
     for (int k = 0; k < PYN_FS_SLOTS; ++k)
@@ -179,11 +154,9 @@ void pyn_results_summarise(struct pyn_results *res)
     res->nhosts = count_hosts(res->ranks, res->nranks);
     res->module_passed = res->nranks > 0 && res->nfailed == 0 && res->nchecksum_ok == res->nranks;
     res->passed = res->module_passed && pyn_fractal_summary_ok(&res->fractal);
-    for (int m = 0; m < PYN_METRIC_COUNT; ++m)
-        pyn_stat_compute(res->ranks, res->nranks, m, &res->summary[m]);
+    summarise_fields(res);
     summarise_fs(res);
     summarise_stage(res);
-    summarise_rusage(res);
 }
 
 void pyn_static_summary_compute(struct pyn_static_summary *out, const struct pyn_manifest *m, const char *library_dir,

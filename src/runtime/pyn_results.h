@@ -19,20 +19,9 @@
 #define PYN_HOST_MAX 64
 #define PYN_ERROR_MAX 512
 
-/* Metrics summarised across ranks: every phase, then their headline total
- * (startup + import + visit, as the original adds them; mpi_init is apart),
- * the time --stage took (0 without), the total with it, and the time each
- * rank took to compute its rows of the MPI capability test (after the
- * visit, in none of the totals). */
-#define PYN_METRIC_TOTAL PYN_PHASE_COUNT
-#define PYN_METRIC_STAGE (PYN_PHASE_COUNT + 1)
-#define PYN_METRIC_TOTAL_WITH_STAGE (PYN_PHASE_COUNT + 2)
-#define PYN_METRIC_FRACTAL (PYN_PHASE_COUNT + 3)
-#define PYN_METRIC_COUNT (PYN_PHASE_COUNT + 4)
-
-/* "mpi_init_s", "startup_s", "import_s", "visit_s", "total_s", "stage_s",
- * "total_with_stage_s", "fractal_s". */
-const char *pyn_metric_key(int metric);
+/* Room for the summaries of the report's fields (pyn_fields.h), one per
+ * row; pyn_fields.c checks at compile time that its table fits. */
+#define PYN_FIELDS_MAX 96
 
 /* Plain old data with fixed sizes: gathered over MPI as bytes (ranks of one
  * job run the same binary, so the layout agrees). */
@@ -54,7 +43,7 @@ struct pyn_rank_record {
     double startup_launch_s;               /* launch time to main; NaN without a launch time */
     char host[PYN_HOST_MAX];
     char error[PYN_ERROR_MAX];
-    /* Page faults, page cache, placement (docs/metrics.md; pyn_metrics.h writes them). */
+    /* Page faults, page cache, placement (docs/metrics.md). */
     struct pyn_rusage_record rusage;
     struct pyn_cache_record cache;
     struct pyn_placement_record placement;
@@ -62,18 +51,13 @@ struct pyn_rank_record {
     struct pyn_fractal_record fractal; /* the MPI capability test on this rank (pyn_fractal.h) */
 };
 
-double pyn_record_metric(const struct pyn_rank_record *r, int metric);
-
+/* One field summarised across the ranks that measured it (pyn_stats_compute:
+ * a value not measured is left out). */
 struct pyn_stat {
+    int n;        /* ranks that measured it */
+    int max_rank; /* the highest value's rank (lowest rank number on ties) */
     double min, median, mean, max;
-    int max_rank; /* the slowest rank (lowest rank number on ties) */
 };
-
-/* Min, median, mean, max and the rank holding the max of one metric, over
- * the ranks that measured it (pyn_stats_compute: NaN is not measured). When
- * none did, all four are NaN and max_rank is ranks[0]'s; nranks <= 0 gives
- * all zeros. */
-void pyn_stat_compute(const struct pyn_rank_record *ranks, int nranks, int metric, struct pyn_stat *out);
 
 /* What a report says about the run besides the per-rank records. */
 struct pyn_run_info {
@@ -116,11 +100,9 @@ struct pyn_fs_stat {
     int max_rank;
 };
 
-/* The fields of struct pyn_fs_counts, in report order: "opens", "enoent",
- * "stats", "bytes", "local", "bindings". */
+/* The per-slot fields of pyn_fields (struct pyn_fs_counts: opens, enoent,
+ * stats, bytes, local, bindings), in table order. */
 #define PYN_FS_NCOUNTERS 6
-const char *pyn_fs_counter_key(int counter);
-uint64_t pyn_fs_counter(const struct pyn_fs_counts *c, int counter);
 
 /* --stage across ranks: the slowest rank of each part, what the leaders
  * wrote, the shared-tree operations staging made in all. */
@@ -143,21 +125,35 @@ struct pyn_results {
     int passed;        /* module_passed, the MPI capability test passed, every output written */
     char report_error[PYN_ERROR_MAX + 128]; /* a report (CSV) that could not be written; empty if none */
     struct pyn_rank_record *ranks;          /* nranks records, by rank */
-    struct pyn_stat summary[PYN_METRIC_COUNT];
+    /* stats[i]: pyn_fields[i] across ranks, for the rows with a summary of
+     * PYN_SUMMARY_SPREAD or PYN_SUMMARY_MEASURED (pyn_results_stat finds one). */
+    struct pyn_stat stats[PYN_FIELDS_MAX];
     int nfs_ok;                   /* ranks with file-system counts */
     char fs_error[PYN_ERROR_MAX]; /* why a rank had none (rank 0's reason, or the first); empty if none */
-    struct pyn_fs_stat fs[PYN_FS_SLOTS][PYN_FS_NCOUNTERS];
+    struct pyn_fs_stat fs[PYN_FS_SLOTS][PYN_FS_NCOUNTERS]; /* by slot, then per-slot field in table order */
     /* Each phase as the original timed it: rank 0, barrier to barrier. NaN
      * for phases not bracketed by barriers (mpi_init, startup). */
     double span_s[PYN_PHASE_COUNT];
-    /* Page faults and peak RSS across the ranks that measured them. */
-    struct pyn_rusage_stat rusage_summary[PYN_RUSAGE_METRIC_COUNT];
     struct pyn_stage_summary stage;
     struct pyn_fractal_summary fractal; /* the MPI capability test, as rank 0 saw it */
 };
 
-/* Fills the derived fields (nhosts, counts, passed, summary) from ranks. */
+/* Fills the derived fields (nhosts, counts, passed, stats, fs, stage) from
+ * ranks. A SPREAD field no rank measured has NaN values and max_rank
+ * ranks[0]'s (the writers print "-" or null); a MEASURED one has NaN and
+ * n 0. With no ranks at all, SPREAD stats are zeros. */
 void pyn_results_summarise(struct pyn_results *res);
+
+/* The summary of the field with this key (pyn_fields.h), or NULL when the
+ * key is not a summarised field. */
+const struct pyn_stat *pyn_results_stat(const struct pyn_results *res, const char *key);
+
+/* "cold" or "warm" (what rank 0 did at import start), NULL when no rank measured it. */
+const char *pyn_results_cache_mode(const struct pyn_results *res);
+
+/* Whether ranks[i] is the first rank on its host that sampled the host's
+ * topology (the one whose topology the reports show). O(i). */
+int pyn_results_first_on_host(const struct pyn_results *res, int i);
 
 /* Reads the static sizes of the manifest's libraries in library_dir and of
  * the executable at exe_path into *out (out->ok says whether it all worked;

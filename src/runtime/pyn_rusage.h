@@ -29,29 +29,6 @@ struct pyn_rusage_record {
     int64_t maxrss_kib; /* ru_maxrss at the end of the run: the process's peak resident set, KiB */
 };
 
-/* The summarised quantities, in the order reports list them. */
-enum pyn_rusage_metric {
-    PYN_RUSAGE_IMPORT_MINFLT,
-    PYN_RUSAGE_IMPORT_MAJFLT,
-    PYN_RUSAGE_VISIT_MINFLT,
-    PYN_RUSAGE_VISIT_MAJFLT,
-    PYN_RUSAGE_MAXRSS_KIB,
-    PYN_RUSAGE_METRIC_COUNT
-};
-
-/* "import_minflt", ..., "maxrss_kib": CSV columns and text-table labels. */
-const char *pyn_rusage_metric_key(enum pyn_rusage_metric m);
-
-/* The value of m in r, -1 when not measured. */
-int64_t pyn_rusage_metric_value(const struct pyn_rusage_record *r, enum pyn_rusage_metric m);
-
-/* One summarised quantity across the ranks that measured it (n of them). */
-struct pyn_rusage_stat {
-    int32_t n;        /* ranks with a value; 0: the rest means nothing */
-    int32_t max_rank; /* the rank with the highest value (lowest rank on ties) */
-    double min, median, mean, max;
-};
-
 /* Marks every count of r as not measured. */
 void pyn_rusage_record_init(struct pyn_rusage_record *r);
 

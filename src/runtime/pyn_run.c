@@ -1,20 +1,22 @@
-/* The run lifecycle shared by every mode: the state machine that takes a
- * run from MPI_Init through set-up, the timed phases and verification to
- * the reports and MPI_Finalize. Each concern it drives is a module of its
+/* The run lifecycle shared by every mode: pyn_main, the one phase driver,
+ * takes a run from MPI_Init through set-up, the timed phases and
+ * verification to the reports and MPI_Finalize, calling the mode's hooks
+ * at fixed points (pyn_run.h). Each concern it drives is a module of its
  * own that takes narrow inputs (the options, the rank's record, a
  * communicator, a stream): pyn_run_options (options and help),
  * pyn_run_env (versions, launcher), pyn_manifest_mpi (the manifest's
  * broadcast), pyn_run_metrics (faults, page cache, placement), pyn_stage,
  * pyn_progress, pyn_fatal (the import's fatal-signal line) and
- * pyn_run_report (gather and writers).
+ * pyn_run_report (gather and writers); pyn_run_access.c holds the calls
+ * the hooks make, pyn_run_visit.c the shared visit and its check.
  *
  * Every step that can fail on some ranks ends in an agreement (an
  * allreduce), so either all ranks go on or all stop together: a failure
  * never leaves a rank waiting in a barrier. */
 #define _GNU_SOURCE
 #include "pyn_run.h"
+#include "pyn_run_state.h"
 
-#include "pyn_checksum.h"
 #include "pyn_clock.h"
 #include "pyn_fatal.h"
 #include "pyn_fractal_mpi.h"
@@ -33,10 +35,8 @@
 #include "pyn_tool.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <mpi.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,131 +46,6 @@
 #ifndef PYN_DEFAULT_LIBRARY_DIR
 #error "PYN_DEFAULT_LIBRARY_DIR (library directory relative to the executable's directory) must be defined"
 #endif
-
-struct pyn_run {
-    const struct pyn_mode *mode;
-    const char *prog;
-    MPI_Comm comm; /* every rank of the run */
-    int rank, nranks;
-    struct pyn_run_options opt;
-    struct pyn_manifest *manifest;
-    char *manifest_path;     /* absolute */
-    char *library_dir;       /* absolute: the libraries' home */
-    struct pyn_stage *stage; /* --stage: what it staged or mapped, NULL without */
-    char *load_dir;          /* --stage bcast: the node-local copy loaded instead of library_dir */
-    pyn_entry_fn *entries;
-    pyn_entry_fn markers[2]; /* by enum pyn_marker_role; NULL: the mode does not load them */
-    uint64_t *values;        /* what each module's visit returned */
-    uint8_t *imported;       /* which modules the import made callable */
-    bool visited;            /* every rank's visit phase ended well: verify, then the MPI capability test */
-    int status;              /* the exit status once the run is over early */
-    uint64_t phase_t0_ns;
-    struct pyn_rank_record rec;
-    struct pyn_run_info info;
-    double span_s[PYN_PHASE_COUNT];
-    struct pyn_progress progress;       /* rank 0's progress line */
-    char fs_error[PYN_ERROR_MAX];       /* why this rank has no file-system counts */
-    struct pyn_run_metrics metrics;     /* faults, page cache, placement; the host's communicator */
-    struct pyn_fractal_summary fractal; /* the MPI capability test after the visit (pyn_fractal_mpi.h) */
-};
-
-const struct pyn_manifest *pyn_run_manifest(const struct pyn_run *run)
-{
-    return run->manifest;
-}
-
-const char *pyn_run_library_dir(const struct pyn_run *run)
-{
-    return run->load_dir ? run->load_dir : run->library_dir;
-}
-
-const char *pyn_run_staged_path(const struct pyn_run *run, const char *file)
-{
-    return pyn_stage_path(run->stage, file);
-}
-
-int pyn_run_rank(const struct pyn_run *run)
-{
-    return run->rank;
-}
-
-int pyn_run_size(const struct pyn_run *run)
-{
-    return run->nranks;
-}
-
-const char *pyn_run_prog(const struct pyn_run *run)
-{
-    return run->prog;
-}
-
-MPI_Comm pyn_run_comm(const struct pyn_run *run)
-{
-    return run->comm;
-}
-
-const void *pyn_run_mode_data(const struct pyn_run *run)
-{
-    return run->mode->data;
-}
-
-void pyn_run_args(const struct pyn_run *run, int *argc, char ***argv)
-{
-    *argc = run->info.argc;
-    *argv = run->info.argv;
-}
-
-double pyn_run_max_on_root(struct pyn_run *run, double value)
-{
-    double max = value;
-    MPI_Reduce(&value, &max, 1, MPI_DOUBLE, MPI_MAX, 0, run->comm);
-    return run->rank == 0 ? max : value;
-}
-
-void pyn_run_module_imported(struct pyn_run *run, size_t module_index)
-{
-    if (module_index < run->manifest->nmodules && !run->imported[module_index]) {
-        run->imported[module_index] = 1;
-        run->rec.modules_imported++;
-        pyn_progress_tick(&run->progress, PYN_PHASE_IMPORT, run->rec.modules_imported);
-    }
-}
-
-void pyn_run_set_entry(struct pyn_run *run, size_t module_index, pyn_entry_fn fn)
-{
-    if (module_index < run->manifest->nmodules && fn) {
-        run->entries[module_index] = fn;
-        pyn_run_module_imported(run, module_index);
-    }
-}
-
-void pyn_run_set_marker(struct pyn_run *run, enum pyn_marker_role role, pyn_entry_fn fn)
-{
-    if (role == PYN_MARKER_BEGIN || role == PYN_MARKER_FINAL)
-        run->markers[role] = fn;
-}
-
-void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t value)
-{
-    if (module_index < run->manifest->nmodules) {
-        run->values[module_index] = value;
-        run->rec.modules_visited++;
-        pyn_progress_tick(&run->progress, PYN_PHASE_VISIT, run->rec.modules_visited);
-    }
-}
-
-int pyn_run_fail(struct pyn_run *run, int rc, const char *fmt, ...)
-{
-    /* Keep the first error: later ones are usually its consequences. */
-    if (!run->rec.failed) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(run->rec.error, sizeof run->rec.error, fmt, ap);
-        va_end(ap);
-        run->rec.failed = 1;
-    }
-    return rc;
-}
 
 /* True on every rank if any rank failed. Doubles as the barrier that ends a phase. */
 static int any_failed(struct pyn_run *run)
@@ -185,32 +60,6 @@ static int agree_exit_status(const struct pyn_run *run, int mine)
     int worst = mine;
     MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, run->comm);
     return worst;
-}
-
-/* Outside the timed phase: compare what each module returned with the
- * manifest and fold the run total the same way the generator did. */
-static void verify_visit(struct pyn_run *run)
-{
-    const struct pyn_manifest *m = run->manifest;
-    const uint64_t *values = run->values;
-    uint64_t total = PYN_CHECKSUM_INIT;
-    size_t wrong = 0, first = 0;
-    for (size_t i = 0; i < m->nmodules; ++i) {
-        total = pyn_mix(total, values[i]);
-        if (values[i] != m->modules[i]->checksum && wrong++ == 0)
-            first = i;
-    }
-    run->rec.checksum = total;
-    run->rec.checksum_ok =
-        wrong == 0 && total == m->expected_checksum && (size_t)run->rec.modules_visited == m->nmodules;
-    if (wrong)
-        pyn_run_fail(run, -EINVAL,
-                     "visit: %s returned checksum 0x%016" PRIx64 " but %s expects 0x%016" PRIx64
-                     " (%zu of %zu modules differ): the libraries in %s were not built from this manifest",
-                     m->modules[first]->file, values[first], run->manifest_path, m->modules[first]->checksum, wrong,
-                     m->nmodules, pyn_run_library_dir(run));
-    else if ((size_t)run->rec.modules_visited != m->nmodules)
-        pyn_run_fail(run, -EINVAL, "visit: %d of %zu modules were visited", run->rec.modules_visited, m->nmodules);
 }
 
 static double seconds_since(uint64_t t0_ns)
@@ -447,12 +296,6 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     return true;
 }
 
-void pyn_run_loading(struct pyn_run *run, const char *what)
-{
-    (void)run;
-    pyn_fatal_loading(what);
-}
-
 /* Starts a phase on every rank together (a barrier, then the clock).
  * Returns true when this rank should do the phase's work: it has not failed. */
 static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
@@ -536,7 +379,7 @@ static int run_report(struct pyn_run *run)
         if (!run->rec.fs_ok)
             snprintf(run->fs_error, sizeof run->fs_error, "%s", fs_err);
         if (run->visited)
-            verify_visit(run);
+            pyn_run_verify_visit(run);
         pyn_run_metrics_finish(&run->metrics, &run->rec);
         /* The MPI capability test, after the visit's figures are taken (its buffers stay out of the peak RSS).
          * Collective: the visit's agreement set visited on every rank, or on none. Its failure is the run's,
@@ -567,32 +410,6 @@ static void run_free(struct pyn_run *run)
     free(run);
 }
 
-/* A marker's function returns how often it has been called. */
-static int call_marker(struct pyn_run *run, enum pyn_marker_role role)
-{
-    if (!run->markers[role])
-        return 0;
-    uint64_t calls = run->markers[role]();
-    if (calls == 1)
-        return 0;
-    const struct pyn_library *lib = pyn_manifest_marker(run->manifest, role);
-    return pyn_run_fail(run, -EINVAL, "visit: %s() in %s says it was called %" PRIu64 " times, expected once",
-                        lib ? lib->entry : "marker", lib ? lib->file : "a marker module", calls);
-}
-
-/* The visit every C mode shares: the begin marker, each module's entry in
- * manifest order, the final marker. */
-static int visit_entries(struct pyn_run *run)
-{
-    int rc = call_marker(run, PYN_MARKER_BEGIN);
-    for (size_t i = 0; rc == 0 && i < run->manifest->nmodules; ++i) {
-        if (!run->entries[i])
-            return pyn_run_fail(run, -EINVAL, "visit: no entry point for %s", run->manifest->modules[i]->file);
-        pyn_run_visit_result(run, i, run->entries[i]());
-    }
-    return rc ? rc : call_marker(run, PYN_MARKER_FINAL);
-}
-
 int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct pyn_start *start)
 {
     struct pyn_run *run = NULL;
@@ -603,7 +420,7 @@ int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct
         if (mode->prepare)
             mode->prepare(run);
         if (run_phase(run, PYN_PHASE_IMPORT, mode->import))
-            run->visited = run_phase(run, PYN_PHASE_VISIT, mode->visit ? mode->visit : visit_entries);
+            run->visited = run_phase(run, PYN_PHASE_VISIT, mode->visit ? mode->visit : pyn_run_visit_entries);
     }
     int status = run_report(run);
     if (began && mode->epilogue)

@@ -6,34 +6,19 @@
  *
  * works in a new directory under WORKDIR (made if missing), removed when
  * every check passed.
- * Prints one line per failed check and exits 1 if any failed. */
+ * One "CHECK FAILED:" line per failed check (pyn_check.h); exits 1 if any
+ * failed. */
 #define _GNU_SOURCE
+#include "pyn_check.h"
 #include "pyn_fractal.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int failures;
-
-static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *fmt, ...)
-{
-    if (ok)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("FAILED: ", stdout);
-    vprintf(fmt, ap);
-    fputc('\n', stdout);
-    va_end(ap);
-    failures++;
-}
 
 /* Every row exactly once, the ranks' shares in rank order, the owner of each row agreeing. */
 static void test_split(int nranks)
@@ -41,30 +26,30 @@ static void test_split(int nranks)
     int next = 0, busy = 0;
     for (int r = 0; r < nranks; ++r) {
         int first = -1, rows = -1;
-        check(pyn_fractal_rows_of(r, nranks, &first, &rows) == 0, "rows_of(%d, %d) failed", r, nranks);
-        check(rows >= 0, "N=%d: rank %d has %d rows", nranks, r, rows);
+        CHECK(pyn_fractal_rows_of(r, nranks, &first, &rows) == 0, "rows_of(%d, %d) failed", r, nranks);
+        CHECK(rows >= 0, "N=%d: rank %d has %d rows", nranks, r, rows);
         if (rows == 0) {
-            check(first == PYN_FRACTAL_HEIGHT, "N=%d: rank %d has no rows but first_row %d", nranks, r, first);
+            CHECK(first == PYN_FRACTAL_HEIGHT, "N=%d: rank %d has no rows but first_row %d", nranks, r, first);
             continue;
         }
         busy++;
-        check(first == next, "N=%d: rank %d starts at row %d, expected %d (in order, no gap, no overlap)", nranks, r,
+        CHECK(first == next, "N=%d: rank %d starts at row %d, expected %d (in order, no gap, no overlap)", nranks, r,
               first, next);
         for (int y = first; y < first + rows; ++y)
-            check(pyn_fractal_row_owner(y, nranks) == r, "N=%d: row %d owned by %d, computed by %d", nranks, y,
+            CHECK(pyn_fractal_row_owner(y, nranks) == r, "N=%d: row %d owned by %d, computed by %d", nranks, y,
                   pyn_fractal_row_owner(y, nranks), r);
         next = first + rows;
     }
-    check(next == PYN_FRACTAL_HEIGHT, "N=%d: the shares end at row %d, not 400", nranks, next);
+    CHECK(next == PYN_FRACTAL_HEIGHT, "N=%d: the shares end at row %d, not 400", nranks, next);
     int want_busy = nranks < PYN_FRACTAL_HEIGHT ? nranks : PYN_FRACTAL_HEIGHT;
-    check(busy == want_busy, "N=%d: %d ranks have rows, expected %d", nranks, busy, want_busy);
+    CHECK(busy == want_busy, "N=%d: %d ranks have rows, expected %d", nranks, busy, want_busy);
 }
 
 static void expect_rows(int rank, int nranks, int first, int rows)
 {
     int f = -1, n = -1;
     pyn_fractal_rows_of(rank, nranks, &f, &n);
-    check(f == first && n == rows, "rank %d of %d: rows [%d, +%d), expected [%d, +%d)", rank, nranks, f, n, first,
+    CHECK(f == first && n == rows, "rank %d of %d: rows [%d, +%d), expected [%d, +%d)", rank, nranks, f, n, first,
           rows);
 }
 
@@ -88,10 +73,10 @@ static void test_rows(void)
     expect_rows(4095, 4096, 400, 0);
     expect_rows(123, 4096, 123, 1);
     int f, n;
-    check(pyn_fractal_rows_of(-1, 3, &f, &n) == -EINVAL, "rank -1 accepted");
-    check(pyn_fractal_rows_of(3, 3, &f, &n) == -EINVAL, "rank 3 of 3 accepted");
-    check(pyn_fractal_rows_of(0, 0, &f, &n) == -EINVAL, "0 ranks accepted");
-    check(pyn_fractal_row_owner(400, 3) == -1 && pyn_fractal_row_owner(-1, 3) == -1, "row outside the image owned");
+    CHECK(pyn_fractal_rows_of(-1, 3, &f, &n) == -EINVAL, "rank -1 accepted");
+    CHECK(pyn_fractal_rows_of(3, 3, &f, &n) == -EINVAL, "rank 3 of 3 accepted");
+    CHECK(pyn_fractal_rows_of(0, 0, &f, &n) == -EINVAL, "0 ranks accepted");
+    CHECK(pyn_fractal_row_owner(400, 3) == -1 && pyn_fractal_row_owner(-1, 3) == -1, "row outside the image owned");
 }
 
 static void expect_pixel(int x, int y, int iters, int b, int g, int r)
@@ -99,8 +84,8 @@ static void expect_pixel(int x, int y, int iters, int b, int g, int r)
     uint8_t px[3];
     pyn_fractal_pixel(x, y, px);
     int got = pyn_fractal_iterations(x, y);
-    check(got == iters, "pixel (%d, %d): %d iterations, expected %d", x, y, got, iters);
-    check(px[0] == b && px[1] == g && px[2] == r, "pixel (%d, %d): bytes %u,%u,%u, expected %d,%d,%d", x, y, px[0],
+    CHECK(got == iters, "pixel (%d, %d): %d iterations, expected %d", x, y, got, iters);
+    CHECK(px[0] == b && px[1] == g && px[2] == r, "pixel (%d, %d): bytes %u,%u,%u, expected %d,%d,%d", x, y, px[0],
           px[1], px[2], b, g, r);
 }
 
@@ -120,19 +105,19 @@ static void test_pixels(void)
     /* compute_rows lays the pixels out row after row, 1200 bytes each. */
     uint8_t rows[2 * PYN_FRACTAL_ROW_BYTES];
     char err[256] = "";
-    check(pyn_fractal_compute_rows(0, 2, rows, sizeof rows, err, sizeof err) == 0, "compute_rows(0, 2): %s", err);
-    check(rows[0] == 13 && rows[1] == 26 && rows[2] == 54, "row 0 does not start with pixel (0, 0)");
-    check(rows[3 * 3] == 127 && rows[3 * 3 + 1] == 49 && rows[3 * 3 + 2] == 236, "row 0: pixel 3 misplaced");
-    check(rows[399 * 3] == 19 && rows[399 * 3 + 1] == 27 && rows[399 * 3 + 2] == 63, "row 0: pixel 399 misplaced");
+    CHECK(pyn_fractal_compute_rows(0, 2, rows, sizeof rows, err, sizeof err) == 0, "compute_rows(0, 2): %s", err);
+    CHECK(rows[0] == 13 && rows[1] == 26 && rows[2] == 54, "row 0 does not start with pixel (0, 0)");
+    CHECK(rows[3 * 3] == 127 && rows[3 * 3 + 1] == 49 && rows[3 * 3 + 2] == 236, "row 0: pixel 3 misplaced");
+    CHECK(rows[399 * 3] == 19 && rows[399 * 3 + 1] == 27 && rows[399 * 3 + 2] == 63, "row 0: pixel 399 misplaced");
     uint8_t px[3];
     pyn_fractal_pixel(7, 1, px);
-    check(memcmp(rows + PYN_FRACTAL_ROW_BYTES + 7 * 3, px, 3) == 0, "row 1: pixel 7 misplaced");
-    check(pyn_fractal_compute_rows(399, 2, rows, sizeof rows, err, sizeof err) == -EINVAL &&
+    CHECK(memcmp(rows + PYN_FRACTAL_ROW_BYTES + 7 * 3, px, 3) == 0, "row 1: pixel 7 misplaced");
+    CHECK(pyn_fractal_compute_rows(399, 2, rows, sizeof rows, err, sizeof err) == -EINVAL &&
               strncmp(err, "fractal: rows 399..400", 22) == 0,
           "rows past the image accepted (%s)", err);
-    check(pyn_fractal_compute_rows(0, 3, rows, sizeof rows, err, sizeof err) == -EINVAL && strstr(err, "cannot hold"),
+    CHECK(pyn_fractal_compute_rows(0, 3, rows, sizeof rows, err, sizeof err) == -EINVAL && strstr(err, "cannot hold"),
           "a short buffer accepted (%s)", err);
-    check(pyn_fractal_compute_rows(400, 0, NULL, 0, err, sizeof err) == 0, "no rows at the end refused: %s", err);
+    CHECK(pyn_fractal_compute_rows(400, 0, NULL, 0, err, sizeof err) == 0, "no rows at the end refused: %s", err);
 }
 
 static uint8_t *whole_image(void)
@@ -151,24 +136,24 @@ static void test_verify(void)
     uint8_t *image = whole_image();
     char err[512] = "";
     int64_t lengths[3] = {133 * 1200, 133 * 1200, 134 * 1200};
-    check(pyn_fractal_verify(image, lengths, 3, err, sizeof err) == 0, "a right image refused: %s", err);
+    CHECK(pyn_fractal_verify(image, lengths, 3, err, sizeof err) == 0, "a right image refused: %s", err);
     int64_t one[1] = {PYN_FRACTAL_IMAGE_BYTES};
-    check(pyn_fractal_verify(image, one, 1, err, sizeof err) == 0, "a right image from one rank refused: %s", err);
+    CHECK(pyn_fractal_verify(image, one, 1, err, sizeof err) == 0, "a right image from one rank refused: %s", err);
 
     /* A share of the wrong length: named by rank, what it sent and what it owed. */
     int64_t short_share[3] = {133 * 1200, 132 * 1200, 135 * 1200};
-    check(pyn_fractal_verify(image, short_share, 3, err, sizeof err) == -EPROTO &&
+    CHECK(pyn_fractal_verify(image, short_share, 3, err, sizeof err) == -EPROTO &&
               strstr(err, "fractal: rank 1 of 3 sent 158400 bytes, expected 159600 (rows 133..265"),
           "a short share not named: %s", err);
 
     /* One wrong byte in row 200 (rank 1's share at 3 ranks), then another in row 0. */
     image[200 * PYN_FRACTAL_ROW_BYTES + 5 * 3 + 2] ^= 0x40;
-    check(pyn_fractal_verify(image, lengths, 3, err, sizeof err) == -EBADMSG &&
+    CHECK(pyn_fractal_verify(image, lengths, 3, err, sizeof err) == -EBADMSG &&
               strstr(err, "fractal: row 200 (computed by rank 1 of 3) differs") && strstr(err, "from pixel 5 on") &&
               strstr(err, "(1 of 400 rows differ)"),
           "a wrong byte in row 200 not named: %s", err);
     image[3] ^= 1;
-    check(pyn_fractal_verify(image, lengths, 3, err, sizeof err) == -EBADMSG &&
+    CHECK(pyn_fractal_verify(image, lengths, 3, err, sizeof err) == -EBADMSG &&
               strstr(err, "fractal: row 0 (computed by rank 0 of 3)") && strstr(err, "from pixel 1 on") &&
               strstr(err, "(2 of 400 rows differ)"),
           "the first wrong row is not the one named: %s", err);
@@ -177,7 +162,7 @@ static void test_verify(void)
     int64_t per_row[401];
     for (int r = 0; r < 401; ++r)
         per_row[r] = r < 400 ? PYN_FRACTAL_ROW_BYTES : 0;
-    check(pyn_fractal_verify(image, per_row, 401, err, sizeof err) == -EBADMSG &&
+    CHECK(pyn_fractal_verify(image, per_row, 401, err, sizeof err) == -EBADMSG &&
               strstr(err, "row 200 (computed by rank 200 of 401)"),
           "row 200 at 401 ranks: %s", err);
     free(image);
@@ -195,18 +180,18 @@ static uint16_t u16(const uint8_t *p)
 
 static void check_header(const uint8_t *h, const char *what)
 {
-    check(h[0] == 'B' && h[1] == 'M', "%s: magic %c%c", what, h[0], h[1]);
-    check(u32(h + 2) == 480054, "%s: bfSize %u, expected 54 + 480000", what, u32(h + 2));
-    check(u16(h + 6) == 0 && u16(h + 8) == 0, "%s: reserved fields not 0", what);
-    check(u32(h + 10) == 54, "%s: bfOffBits %u", what, u32(h + 10));
-    check(u32(h + 14) == 40, "%s: biSize %u", what, u32(h + 14));
-    check(u32(h + 18) == 400 && u32(h + 22) == 400, "%s: %u x %u", what, u32(h + 18), u32(h + 22));
-    check(u16(h + 26) == 1, "%s: biPlanes %u", what, u16(h + 26));
-    check(u16(h + 28) == 24, "%s: biBitCount %u", what, u16(h + 28));
-    check(u32(h + 30) == 0, "%s: biCompression %u (BI_RGB is 0)", what, u32(h + 30));
-    check(u32(h + 34) == 480000, "%s: biSizeImage %u", what, u32(h + 34));
+    CHECK(h[0] == 'B' && h[1] == 'M', "%s: magic %c%c", what, h[0], h[1]);
+    CHECK(u32(h + 2) == 480054, "%s: bfSize %u, expected 54 + 480000", what, u32(h + 2));
+    CHECK(u16(h + 6) == 0 && u16(h + 8) == 0, "%s: reserved fields not 0", what);
+    CHECK(u32(h + 10) == 54, "%s: bfOffBits %u", what, u32(h + 10));
+    CHECK(u32(h + 14) == 40, "%s: biSize %u", what, u32(h + 14));
+    CHECK(u32(h + 18) == 400 && u32(h + 22) == 400, "%s: %u x %u", what, u32(h + 18), u32(h + 22));
+    CHECK(u16(h + 26) == 1, "%s: biPlanes %u", what, u16(h + 26));
+    CHECK(u16(h + 28) == 24, "%s: biBitCount %u", what, u16(h + 28));
+    CHECK(u32(h + 30) == 0, "%s: biCompression %u (BI_RGB is 0)", what, u32(h + 30));
+    CHECK(u32(h + 34) == 480000, "%s: biSizeImage %u", what, u32(h + 34));
     for (int off = 38; off < 54; off += 4)
-        check(u32(h + off) == 0, "%s: header bytes %d..%d not 0", what, off, off + 3);
+        CHECK(u32(h + off) == 0, "%s: header bytes %d..%d not 0", what, off, off + 3);
 }
 
 /* Entries of dir besides . and .. (-1 when it cannot be read). */
@@ -232,21 +217,21 @@ static void test_bmp(const char *work)
     char *path = NULL, *missing = NULL, err[512] = "";
     if (asprintf(&path, "%s/image.bmp", work) < 0 || asprintf(&missing, "%s/no-such-dir/image.bmp", work) < 0)
         exit(1);
-    check(pyn_fractal_write_bmp(path, image, err, sizeof err) == 0, "write_bmp: %s", err);
+    CHECK(pyn_fractal_write_bmp(path, image, err, sizeof err) == 0, "write_bmp: %s", err);
     FILE *f = fopen(path, "rb");
     uint8_t *file = malloc(480054 + 1);
     size_t n = f && file ? fread(file, 1, 480054 + 1, f) : 0;
     if (f)
         fclose(f);
-    check(n == 480054, "%s holds %zu bytes, expected 480054", path, n);
+    CHECK(n == 480054, "%s holds %zu bytes, expected 480054", path, n);
     if (n == 480054) {
         check_header(file, path);
-        check(memcmp(file + 54, image, PYN_FRACTAL_IMAGE_BYTES) == 0, "%s: the rows are not the image's", path);
+        CHECK(memcmp(file + 54, image, PYN_FRACTAL_IMAGE_BYTES) == 0, "%s: the rows are not the image's", path);
     }
-    check(count_entries(work) == 1, "%s holds %d entries after the write, expected only image.bmp", work,
+    CHECK(count_entries(work) == 1, "%s holds %d entries after the write, expected only image.bmp", work,
           count_entries(work));
     int rc = pyn_fractal_write_bmp(missing, image, err, sizeof err);
-    check(rc == -ENOENT && strstr(err, "fractal: --fractal-image: write ") &&
+    CHECK(rc == -ENOENT && strstr(err, "fractal: --fractal-image: write ") &&
               strstr(err, "create temporary file: No such file or directory"),
           "write into a missing directory: %d, %s", rc, err);
     unlink(path);
@@ -269,19 +254,19 @@ static void test_paths(const char *work)
     const char *names[] = {"--json", "--csv"};
     const char *others[] = {json, NULL};
     char err[512] = "";
-    check(pyn_fractal_check_image_path(img, names, others, 2, err, sizeof err) == 0, "a good path refused: %s", err);
-    check(count_entries(work) == 1, "the check left something in %s (%d entries)", work, count_entries(work));
+    CHECK(pyn_fractal_check_image_path(img, names, others, 2, err, sizeof err) == 0, "a good path refused: %s", err);
+    CHECK(count_entries(work) == 1, "the check left something in %s (%d entries)", work, count_entries(work));
 
     int rc = pyn_fractal_check_image_path(json_other_spelling, names, others, 2, err, sizeof err);
-    check(rc == -EINVAL && strstr(err, "--fractal-image ") && strstr(err, ": the same file as --json "),
+    CHECK(rc == -EINVAL && strstr(err, "--fractal-image ") && strstr(err, ": the same file as --json "),
           "the --json path, spelt otherwise, accepted: %d, %s", rc, err);
     rc = pyn_fractal_check_image_path(missing, names, others, 2, err, sizeof err);
-    check(rc == -ENOENT && strstr(err, "no-such-dir: stat: No such file or directory"),
+    CHECK(rc == -ENOENT && strstr(err, "no-such-dir: stat: No such file or directory"),
           "a missing directory accepted: %d, %s", rc, err);
     rc = pyn_fractal_check_image_path(sub, names, others, 2, err, sizeof err);
-    check(rc == -EISDIR && strstr(err, "it exists and is a directory"), "a directory accepted: %d, %s", rc, err);
+    CHECK(rc == -EISDIR && strstr(err, "it exists and is a directory"), "a directory accepted: %d, %s", rc, err);
     rc = pyn_fractal_check_image_path("/dev/null", names, others, 2, err, sizeof err);
-    check(rc == -EEXIST && strstr(err, "--fractal-image /dev/null: it exists and is not a regular file"),
+    CHECK(rc == -EEXIST && strstr(err, "--fractal-image /dev/null: it exists and is not a regular file"),
           "/dev/null accepted: %d, %s", rc, err);
     /* An existing regular file is replaced, so it is fine; the same file through a hard link is not. */
     FILE *f = fopen(json, "w");
@@ -291,7 +276,7 @@ static void test_paths(const char *work)
     if (asprintf(&link_path, "%s/sub/hard.bmp", work) < 0 || link(json, link_path) != 0)
         exit(1);
     rc = pyn_fractal_check_image_path(link_path, names, others, 2, err, sizeof err);
-    check(rc == -EINVAL && strstr(err, "the same file as --json"), "a hard link to --json accepted: %d, %s", rc, err);
+    CHECK(rc == -EINVAL && strstr(err, "the same file as --json"), "a hard link to --json accepted: %d, %s", rc, err);
     unlink(link_path);
     unlink(json);
     rmdir(sub);
@@ -335,8 +320,8 @@ int main(int argc, char **argv)
     test_verify();
     test_bmp(work);
     test_paths(work);
-    if (failures) {
-        printf("%d checks failed (work directory %s left as it is)\n", failures, work);
+    if (pyn_check_status()) {
+        fprintf(stderr, "work directory %s left as it is\n", work);
         free(work);
         return 1;
     }

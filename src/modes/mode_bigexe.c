@@ -14,7 +14,6 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +60,10 @@ static int import_entries(struct pyn_run *run)
 
 /* After the import phase: every entry was found in the executable, not in
  * some other object that happens to define the name. */
-static void check_entries_built_in(struct pyn_run *run)
+static void check_entries_built_in(struct pyn_run *run, enum pyn_phase phase, bool all_ok)
 {
+    if (phase != PYN_PHASE_IMPORT || !all_ok)
+        return;
     const struct pyn_manifest *m = pyn_run_manifest(run);
     Dl_info self = {0}, where = {0};
     if (!dladdr((void *)prepare, &self))
@@ -81,43 +82,38 @@ static int visit_entries(struct pyn_run *run)
     return 0;
 }
 
+/* After the reports, on rank 0: what this executable holds. */
+static void epilogue(struct pyn_run *run, int status)
+{
+    (void)status;
+    const struct pyn_manifest *m = pyn_run_manifest(run);
+    if (pyn_run_rank(run) == 0)
+        printf("%s: %zu modules and %zu utility libraries built into the executable (no generated shared object "
+               "loaded), with %.1f MiB of padding in its .text\n",
+               pyn_run_prog(run), m->nmodules, m->nutilities, (double)pyn_padding_bytes() / 1048576.0);
+}
+
+static int cleanup(struct pyn_run *run, int status)
+{
+    (void)run;
+    free(big.entries);
+    return status;
+}
+
 static const struct pyn_mode mode = {
-    "bigexe",
-    "Every generated library's code and extra machine code (the padding) linked into this one executable; the "
-    "import phase resolves each module's entry in it with dlsym, the visit calls them.",
-    NULL,
-    import_entries,
-    visit_entries,
-    0, /* stages: the generated code is linked or built in; --stage is refused */
+    .name = "bigexe",
+    .summary = "Every generated library's code and extra machine code (the padding) linked into this one "
+               "executable; the import phase resolves each module's entry in it with dlsym, the visit calls them.",
+    .stages = 0, /* the generated code is linked or built in; --stage is refused */
+    .prepare = prepare,
+    .import = import_entries,
+    .after_phase = check_entries_built_in,
+    .visit = visit_entries,
+    .epilogue = epilogue,
+    .cleanup = cleanup,
 };
 
 int main(int argc, char **argv)
 {
-    /* Taken before anything else: the end of the startup phase. */
-    struct pyn_start start;
-    pyn_start_capture(&start);
-    struct pyn_run *run = NULL;
-    int rank = -1, nmodules = 0, nutilities = 0;
-    if (pyn_run_begin(&run, &argc, &argv, &mode, &start)) {
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        nmodules = (int)pyn_run_manifest(run)->nmodules;
-        nutilities = (int)pyn_run_manifest(run)->nutilities;
-        prepare(run);
-        if (pyn_run_phase_begin(run, PYN_PHASE_IMPORT))
-            mode.import(run);
-        if (pyn_run_phase_end(run, PYN_PHASE_IMPORT)) {
-            check_entries_built_in(run);
-            if (pyn_run_phase_begin(run, PYN_PHASE_VISIT))
-                mode.visit(run);
-            pyn_run_phase_end(run, PYN_PHASE_VISIT);
-        }
-    }
-    const char *prog = pyn_prog_name(argv[0]);
-    int status = pyn_run_end(run);
-    if (rank == 0)
-        printf("%s: %d modules and %d utility libraries built into the executable (no generated shared object "
-               "loaded), with %.1f MiB of padding in its .text\n",
-               prog, nmodules, nutilities, (double)pyn_padding_bytes() / 1048576.0);
-    free(big.entries);
-    return status;
+    return pyn_main(argc, argv, &mode);
 }

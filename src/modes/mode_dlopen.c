@@ -63,13 +63,13 @@ static int import_modules(struct pyn_run *run)
 }
 
 static const struct pyn_mode mode = {
-    "dlopen",
-    "Loads libmodulebegin (and with it every module) with dlopen() in the import phase, then each "
-    "module; calls each module's entry.",
-    dlopen_options,
-    import_modules,
-    NULL, /* visit: the runtime calls the markers and the entries */
-    1,    /* stages: modules by absolute path under pyn_run_library_dir() */
+    .name = "dlopen",
+    .summary = "Loads libmodulebegin (and with it every module) with dlopen() in the import phase, then each "
+               "module; calls each module's entry.",
+    .options = dlopen_options,
+    .stages = 1, /* modules by absolute path under pyn_run_library_dir() */
+    .import = import_modules,
+    /* visit: the runtime calls the markers and the entries */
 };
 
 int main(int argc, char **argv)

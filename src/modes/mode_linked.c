@@ -42,13 +42,12 @@ static int find_modules(struct pyn_run *run)
 }
 
 static const struct pyn_mode mode = {
-    "linked",
-    "Every generated library is linked into this executable and loaded by ld.so before main; "
-    "the import phase finds the modules, the visit calls them.",
-    NULL,
-    find_modules,
-    NULL, /* visit: the runtime calls the markers and the entries */
-    0,    /* stages: the generated code is linked or built in; --stage is refused */
+    .name = "linked",
+    .summary = "Every generated library is linked into this executable and loaded by ld.so before main; "
+               "the import phase finds the modules, the visit calls them.",
+    .stages = 0, /* the generated code is linked or built in; --stage is refused */
+    .import = find_modules,
+    /* visit: the runtime calls the markers and the entries */
 };
 
 int main(int argc, char **argv)

@@ -5,19 +5,20 @@
  * interpreter (pyMPI, or python with mpi4py). */
 #include "pyn_embed.h"
 
-static const struct pyn_mode mode = {
-    "python",
-    "CPython embedded: imports every generated module with Python's import system (sys.path search, extension "
-    "loading), then calls each module's entry() from Python.",
-    pyn_py_options,
-    pyn_embed_import,
-    pyn_embed_visit,
-    1, /* stages: sys.path, or a finder of the staged paths */
-};
-
 static const struct pyn_embed_setup setup = {PYN_EMBED_DLOPEN, NULL, NULL};
+
+static const struct pyn_mode mode = {
+    .name = "python",
+    .summary =
+        "CPython embedded: imports every generated module with Python's import system (sys.path search, extension "
+        "loading), then calls each module's entry() from Python.",
+    .options = pyn_py_options,
+    .stages = 1, /* sys.path, or a finder of the staged paths */
+    .data = &setup,
+    PYN_EMBED_HOOKS,
+};
 
 int main(int argc, char **argv)
 {
-    return pyn_embed_main(argc, argv, &mode, &setup);
+    return pyn_main(argc, argv, &mode);
 }

@@ -10,21 +10,21 @@
 
 extern const struct _inittab pyn_builtin_modules[]; /* generated: src/bigexe/CMakeLists.txt */
 
-static const struct pyn_mode mode = {
-    "python-bigexe",
-    "CPython embedded in a big executable: every generated module built in and registered as a built-in module, "
-    "plus extra machine code; imports each with Python's import system (no file-system lookup), then calls each "
-    "module's entry() from Python.",
-    NULL,
-    pyn_embed_import,
-    pyn_embed_visit,
-    0, /* stages: the generated code is linked or built in; --stage is refused */
-};
-
 /* Before the import phase, every rank runs a copy of the padding. */
 static const struct pyn_embed_setup setup = {PYN_EMBED_BUILTIN, pyn_builtin_modules, pyn_padding_check};
 
+static const struct pyn_mode mode = {
+    .name = "python-bigexe",
+    .summary =
+        "CPython embedded in a big executable: every generated module built in and registered as a built-in module, "
+        "plus extra machine code; imports each with Python's import system (no file-system lookup), then calls each "
+        "module's entry() from Python.",
+    .stages = 0, /* the generated code is linked or built in; --stage is refused */
+    .data = &setup,
+    PYN_EMBED_HOOKS,
+};
+
 int main(int argc, char **argv)
 {
-    return pyn_embed_main(argc, argv, &mode, &setup);
+    return pyn_main(argc, argv, &mode);
 }

@@ -5,19 +5,19 @@
  * original's pynamic-pyMPI. */
 #include "pyn_embed.h"
 
-static const struct pyn_mode mode = {
-    "python-linked",
-    "CPython embedded, every generated library linked in and loaded before main; imports every module with "
-    "Python's import system, then calls each module's entry() from Python.",
-    pyn_py_options,
-    pyn_embed_import,
-    pyn_embed_visit,
-    0, /* stages: the generated code is linked or built in; --stage is refused */
-};
-
 static const struct pyn_embed_setup setup = {PYN_EMBED_LINKED, NULL, NULL};
+
+static const struct pyn_mode mode = {
+    .name = "python-linked",
+    .summary = "CPython embedded, every generated library linked in and loaded before main; imports every module with "
+               "Python's import system, then calls each module's entry() from Python.",
+    .options = pyn_py_options,
+    .stages = 0, /* the generated code is linked or built in; --stage is refused */
+    .data = &setup,
+    PYN_EMBED_HOOKS,
+};
 
 int main(int argc, char **argv)
 {
-    return pyn_embed_main(argc, argv, &mode, &setup);
+    return pyn_main(argc, argv, &mode);
 }

@@ -11,19 +11,20 @@
 
 extern const struct _inittab pyn_builtin_modules[]; /* generated: src/bigexe/CMakeLists.txt */
 
-static const struct pyn_mode mode = {
-    "python-static",
-    "CPython embedded, every generated module built into this executable and registered as a built-in module; "
-    "imports each with Python's import system (no file-system lookup), then calls each module's entry() from Python.",
-    NULL,
-    pyn_embed_import,
-    pyn_embed_visit,
-    0, /* stages: the generated code is linked or built in; --stage is refused */
-};
-
 static const struct pyn_embed_setup setup = {PYN_EMBED_BUILTIN, pyn_builtin_modules, NULL};
+
+static const struct pyn_mode mode = {
+    .name = "python-static",
+    .summary =
+        "CPython embedded, every generated module built into this executable and registered as a built-in module; "
+        "imports each with Python's import system (no file-system lookup), then calls each module's entry() from "
+        "Python.",
+    .stages = 0, /* the generated code is linked or built in; --stage is refused */
+    .data = &setup,
+    PYN_EMBED_HOOKS,
+};
 
 int main(int argc, char **argv)
 {
-    return pyn_embed_main(argc, argv, &mode, &setup);
+    return pyn_main(argc, argv, &mode);
 }

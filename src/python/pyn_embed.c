@@ -13,13 +13,13 @@
 #include "pyn_clock.h"
 #include "pyn_fs.h"
 #include "pyn_pyconfig.h"
+#include "pyn_pyerr.h"
 #include "pyn_results.h"
 #include "pyn_tool.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <link.h>
-#include <mpi.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,39 +33,10 @@ static struct {
     struct pyn_py_search search;
     PyObject **modules; /* per manifest module, owned references */
     size_t nmodules;
-    PyObject *marker[2]; /* by enum pyn_marker_role */
+    PyObject *marker[2];        /* by enum pyn_marker_role */
     PyObject *importer_counter; /* the counting proxy of importlib's _os (install_importer_counter) */
+    uint64_t phase_counts[3];   /* its counts when the current phase began */
 } py;
-
-/* "TypeName: text" of the pending Python exception, on one line; clears it. */
-static void exception_text(char *buf, size_t len)
-{
-    PyObject *type = NULL, *value = NULL, *tb = NULL;
-#if PY_VERSION_HEX >= 0x030C0000
-    value = PyErr_GetRaisedException();
-    type = value ? Py_NewRef((PyObject *)Py_TYPE(value)) : NULL;
-#else
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
-#endif
-    const char *name = "unknown exception", *text = "";
-    PyObject *name_obj = type ? PyObject_GetAttrString(type, "__name__") : NULL;
-    PyObject *text_obj = value ? PyObject_Str(value) : NULL;
-    if (name_obj && PyUnicode_Check(name_obj) && PyUnicode_AsUTF8(name_obj))
-        name = PyUnicode_AsUTF8(name_obj);
-    if (text_obj && PyUnicode_AsUTF8(text_obj))
-        text = PyUnicode_AsUTF8(text_obj);
-    snprintf(buf, len, "%s%s%s", name, text[0] ? ": " : "", text);
-    for (char *p = buf; *p; ++p)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    Py_XDECREF(name_obj);
-    Py_XDECREF(text_obj);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
-    PyErr_Clear();
-}
 
 static bool status_failed(PyStatus st, const char *call, char *err, size_t errlen)
 {
@@ -186,26 +157,25 @@ static int check_linked(struct pyn_run *run)
  * _os of importlib's external bootstrap, so a counting proxy there sees
  * every such call (docs/metrics.md). Installed once, before the import
  * phase; read at the phases' edges. */
-static const char importer_counter_source[] =
-    "import _frozen_importlib_external as _be\n"
-    "class _PynamicImporterCounts:\n"
-    "    def __init__(self, real):\n"
-    "        self._real = real\n"
-    "        self.counts = [0, 0, 0]  # listdirs, stats, ENOENT\n"
-    "    def __getattr__(self, name):\n"
-    "        return getattr(self._real, name)\n"
-    "    def _count(self, i, fn, *a, **k):\n"
-    "        self.counts[i] += 1\n"
-    "        try:\n"
-    "            return fn(*a, **k)\n"
-    "        except FileNotFoundError:\n"
-    "            self.counts[2] += 1\n"
-    "            raise\n"
-    "    def stat(self, *a, **k):\n"
-    "        return self._count(1, self._real.stat, *a, **k)\n"
-    "    def listdir(self, *a, **k):\n"
-    "        return self._count(0, self._real.listdir, *a, **k)\n"
-    "_be._os = _PynamicImporterCounts(_be._os)\n";
+static const char importer_counter_source[] = "import _frozen_importlib_external as _be\n"
+                                              "class _PynamicImporterCounts:\n"
+                                              "    def __init__(self, real):\n"
+                                              "        self._real = real\n"
+                                              "        self.counts = [0, 0, 0]  # listdirs, stats, ENOENT\n"
+                                              "    def __getattr__(self, name):\n"
+                                              "        return getattr(self._real, name)\n"
+                                              "    def _count(self, i, fn, *a, **k):\n"
+                                              "        self.counts[i] += 1\n"
+                                              "        try:\n"
+                                              "            return fn(*a, **k)\n"
+                                              "        except FileNotFoundError:\n"
+                                              "            self.counts[2] += 1\n"
+                                              "            raise\n"
+                                              "    def stat(self, *a, **k):\n"
+                                              "        return self._count(1, self._real.stat, *a, **k)\n"
+                                              "    def listdir(self, *a, **k):\n"
+                                              "        return self._count(0, self._real.listdir, *a, **k)\n"
+                                              "_be._os = _PynamicImporterCounts(_be._os)\n";
 
 static int install_importer_counter(char *err, size_t errlen)
 {
@@ -313,17 +283,31 @@ static void importer_counts(uint64_t out[3])
     PyErr_Clear();
 }
 
-static void add_importer_counts(int slot, const uint64_t before[3])
+void pyn_embed_before_phase(struct pyn_run *run, enum pyn_phase phase)
 {
-    uint64_t after[3];
-    importer_counts(after);
-    pyn_fs_add_importer(slot, after[0] - before[0], after[1] - before[1], after[2] - before[2]);
+    (void)run;
+    (void)phase;
+    importer_counts(py.phase_counts);
 }
 
-/* Everything between the runtime's begin and the import barrier. */
-static void prepare(struct pyn_run *run, int argc, char **argv, enum pyn_embed_loading loading)
+void pyn_embed_after_phase(struct pyn_run *run, enum pyn_phase phase, bool all_ok)
+{
+    (void)run;
+    (void)all_ok;
+    uint64_t after[3];
+    const uint64_t *before = py.phase_counts;
+    importer_counts(after);
+    pyn_fs_add_importer((int)phase, after[0] - before[0], after[1] - before[1], after[2] - before[2]);
+}
+
+void pyn_embed_prepare(struct pyn_run *run)
 {
     const struct pyn_manifest *m = pyn_run_manifest(run);
+    py.setup = pyn_run_mode_data(run);
+    enum pyn_embed_loading loading = py.setup->loading;
+    int argc;
+    char **argv;
+    pyn_run_args(run, &argc, &argv);
     char err[PYN_ERROR_MAX - 64];
     int rc = 0;
     if (!(py.modules = calloc(m->nmodules, sizeof *py.modules))) {
@@ -371,7 +355,7 @@ static int import_failed(struct pyn_run *run, const char *name)
 {
     char text[PYN_ERROR_MAX - 64];
     bool not_found = PyErr_ExceptionMatches(PyExc_ModuleNotFoundError);
-    exception_text(text, sizeof text);
+    pyn_py_exception_text(text, sizeof text);
     if (not_found && py.setup->loading == PYN_EMBED_BUILTIN)
         return pyn_run_fail(run, -ENOENT, "import: %s: %s (not a built-in module of this executable)", name, text);
     if (not_found)
@@ -411,7 +395,7 @@ static int call_u64(struct pyn_run *run, PyObject *module, const char *name, con
         if (!PyErr_Occurred())
             return 0;
     }
-    exception_text(text, sizeof text);
+    pyn_py_exception_text(text, sizeof text);
     return pyn_run_fail(run, -EINVAL, "visit: %s.%s(): %s", name, method, text);
 }
 
@@ -439,61 +423,40 @@ int pyn_embed_visit(struct pyn_run *run)
     return rc ? rc : call_marker(run, PYN_MARKER_FINAL);
 }
 
-int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, const struct pyn_embed_setup *setup)
+void pyn_embed_epilogue(struct pyn_run *run, int status)
 {
-    py.setup = setup;
-    /* Taken before anything else: the end of the startup phase. */
-    struct pyn_start start;
-    pyn_start_capture(&start);
-    const char *prog = pyn_prog_name(argv[0]);
-    char err[PYN_ERROR_MAX];
-    if (pyn_py_check_usage(argc, argv, err, sizeof err))
-        return pyn_py_usage_exit(prog, err);
-
-    struct pyn_run *run = NULL;
-    int rank = -1;
-    double slowest_init = 0;
-    char library_dir[PATH_MAX] = "";
-    if (pyn_run_begin(&run, &argc, &argv, mode, &start)) {
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        snprintf(library_dir, sizeof library_dir, "%s", pyn_run_library_dir(run));
-        prepare(run, argc, argv, setup->loading);
-        uint64_t counts[3];
-        importer_counts(counts);
-        if (pyn_run_phase_begin(run, PYN_PHASE_IMPORT))
-            mode->import(run);
-        bool imported = pyn_run_phase_end(run, PYN_PHASE_IMPORT);
-        add_importer_counts(PYN_PHASE_IMPORT, counts);
-        if (imported) {
-            importer_counts(counts);
-            if (pyn_run_phase_begin(run, PYN_PHASE_VISIT))
-                mode->visit(run);
-            pyn_run_phase_end(run, PYN_PHASE_VISIT);
-            add_importer_counts(PYN_PHASE_VISIT, counts);
-        }
-        MPI_Reduce(&py.init_s, &slowest_init, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    }
-    int status = pyn_run_end(run);
-    if (rank == 0 && py.initialised && setup->loading == PYN_EMBED_BUILTIN)
+    (void)status;
+    double slowest_init = pyn_run_max_on_root(run, py.init_s);
+    if (pyn_run_rank(run) != 0 || !py.initialised)
+        return;
+    const char *prog = pyn_run_prog(run);
+    if (py.setup->loading == PYN_EMBED_BUILTIN)
         printf("%s: embedded CPython %.*s (isolated; home %s); sys.path: the standard library only; the generated "
                "modules are built in (PyImport_ExtendInittab); interpreter initialised in %.6f secs on the slowest "
                "rank, before the import phase\n",
                prog, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(), PYN_PYTHON_HOME, slowest_init);
-    else if (rank == 0 && py.initialised)
+    else
         printf("%s: embedded CPython %.*s (isolated; home %s); sys.path: the standard library, %ld search "
                "director%s, then %s; interpreter initialised in %.6f secs on the slowest rank, before the import "
                "phase\n",
                prog, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(), PYN_PYTHON_HOME, py.search.depth,
-               py.search.depth == 1 ? "y" : "ies", library_dir, slowest_init);
+               py.search.depth == 1 ? "y" : "ies", pyn_run_library_dir(run), slowest_init);
+}
+
+int pyn_embed_cleanup(struct pyn_run *run, int status)
+{
     for (size_t i = 0; i < py.nmodules && py.initialised; ++i)
         Py_XDECREF(py.modules[i]);
     free(py.modules);
+    py.modules = NULL;
     if (py.initialised) {
         Py_XDECREF(py.marker[0]);
         Py_XDECREF(py.marker[1]);
         Py_XDECREF(py.importer_counter);
         if (Py_FinalizeEx() < 0 && status == 0)
-            fprintf(stderr, "%s: rank %d: Py_FinalizeEx: could not flush buffered data\n", prog, rank);
+            fprintf(stderr, "%s: rank %d: Py_FinalizeEx: could not flush buffered data\n", pyn_run_prog(run),
+                    pyn_run_rank(run));
+        py.initialised = false;
     }
     pyn_py_search_free(&py.search);
     return status;

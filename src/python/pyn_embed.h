@@ -3,9 +3,10 @@
  * pynamic-mode-python-bigexe): a C main that runs the benchmark with CPython
  * embedded through the PyConfig API (PEP 587).
  *
- *   static const struct pyn_mode mode = {"python", "...", pyn_py_options, pyn_embed_import, pyn_embed_visit};
  *   static const struct pyn_embed_setup setup = {PYN_EMBED_DLOPEN, NULL, NULL};
- *   int main(int argc, char **argv) { return pyn_embed_main(argc, argv, &mode, &setup); }
+ *   static const struct pyn_mode mode = {.name = "python", .summary = "...", .options = pyn_py_options,
+ *                                        .stages = 1, .data = &setup, PYN_EMBED_HOOKS};
+ *   int main(int argc, char **argv) { return pyn_main(argc, argv, &mode); }
  *
  * The interpreter is isolated from the environment (PYTHON* variables, user
  * site, site-packages and .pth files, the current directory): its sys.path
@@ -39,15 +40,22 @@ struct pyn_embed_setup {
     int (*check)(char *err, size_t errlen);
 };
 
-/* The whole run, as pyn_main() but with the interpreter: the start time
- * first, the runtime's begin (MPI, options, manifest), then the search-path
- * directories and the interpreter's initialisation (both per rank, outside
- * the timed phases; a failure on any rank fails the run on every rank), the
- * import and visit phases with mode->import and mode->visit, the report,
- * and Py_FinalizeEx(). Rank 0 also prints one line after the report: the
- * interpreter, its sys.path and the slowest rank's initialisation time.
- * Returns the exit status, the same on every rank. */
-int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, const struct pyn_embed_setup *setup);
+/* The hooks (pyn_run.h) every embedding mode uses; its struct pyn_mode's
+ * data is its struct pyn_embed_setup. */
+#define PYN_EMBED_HOOKS                                                                                                \
+    .prepare = pyn_embed_prepare, .before_phase = pyn_embed_before_phase, .after_phase = pyn_embed_after_phase,        \
+    .import = pyn_embed_import, .visit = pyn_embed_visit, .epilogue = pyn_embed_epilogue, .cleanup = pyn_embed_cleanup
+
+/* Before the import phase, per rank, outside the timed phases: the setup's
+ * check, the search-path directories and the interpreter's initialisation
+ * (its time is taken apart); a failure on any rank fails the run on every
+ * rank at the import phase's agreement. */
+void pyn_embed_prepare(struct pyn_run *run);
+
+/* Around each phase: the importer's own file-system calls, which the rtld
+ * auditor cannot see, counted into the phase (docs/metrics.md). */
+void pyn_embed_before_phase(struct pyn_run *run, enum pyn_phase phase);
+void pyn_embed_after_phase(struct pyn_run *run, enum pyn_phase phase, bool all_ok);
 
 /* The import step: imports the begin marker, every module in manifest
  * order and the final marker with PyImport_ImportModule (sys.path search,
@@ -61,5 +69,13 @@ int pyn_embed_import(struct pyn_run *run);
  * entry() in manifest order, handing each result to pyn_run_visit_result(),
  * then libmodulefinal.marker(). */
 int pyn_embed_visit(struct pyn_run *run);
+
+/* Rank 0's line after the report: the interpreter, its sys.path and the
+ * slowest rank's initialisation time (collective: a reduction). */
+void pyn_embed_epilogue(struct pyn_run *run, int status);
+
+/* Releases the modules and finalises the interpreter (Py_FinalizeEx), after
+ * MPI_Finalize. */
+int pyn_embed_cleanup(struct pyn_run *run, int status);
 
 #endif

@@ -1,18 +1,22 @@
 /* _pynamic: the shared C runtime (MPI included) for pynamic_driver.py, so an
  * unmodified python3 runs the same phases, checks and reports as the C
- * modes, with no mpi4py. A thin wrapper over the runtime's step API
- * (pyn_run.h); every call is collective, as there. One run per process.
+ * modes, with no mpi4py. run() hands the runtime's one phase driver
+ * (pyn_main_at, pyn_run.h) a mode whose hooks call the script's methods;
+ * the accessors below are for those methods. One run per process.
  *
- *   begin(argv, start_epoch, default_search_root) -> bool
- *   modules() -> [name, ...]             markers() -> (begin_name, final_name)
- *   search_path() -> [dir, ...]          search_root() -> str       rank() -> int
- *   phase_begin("import"|"visit") -> bool, phase_end(...) -> bool
- *   module_imported(i), visit_result(i, value), fail(message)
- *   end() -> exit status (the same on every rank) */
+ *   run(argv, start_epoch, default_search_root, hooks) -> exit status (the same on every rank)
+ *     hooks.prepare()           outside the phases: sys.path
+ *     hooks.import_all()        the timed import phase
+ *     hooks.visit_all()         the timed visit phase
+ *     hooks.epilogue(status)    after the reports, before MPI_Finalize; collective
+ *   inside them:
+ *     modules() -> [name, ...]             markers() -> (begin_name, final_name)
+ *     search_path() -> [dir, ...]          search_root() -> str       rank() -> int
+ *     module_imported(i), visit_result(i, value), fail(message) */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include "pyn_phase.h"
+#include "pyn_pyerr.h"
 #include "pyn_pymode.h"
 #include "pyn_results.h"
 #include "pyn_run.h"
@@ -20,64 +24,49 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <mpi.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct pyn_mode driver_mode = {
-    "python-driver",
-    "Run by an unmodified python3 (pynamic_driver.py): imports every generated module with Python's import system, "
-    "then calls each module's entry() from Python.",
-    pyn_py_options,
-    NULL, /* the driver script does the import and the visit through the steps below */
-    NULL,
-    1, /* stages: bcast through library_dirs() (no auditor here for a path cache) */
-};
-
 static struct {
-    enum { NOT_BEGUN, RUNNING, OVER } state;
-    int status; /* the exit status when the run ended before pyn_run_begin */
-    struct pyn_run *run;
-    int rank;
+    bool ran;            /* run() is once per process: MPI cannot start twice */
+    struct pyn_run *run; /* during run(): the hooks' run */
+    PyObject *hooks;     /* the script's object, borrowed for run()'s duration */
+    const char *default_root;
+    char **argv; /* the strings, kept alive for the run */
     int argc;
-    char **argv;   /* what the runtime holds (MPI_Init may reorder it) */
-    char **copies; /* the strings, kept alive until end() */
-    int ncopies;
     struct pyn_py_search search;
 } st;
 
 static bool running(void)
 {
-    if (st.state == RUNNING && st.run)
+    if (st.run)
         return true;
-    PyErr_SetString(PyExc_RuntimeError, "_pynamic: no run in progress (call begin() first, end() last)");
+    PyErr_SetString(PyExc_RuntimeError, "_pynamic: no run in progress (call this from run()'s hooks)");
     return false;
 }
 
 static void free_argv(void)
 {
-    for (int i = 0; i < st.ncopies; ++i)
-        free(st.copies[i]);
-    free(st.copies);
+    for (int i = 0; st.argv && i < st.argc; ++i)
+        free(st.argv[i]);
     free(st.argv);
-    st.copies = st.argv = NULL;
-    st.ncopies = st.argc = 0;
+    st.argv = NULL;
+    st.argc = 0;
 }
 
 /* argv as the file system encoding has it, as python3 received it. */
 static bool copy_argv(PyObject *seq)
 {
-    PyObject *fast = PySequence_Fast(seq, "begin(): argv must be a sequence of str");
+    PyObject *fast = PySequence_Fast(seq, "run(): argv must be a sequence of str");
     if (!fast)
         return false;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
     bool ok = n >= 1 && n < INT_MAX;
     if (!ok)
-        PyErr_SetString(PyExc_ValueError, "begin(): argv must hold at least the program name");
-    if (ok && (!(st.copies = calloc((size_t)n + 1, sizeof *st.copies)) ||
-               !(st.argv = calloc((size_t)n + 1, sizeof *st.argv)))) {
+        PyErr_SetString(PyExc_ValueError, "run(): argv must hold at least the program name");
+    if (ok && !(st.argv = calloc((size_t)n + 1, sizeof *st.argv))) {
         PyErr_NoMemory();
         ok = false;
     }
@@ -87,70 +76,116 @@ static bool copy_argv(PyObject *seq)
             ok = false;
             break;
         }
-        st.copies[i] = strdup(PyBytes_AS_STRING(bytes));
+        st.argv[i] = strdup(PyBytes_AS_STRING(bytes));
         Py_DECREF(bytes);
-        if (!st.copies[i]) {
+        st.argc = (int)i + 1;
+        if (!st.argv[i]) {
             PyErr_NoMemory();
             ok = false;
         }
-        st.ncopies = (int)i + 1;
     }
     Py_DECREF(fast);
-    if (!ok) {
+    if (!ok)
         free_argv();
-        return false;
-    }
-    memcpy(st.argv, st.copies, (size_t)n * sizeof *st.argv);
-    st.argc = (int)n;
-    return true;
+    return ok;
 }
 
-/* Outside the timed phases, on every rank: the search-path directories
- * and the modules' directory. Failures go through the run. */
-static void prepare(const char *default_root)
+/* hooks.NAME(arg) or hooks.NAME(); an exception the script let through
+ * becomes this rank's error, so every rank still makes the same
+ * collective calls. */
+static void call_hook(struct pyn_run *run, const char *name, PyObject *arg)
+{
+    st.run = run;
+    PyObject *r = arg ? PyObject_CallMethod(st.hooks, name, "O", arg) : PyObject_CallMethod(st.hooks, name, NULL);
+    if (!r) {
+        char text[PYN_ERROR_MAX - 64];
+        pyn_py_exception_text(text, sizeof text);
+        pyn_run_fail(run, -EINVAL, "python: %s(): %s", name, text);
+    }
+    Py_XDECREF(r);
+}
+
+/* Outside the timed phases, on every rank: the search-path directories and
+ * the modules' directory, then the script's sys.path. */
+static void driver_prepare(struct pyn_run *run)
 {
     char err[PYN_ERROR_MAX - 64];
-    int rc = pyn_py_search_prepare(default_root, &st.search, err, sizeof err);
+    int rc = pyn_py_search_prepare(st.default_root, &st.search, err, sizeof err);
     if (rc == 0)
-        rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(st.run), err, sizeof err);
+        rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(run), err, sizeof err);
     if (rc)
-        pyn_run_fail(st.run, rc, "%s", err);
+        pyn_run_fail(run, rc, "%s", err);
+    else
+        call_hook(run, "prepare", NULL);
 }
 
-static PyObject *py_begin(PyObject *self, PyObject *args)
+static int driver_import(struct pyn_run *run)
+{
+    call_hook(run, "import_all", NULL);
+    return 0;
+}
+
+static int driver_visit(struct pyn_run *run)
+{
+    call_hook(run, "visit_all", NULL);
+    return 0;
+}
+
+static void driver_epilogue(struct pyn_run *run, int status)
+{
+    fflush(stdout); /* the runtime's lines, before anything the script prints */
+    PyObject *arg = PyLong_FromLong(status);
+    if (arg)
+        call_hook(run, "epilogue", arg);
+    Py_XDECREF(arg);
+    PyErr_Clear();
+}
+
+static int driver_cleanup(struct pyn_run *run, int status)
+{
+    (void)run;
+    pyn_py_search_free(&st.search);
+    return status;
+}
+
+static const struct pyn_mode driver_mode = {
+    .name = "python-driver",
+    .summary = "Run by an unmodified python3 (pynamic_driver.py): imports every generated module with Python's "
+               "import system, then calls each module's entry() from Python.",
+    .options = pyn_py_options,
+    .stages = 1, /* bcast through search_path() (no auditor here for a path cache) */
+    .prepare = driver_prepare,
+    .import = driver_import,
+    .visit = driver_visit,
+    .epilogue = driver_epilogue,
+    .cleanup = driver_cleanup,
+};
+
+static PyObject *py_run(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *argv;
+    PyObject *argv, *hooks;
     double epoch;
     const char *default_root;
-    if (!PyArg_ParseTuple(args, "Ods:begin", &argv, &epoch, &default_root))
+    if (!PyArg_ParseTuple(args, "OdsO:run", &argv, &epoch, &default_root, &hooks))
         return NULL;
-    if (st.state != NOT_BEGUN) {
-        PyErr_SetString(PyExc_RuntimeError, "_pynamic: begin() may be called once per process");
+    if (st.ran) {
+        PyErr_SetString(PyExc_RuntimeError, "_pynamic: run() may be called once per process");
         return NULL;
     }
     if (!copy_argv(argv))
         return NULL;
-    st.state = OVER;
-    const char *prog = pyn_prog_name(st.argv[0]);
-    char err[PYN_ERROR_MAX];
-    if (pyn_py_check_usage(st.argc, st.argv, err, sizeof err)) {
-        st.status = pyn_py_usage_exit(prog, err);
-        Py_RETURN_FALSE;
-    }
+    st.ran = true;
+    st.hooks = hooks;
+    st.default_root = default_root;
     struct pyn_start start;
     pyn_py_start_at(&start, epoch);
-    bool go_on = pyn_run_begin(&st.run, &st.argc, &st.argv, &driver_mode, &start);
-    if (!st.run) {
-        st.status = PYN_EXIT_ERROR; /* out of memory, said on stderr */
-        Py_RETURN_FALSE;
-    }
-    st.state = RUNNING;
-    if (!go_on)
-        Py_RETURN_FALSE;
-    MPI_Comm_rank(MPI_COMM_WORLD, &st.rank);
-    prepare(default_root);
-    Py_RETURN_TRUE;
+    int status = pyn_main_at(st.argc, st.argv, &driver_mode, &start);
+    fflush(stdout);
+    st.run = NULL;
+    st.hooks = NULL;
+    free_argv();
+    return PyLong_FromLong(status);
 }
 
 static PyObject *py_modules(PyObject *self, PyObject *unused)
@@ -224,39 +259,7 @@ static PyObject *py_rank(PyObject *self, PyObject *unused)
     (void)unused;
     if (!running())
         return NULL;
-    return PyLong_FromLong(st.rank);
-}
-
-static bool phase_of(const char *name, enum pyn_phase *out)
-{
-    static const enum pyn_phase steps[] = {PYN_PHASE_IMPORT, PYN_PHASE_VISIT};
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; ++i)
-        if (strcmp(name, pyn_phase_name(steps[i])) == 0) {
-            *out = steps[i];
-            return true;
-        }
-    PyErr_Format(PyExc_ValueError, "_pynamic: phase '%s' is not \"import\" or \"visit\"", name);
-    return false;
-}
-
-static PyObject *py_phase_begin(PyObject *self, PyObject *args)
-{
-    (void)self;
-    const char *name;
-    enum pyn_phase phase;
-    if (!PyArg_ParseTuple(args, "s:phase_begin", &name) || !phase_of(name, &phase) || !running())
-        return NULL;
-    return PyBool_FromLong(pyn_run_phase_begin(st.run, phase));
-}
-
-static PyObject *py_phase_end(PyObject *self, PyObject *args)
-{
-    (void)self;
-    const char *name;
-    enum pyn_phase phase;
-    if (!PyArg_ParseTuple(args, "s:phase_end", &name) || !phase_of(name, &phase) || !running())
-        return NULL;
-    return PyBool_FromLong(pyn_run_phase_end(st.run, phase));
+    return PyLong_FromLong(pyn_run_rank(st.run));
 }
 
 static bool module_index(Py_ssize_t i, const char *what)
@@ -304,42 +307,19 @@ static PyObject *py_fail(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
-static PyObject *py_end(PyObject *self, PyObject *unused)
-{
-    (void)self;
-    (void)unused;
-    int status = st.status;
-    if (st.state == RUNNING) {
-        status = pyn_run_end(st.run);
-        fflush(stdout); /* the runtime's lines, before anything the script prints */
-    } else if (st.state == NOT_BEGUN) {
-        PyErr_SetString(PyExc_RuntimeError, "_pynamic: end() before begin()");
-        return NULL;
-    }
-    st.run = NULL;
-    st.state = OVER;
-    st.status = status;
-    pyn_py_search_free(&st.search);
-    free_argv();
-    return PyLong_FromLong(status);
-}
-
 static PyMethodDef methods[] = {
-    {"begin", py_begin, METH_VARARGS,
-     "begin(argv, start_epoch, default_search_root) -> bool: MPI, options, manifest, search directories; "
-     "False when the run is already over (then call end())."},
+    {"run", py_run, METH_VARARGS,
+     "run(argv, start_epoch, default_search_root, hooks) -> int: the whole run (MPI, options, manifest, phases, "
+     "reports), calling hooks.prepare(), import_all(), visit_all() and epilogue(status); the exit status."},
     {"modules", py_modules, METH_NOARGS, "The manifest's module names, in visit order."},
     {"markers", py_markers, METH_NOARGS, "(begin marker, final marker) names, None where missing."},
     {"search_path", py_search_path, METH_NOARGS,
      "The sys.path entries to put first: the search directories, then the modules' directory."},
     {"search_root", py_search_root, METH_NOARGS, "Where the search directories are."},
     {"rank", py_rank, METH_NOARGS, "This process's MPI rank."},
-    {"phase_begin", py_phase_begin, METH_VARARGS, "phase_begin(\"import\"|\"visit\") -> bool: do the phase's work?"},
-    {"phase_end", py_phase_end, METH_VARARGS, "phase_end(\"import\"|\"visit\") -> bool: did every rank succeed?"},
     {"module_imported", py_module_imported, METH_VARARGS, "module_imported(i): module i is imported."},
     {"visit_result", py_visit_result, METH_VARARGS, "visit_result(i, value): what module i's entry() returned."},
     {"fail", py_fail, METH_VARARGS, "fail(message): record this rank's error (the first is kept)."},
-    {"end", py_end, METH_NOARGS, "end() -> int: verify, gather, report, MPI_Finalize; the exit status."},
     {NULL, NULL, 0, NULL},
 };
 

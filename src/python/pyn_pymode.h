@@ -56,7 +56,7 @@ struct pyn_py_search {
  * directory. The root is --search-root, else default_root. Every rank calls
  * it, outside the timed phases (creating an existing directory is a no-op).
  * Returns 0, or a negative errno with one line in err. s is freed with
- * pyn_py_search_free(), after pyn_run_end(): the report reads the root. */
+ * pyn_py_search_free(), after the reports: the report reads the root. */
 int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, char *err, size_t errlen);
 void pyn_py_search_free(struct pyn_py_search *s);
 

@@ -1,12 +1,17 @@
 /* pyn_run.h: one benchmark run, from main to exit status.
  *
- * A mode is a name, its own options and an import step. pyn_main() does the
- * rest the same way for every mode: MPI, options, the manifest, the timed
- * phases bracketed by barriers, verification of the visit checksum against
- * the manifest, gathering the per-rank records and writing the reports.
+ * A mode is a table of hooks. pyn_main() is the only phase driver: it runs
+ * MPI, options, the manifest, the timed phases bracketed by barriers, the
+ * verification of the visit checksum against the manifest, gathering the
+ * per-rank records and writing the reports, and calls the mode's hooks at
+ * fixed points. A mode gives only what it does differently:
  *
- *   static const struct pyn_mode mode = {"dlopen", "...", options, import, NULL};
+ *   static const struct pyn_mode mode = {.name = "dlopen", .summary = "...", .options = options,
+ *                                        .import = import_modules, .stages = 1};
  *   int main(int argc, char **argv) { return pyn_main(argc, argv, &mode); }
+ *
+ * Hooks reach the run through the accessors below (rank, size, program
+ * name, the communicator, the manifest, ...), never through MPI_COMM_WORLD.
  */
 #ifndef PYN_RUN_H
 #define PYN_RUN_H
@@ -16,30 +21,56 @@
 #include "pyn_options.h"
 #include "pyn_phase.h"
 
+#include <mpi.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct pyn_run;
 
+/* The hooks, in the order pyn_main() calls them. Every hook is called on
+ * every rank at the same point, so a hook may make collective calls only
+ * where it says so. A hook that fails records this rank's error with
+ * pyn_run_fail(); the next agreement stops every rank together. Only
+ * import is required. */
 struct pyn_mode {
     const char *name;                 /* "dlopen": the report's "mode" */
     const char *summary;              /* one line for --help */
     const struct pyn_option *options; /* the mode's own options (PYN_OPTIONS_END-terminated) or NULL */
-    /* Makes every module callable: loads what must be loaded and gives each
-     * module's entry to pyn_run_set_entry() (or, when it visits the modules
-     * itself, reports each with pyn_run_module_imported()). Runs inside the
-     * timed import phase, so it must do nothing else. Returns 0, or the
-     * value of pyn_run_fail() on the first error. Used by pyn_main(). */
-    int (*import)(struct pyn_run *run);
-    /* Calls every module's entry and hands each result to
-     * pyn_run_visit_result(). NULL: pyn_main() calls the entries given to
-     * pyn_run_set_entry(), in manifest order. */
-    int (*visit)(struct pyn_run *run);
     /* 1: the import loads the generated files from pyn_run_library_dir()
      * (or pyn_run_staged_path()), so --stage can move or map them; 0: they
      * are linked in or built in, and --stage is refused. */
     int stages;
+    const void *data; /* the mode's own constants, for its hooks: pyn_run_mode_data() */
+
+    /* After set-up (options, manifest, staging), outside every phase: what
+     * the mode needs before the import (an interpreter, a check). A failure
+     * stops the run at the import phase's agreement. */
+    void (*prepare)(struct pyn_run *run);
+    /* Just outside each phase's barriers (before the one that starts it,
+     * after the agreement that ends it; all_ok says how that agreement
+     * went): to read counters the runtime cannot see. Not timed. */
+    void (*before_phase)(struct pyn_run *run, enum pyn_phase phase);
+    void (*after_phase)(struct pyn_run *run, enum pyn_phase phase, bool all_ok);
+    /* Makes every module callable: loads what must be loaded and gives each
+     * module's entry to pyn_run_set_entry() (or, when it visits the modules
+     * itself, reports each with pyn_run_module_imported()). Runs inside the
+     * timed import phase, so it must do nothing else. Returns 0, or the
+     * value of pyn_run_fail() on the first error. */
+    int (*import)(struct pyn_run *run);
+    /* Calls every module's entry and hands each result to
+     * pyn_run_visit_result(). NULL: the runtime calls the begin marker, the
+     * entries given to pyn_run_set_entry() in manifest order, and the final
+     * marker. Timed: must do nothing else. */
+    int (*visit)(struct pyn_run *run);
+    /* After the reports, before MPI_Finalize, when the run reached its
+     * phases; collective (pyn_run_max_on_root() may be used). status is the
+     * run's exit status. For a mode's closing line on rank 0. */
+    void (*epilogue)(struct pyn_run *run, int status);
+    /* Last, after MPI_Finalize, on every run that began (even one stopped by
+     * a usage error): frees what prepare made. Returns status, or another
+     * exit status when the cleanup itself failed. */
+    int (*cleanup)(struct pyn_run *run, int status);
 };
 
 /* When the run's first line ran: the end of the startup phase. */
@@ -50,52 +81,33 @@ struct pyn_start {
     int age_ok;
 };
 
-/* Takes the time now. Call it first thing in main (or the driver script). */
+/* Takes the time now. */
 void pyn_start_capture(struct pyn_start *start);
 
-/* Runs the benchmark in this process (one MPI rank) with the mode's import
- * and visit, and returns the exit status for main: 0 when every rank
- * verified its checksum, 1 on any failure (after all ranks have agreed on
- * it, so none is left waiting), 2 on a usage error. */
+/* Runs the benchmark in this process (one MPI rank) with the mode's hooks,
+ * and returns the exit status for main: 0 when every rank verified its
+ * checksum, 1 on any failure (after all ranks have agreed on it, so none is
+ * left waiting), 2 on a usage error. Takes the end of the startup phase
+ * first thing: call it first thing in main. */
 int pyn_main(int argc, char **argv, const struct pyn_mode *mode);
 
-/* The same run in steps, for a caller that drives the phases itself (the
- * Python driver); pyn_main() is exactly:
- *
- *   if (pyn_run_begin(&run, &argc, &argv, mode, &start)) {
- *       if (pyn_run_phase_begin(run, PYN_PHASE_IMPORT)) ...import...;
- *       if (pyn_run_phase_end(run, PYN_PHASE_IMPORT)) {
- *           if (pyn_run_phase_begin(run, PYN_PHASE_VISIT)) ...visit...;
- *           pyn_run_phase_end(run, PYN_PHASE_VISIT);
- *       }
- *   }
- *   return pyn_run_end(run);
- *
- * Every call is collective: all ranks make the same calls in the same order.
- */
+/* The same, for a caller whose first line ran before main could (the Python
+ * driver script): start is when that line ran. */
+int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct pyn_start *start);
 
-/* MPI_Init, options, launch time, manifest, library directory; prints the
- * original's first lines on rank 0. Returns true when the run goes on to its
- * phases; false when it is over already (--help, --version, a usage or
- * set-up error), and pyn_run_end() then gives the exit status. *run is
- * always set (NULL only when out of memory); pass it to pyn_run_end(). */
-bool pyn_run_begin(struct pyn_run **run, int *argc, char ***argv, const struct pyn_mode *mode,
-                   const struct pyn_start *start);
+/* Who and where this rank is. Valid from the first hook to the last. */
+int pyn_run_rank(const struct pyn_run *run);
+int pyn_run_size(const struct pyn_run *run);
+const char *pyn_run_prog(const struct pyn_run *run); /* the program's name, for messages */
+MPI_Comm pyn_run_comm(const struct pyn_run *run);    /* the run's ranks; for a mode that is collective itself */
+const void *pyn_run_mode_data(const struct pyn_run *run);
+/* The command line as MPI_Init left it (argv[0] first). */
+void pyn_run_args(const struct pyn_run *run, int *argc, char ***argv);
 
-/* Starts the import or visit phase on every rank together (a barrier, then
- * the clock). Returns true when this rank should do the phase's work: no
- * rank has failed. Phases run in order: import, then visit. */
-bool pyn_run_phase_begin(struct pyn_run *run, enum pyn_phase phase);
-
-/* Stops this rank's clock, checks the import made every module callable,
- * and agrees across ranks (the barrier that ends the phase). Returns true
- * when every rank succeeded; then the next phase may begin. */
-bool pyn_run_phase_end(struct pyn_run *run, enum pyn_phase phase);
-
-/* Verifies the visit against the manifest, gathers every rank's record to
- * rank 0, prints the table, writes the reports, MPI_Finalize, frees run.
- * Returns the exit status, the same on every rank. */
-int pyn_run_end(struct pyn_run *run);
+/* Collective: the maximum of value over the ranks, on rank 0 (others get
+ * their own value back). For epilogue lines such as the slowest rank's
+ * initialisation. */
+double pyn_run_max_on_root(struct pyn_run *run, double value);
 
 /* For the work inside the phases. */
 const struct pyn_manifest *pyn_run_manifest(const struct pyn_run *run);

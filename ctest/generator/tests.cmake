@@ -59,3 +59,15 @@ endif()
 unset(_pyn_gen_cc)
 unset(_pyn_gen_checksum_dir)
 unset(_pyn_gen_python_include)
+
+# An interrupted generator leaves no temporary files and no writers; the
+# next run removes what a SIGKILL left (test_signals.py). The shim holds
+# the writers while their temporary file exists.
+add_library(pyn_rename_pause_shim MODULE "${CMAKE_CURRENT_LIST_DIR}/rename_pause_shim.c")
+set_target_properties(pyn_rename_pause_shim PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF PREFIX "lib")
+target_compile_options(pyn_rename_pause_shim PRIVATE -Wall -Wextra)
+target_link_libraries(pyn_rename_pause_shim PRIVATE ${CMAKE_DL_LIBS})
+add_test(NAME generator.signals
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_signals.py
+          ${PYNAMIC_GENERATOR_EXECUTABLE} $<TARGET_FILE:pyn_rename_pause_shim>)
+set_tests_properties(generator.signals PROPERTIES LABELS "generator;faults" TIMEOUT 180)

@@ -1,4 +1,5 @@
 #include "gen_files.h"
+#include "gen_signals.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -147,6 +148,7 @@ int pyn_gen_write_if_changed(pyn_gen_tree *t, const char *path, const pyn_gen_bu
     if (pyn_gen_buf_failed(&tmp))
         return fail(err, errlen, ENOMEM, "write", path);
     int fd = mkstemp(tmp.data);
+    pyn_gen_signals_temporary(fd >= 0 ? tmp.data : NULL);
     if (fd < 0) {
         rc = fail(err, errlen, errno, "write", path);
         pyn_gen_buf_free(&tmp);
@@ -165,6 +167,7 @@ int pyn_gen_write_if_changed(pyn_gen_tree *t, const char *path, const pyn_gen_bu
     } else {
         *written = 1;
     }
+    pyn_gen_signals_temporary(NULL);
     pyn_gen_buf_free(&tmp);
     return rc;
 }
@@ -218,4 +221,59 @@ int pyn_gen_remove_stale(pyn_gen_tree *t, unsigned nutil, unsigned nmod, unsigne
     closedir(d);
     pyn_gen_buf_free(&path);
     return rc;
+}
+
+/* "NAME.tmp-XXXXXX" as pyn_gen_write_if_changed makes them (mkstemp's six
+ * letters and digits), NAME ending in suffix (whole: NAME is suffix). */
+static int is_temporary(const char *name, const char *suffix, int whole)
+{
+    static const char mark[] = ".tmp-";
+    const char *t = strstr(name, mark);
+    if (!t || t == name || strlen(t) != sizeof mark - 1 + 6)
+        return 0;
+    for (const char *c = t + sizeof mark - 1; *c; ++c)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            return 0;
+    size_t sl = strlen(suffix), nl = (size_t)(t - name);
+    return (whole ? nl == sl : nl > sl) && strncmp(t - sl, suffix, sl) == 0;
+}
+
+/* Removes dir's temporaries of the names in suffixes (see is_temporary). */
+static int remove_temporaries_in(const char *dir, const char *const *suffixes, int whole, unsigned *removed, char *err,
+                                 size_t errlen)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail(err, errlen, errno, "read directory", dir);
+    pyn_gen_buf path;
+    pyn_gen_buf_init(&path);
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        int match = 0;
+        for (const char *const *s = suffixes; *s && !match; ++s)
+            match = is_temporary(e->d_name, *s, whole);
+        if (!match)
+            continue;
+        pyn_gen_buf_clear(&path);
+        pyn_gen_buf_printf(&path, "%s/%s", dir, e->d_name);
+        if (pyn_gen_buf_failed(&path))
+            rc = fail(err, errlen, ENOMEM, "remove", e->d_name);
+        else if (unlink(path.data) != 0 && errno != ENOENT)
+            rc = fail(err, errlen, errno, "remove", path.data);
+        else
+            ++*removed;
+    }
+    closedir(d);
+    pyn_gen_buf_free(&path);
+    return rc;
+}
+
+int pyn_gen_remove_temporaries(pyn_gen_tree *t, unsigned *removed, char *err, size_t errlen)
+{
+    static const char *const sources[] = {".c", NULL};
+    static const char *const top[] = {"targets.cmake", "manifest.json", NULL};
+    *removed = 0;
+    int rc = remove_temporaries_in(t->src_dir.data, sources, 0, removed, err, errlen);
+    return rc ? rc : remove_temporaries_in(t->dir, top, 1, removed, err, errlen);
 }

@@ -32,6 +32,13 @@ void pyn_gen_tree_close(pyn_gen_tree *t);
  * before any change to the tree. */
 int pyn_gen_tree_invalidate(pyn_gen_tree *t, char *err, size_t errlen);
 
+/* Removes the temporary files an interrupted run left (a SIGKILL gives no
+ * chance to): DIR/src/*.c.tmp-XXXXXX, DIR/targets.cmake.tmp-XXXXXX and
+ * DIR/manifest.json.tmp-XXXXXX; counts them in *removed. Two generators
+ * writing one tree at once are not supported (each would remove the
+ * other's). */
+int pyn_gen_remove_temporaries(pyn_gen_tree *t, unsigned *removed, char *err, size_t errlen);
+
 /* 1 if path holds exactly content, 0 if it differs or is missing, a
  * negative errno if it cannot be read. */
 int pyn_gen_file_equals(const char *path, const pyn_gen_buf *content, char *err, size_t errlen);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "gen_emit.h"
+#include "gen_signals.h"
 
 /* What a writer sends back: fixed size, so one write() of less than
  * PIPE_BUF arrives whole. */
@@ -86,6 +87,7 @@ int pyn_gen_emit_all(const pyn_gen_model *m, pyn_gen_tree *t, unsigned jobs, pyn
     unsigned started = 0;
     int rc = 0;
     fflush(NULL); /* nothing buffered may be printed twice */
+    pid_t self = getpid();
     for (; started < jobs; ++started) {
         int p[2];
         if (pipe(p) != 0) {
@@ -103,6 +105,8 @@ int pyn_gen_emit_all(const pyn_gen_model *m, pyn_gen_tree *t, unsigned jobs, pyn
         }
         if (pid == 0) {
             close(p[0]);
+            if (pyn_gen_signals_writer_started(self) != 0)
+                _exit(1);
             report r;
             emit_share(m, t, started, jobs, &r);
             ssize_t n = write(p[1], &r, sizeof r);
@@ -111,6 +115,7 @@ int pyn_gen_emit_all(const pyn_gen_model *m, pyn_gen_tree *t, unsigned jobs, pyn
         close(p[1]);
         pids[started] = pid;
         fds[started] = p[0];
+        pyn_gen_signals_writers(pids, started + 1);
     }
     if (rc) {
         /* Stop the writers already running: the run has failed. */
@@ -142,5 +147,6 @@ int pyn_gen_emit_all(const pyn_gen_model *m, pyn_gen_tree *t, unsigned jobs, pyn
         counts->written += r.counts.written;
         counts->unchanged += r.counts.unchanged;
     }
+    pyn_gen_signals_writers(NULL, 0);
     return rc;
 }

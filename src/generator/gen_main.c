@@ -15,6 +15,7 @@
 #include "gen_model.h"
 #include "gen_options.h"
 #include "gen_predict.h"
+#include "gen_signals.h"
 #include "pyn_checksum.h"
 #include "pyn_tool.h"
 
@@ -65,6 +66,12 @@ static int generate(run *r)
     int rc = pyn_gen_tree_open(t, r->opt.out_dir, err, errlen);
     if (rc)
         return rc;
+    unsigned leftovers;
+    if ((rc = pyn_gen_remove_temporaries(t, &leftovers, err, errlen)))
+        return rc;
+    if (leftovers)
+        printf("pynamic-gen: removed %u temporary file%s left by an interrupted run in %s\n", leftovers,
+               leftovers == 1 ? "" : "s", r->opt.out_dir);
 
     /* A manifest that will change no longer describes the tree. */
     rc = pyn_gen_file_equals(t->manifest.data, &r->manifest, err, errlen);
@@ -144,6 +151,7 @@ int main(int argc, char **argv)
     }
 
     int status = PYN_EXIT_OK;
+    pyn_gen_signals_install();
     pyn_gen_buf_init(&r.arguments);
     pyn_gen_buf_init(&r.manifest);
     pyn_gen_buf_init(&r.fragment);

@@ -446,10 +446,6 @@ int pyn_embed_main(int argc, char **argv, const struct pyn_mode *mode, const str
     struct pyn_start start;
     pyn_start_capture(&start);
     const char *prog = pyn_prog_name(argv[0]);
-    char err[PYN_ERROR_MAX];
-    if (pyn_py_check_usage(argc, argv, err, sizeof err))
-        return pyn_py_usage_exit(prog, err);
-
     struct pyn_run *run = NULL;
     int rank = -1;
     double slowest_init = 0;

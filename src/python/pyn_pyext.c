@@ -132,12 +132,6 @@ static PyObject *py_begin(PyObject *self, PyObject *args)
     if (!copy_argv(argv))
         return NULL;
     st.state = OVER;
-    const char *prog = pyn_prog_name(st.argv[0]);
-    char err[PYN_ERROR_MAX];
-    if (pyn_py_check_usage(st.argc, st.argv, err, sizeof err)) {
-        st.status = pyn_py_usage_exit(prog, err);
-        Py_RETURN_FALSE;
-    }
     struct pyn_start start;
     pyn_py_start_at(&start, epoch);
     bool go_on = pyn_run_begin(&st.run, &st.argc, &st.argv, &driver_mode, &start);

@@ -11,13 +11,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* The option targets. The depth is typed (the runtime's parser checks it,
- * so a bad value is a usage error like any other); its text is what the
- * report shows. The root is set to the absolute directory once it is
- * known. */
-static uint64_t search_depth = PYN_PY_SEARCH_DEPTH_DEFAULT;
-static const char *search_depth_text = PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT;
-static const char *search_root_text = NULL;
+/* The option targets. The depth is typed: the runtime's parser checks it
+ * (a bad value is a usage error like any other) and sets its default; its
+ * text is what the report shows. The root is set to the absolute directory
+ * once it is known, so that the report shows the root in effect. */
+static uint64_t search_depth;
+static const char *search_depth_text;
+static const char *search_root_text;
 
 const struct pyn_option pyn_py_options[] = {
     {.name = "--search-depth",

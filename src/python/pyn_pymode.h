@@ -22,7 +22,6 @@
  * lib-dynload and /usr/local/lib/python3.11/dist-packages. The standard
  * library's two are on sys.path anyway; the default adds the other two.
  * docs/python.md says more. */
-#define PYN_PY_SEARCH_DEPTH_DEFAULT 2
 #define PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT "2"
 #define PYN_PY_SEARCH_DEPTH_MAX 10000
 

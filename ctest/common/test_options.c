@@ -221,9 +221,11 @@ struct conf {
     double interval;
     const char *count_text, *chunk_text, *interval_text;
     uint64_t plain; /* reported without a text slot */
+    double ratio;   /* reported without a text slot */
 };
 
 static const char *const mode_names[] = {"auto", "always", "never", NULL};
+#define NROWS 12
 
 static void table_for(struct conf *c, struct pyn_option *t)
 {
@@ -301,11 +303,20 @@ static void table_for(struct conf *c, struct pyn_option *t)
          .def = "8K",
          .min = 0,
          .max = UINT64_MAX},
+        {.name = "--ratio",
+         .arg_name = "R",
+         .kind = PYN_OPT_DOUBLE,
+         .target = &c->ratio,
+         .key = "ratio",
+         .help = "a double reported without its text",
+         .def = "0.1",
+         .dmin = 0,
+         .dmax = 1},
         PYN_OPTIONS_END,
     };
+    _Static_assert(sizeof rows == NROWS * sizeof rows[0], "resize NROWS");
     memcpy(t, rows, sizeof rows);
 }
-#define NROWS 11
 
 struct parsed {
     struct conf c;
@@ -331,8 +342,11 @@ static void parse_args(struct parsed *p, int argc, char **argv)
         parse_args((p), (int)(sizeof args_ / sizeof args_[0]), args_);                                                 \
     } while (0)
 
+/* A value is valid during the call only (a number written back lives in a
+ * buffer of the caller's): copied. */
 struct settings {
     const char *key[16], *value[16];
+    char copy[16][64];
     int n;
 };
 
@@ -341,7 +355,7 @@ static void collect(const char *key, const char *value, void *ctx)
     struct settings *s = ctx;
     if (s->n < 16) {
         s->key[s->n] = key;
-        s->value[s->n] = value;
+        s->value[s->n] = value ? strncpy(s->copy[s->n], value, sizeof s->copy[0] - 1) : NULL;
         s->n++;
     }
 }
@@ -386,10 +400,11 @@ static void test_defaults_and_settings(void)
     check_setting(&p, "interval", "0.5");
     check_setting(&p, "mode", "auto");
     check_setting(&p, "plain", "8K");
+    check_setting(&p, "ratio", "0.1");
 
     /* The report shows the text as given; the value is typed. */
     PARSE(&p, "--flag", "--lazy", "--file", "r.json", "--label=x y", "--count=007", "--chunk", "1048576",
-          "--interval=0", "--mode", "never", "--plain", "3072");
+          "--interval=0", "--mode", "never", "--plain", "3072", "--ratio=0.250");
     CHECK(p.rc == 0, "every kind: %s", p.err);
     CHECK(p.c.flag == 1 && p.c.choice == 1 && strcmp(p.c.file, "r.json") == 0 && strcmp(p.c.label, "x y") == 0 &&
               p.c.count == 7 && p.c.chunk == K * K && p.c.interval == 0 && p.c.mode == 2 && p.c.plain == 3 * K,
@@ -405,6 +420,7 @@ static void test_defaults_and_settings(void)
     check_setting(&p, "interval", "0");
     check_setting(&p, "mode", "never");
     check_setting(&p, "plain", "3K");
+    check_setting(&p, "ratio", "0.25");
 }
 
 static void test_grammar(void)

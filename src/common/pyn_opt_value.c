@@ -25,8 +25,7 @@ void pyn_opt_error(const char *name, const char *text, const char *allowed, char
     pyn_escape_controls(err, errlen);
 }
 
-/* 4096 -> "4K", 1 GiB -> "1G", 1000 -> "1000". */
-static void format_size(uint64_t bytes, char *out, size_t outlen)
+void pyn_opt_format_size(uint64_t bytes, char *out, size_t outlen)
 {
     static const char suffix[] = {'G', 'M', 'K'};
     for (int i = 0; i < 3; ++i) {
@@ -53,8 +52,8 @@ void pyn_opt_describe(enum pyn_opt_value_kind kind, uint64_t umin, uint64_t umax
         snprintf(out, outlen, "a number%s%s in %.15g..%.15g", of, u, dmin, dmax);
         break;
     case PYN_OPT_VALUE_SIZE:
-        format_size(umin, lo, sizeof lo);
-        format_size(umax, hi, sizeof hi);
+        pyn_opt_format_size(umin, lo, sizeof lo);
+        pyn_opt_format_size(umax, hi, sizeof hi);
         snprintf(out, outlen, "a size in %s..%s (bytes, or a whole number with K, M or G)", lo, hi);
         break;
     }

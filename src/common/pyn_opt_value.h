@@ -47,6 +47,10 @@ int pyn_opt_parse_enum(const char *name, const char *text, const char *const *na
  * looked up: whether it must exist is the caller's to say. */
 int pyn_opt_parse_path(const char *name, const char *text, char *err, size_t errlen);
 
+/* bytes with the largest of G, M, K that divides it: 4096 "4K", 1 GiB
+ * "1G", 1000 "1000" (what pyn_opt_parse_size reads back to bytes). */
+void pyn_opt_format_size(uint64_t bytes, char *out, size_t outlen);
+
 /* The kinds, for pyn_opt_describe. */
 enum pyn_opt_value_kind { PYN_OPT_VALUE_UNSIGNED, PYN_OPT_VALUE_DOUBLE, PYN_OPT_VALUE_SIZE };
 

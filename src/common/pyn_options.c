@@ -143,23 +143,22 @@ void pyn_options_print_help(const struct pyn_option *const *tables, FILE *out)
         }
 }
 
-/* A number written back, for a row that keeps no text. */
+/* A number written back, for a row that keeps no text: a double with the
+ * fewest digits that read back as itself (0.1, not 0.10000000000000001). */
 static const char *number_text(const struct pyn_option *o, char *buf, size_t len)
 {
-    uint64_t v = o->kind == PYN_OPT_DOUBLE ? 0 : *(const uint64_t *)o->target;
-    if (o->kind == PYN_OPT_DOUBLE) {
-        snprintf(buf, len, "%.17g", *(const double *)o->target);
-        return buf;
-    }
-    const char *suffix = "";
-    if (o->kind == PYN_OPT_SIZE && v)
-        for (int shift = 30; shift >= 10; shift -= 10)
-            if (v % (UINT64_C(1) << shift) == 0) {
-                suffix = shift == 30 ? "G" : shift == 20 ? "M" : "K";
-                v >>= shift;
+    if (o->kind == PYN_OPT_SIZE) {
+        pyn_opt_format_size(*(const uint64_t *)o->target, buf, len);
+    } else if (o->kind == PYN_OPT_DOUBLE) {
+        double v = *(const double *)o->target;
+        for (int digits = 1; digits <= 17; ++digits) {
+            snprintf(buf, len, "%.*g", digits, v);
+            if (strtod(buf, NULL) == v)
                 break;
-            }
-    snprintf(buf, len, "%llu%s", (unsigned long long)v, suffix);
+        }
+    } else {
+        snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)o->target);
+    }
     return buf;
 }
 

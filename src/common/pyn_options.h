@@ -66,7 +66,8 @@ void pyn_options_print_help(const struct pyn_option *const *tables, FILE *out);
  * given, else the default's, else NULL. Otherwise: flags "true"/"false";
  * choices the chosen option's name without its dashes; enums the name of
  * the value; strings and paths their value (NULL: unset); numbers written
- * back (a size with the largest suffix that divides it). */
+ * back (a size with the largest suffix that divides it). value is valid
+ * during the call only: fn copies what it keeps. */
 void pyn_options_each_setting(const struct pyn_option *const *tables,
                               void (*fn)(const char *key, const char *value, void *ctx), void *ctx);
 

@@ -1,12 +1,14 @@
 /* libFuzzer target: the runtime's table-driven option parser (every mode's
  * command line, on every rank), with tables shaped like the real ones:
- * string options, flags, and a choice pair sharing one setting.
+ * string and path options, flags, a choice pair sharing one setting, and
+ * the typed kinds (unsigned, double, size, enum) with ranges and defaults.
  *
  * Input: the arguments after the program name, one per line. Beyond "no
  * crash, no undefined behaviour": an error is one non-empty line; on
  * success every string option is unset or points into argv, positionals
- * are argv elements in order and within the limit, and the effective
- * configuration reports each setting exactly once with a valid value. */
+ * are argv elements in order and within the limit, every typed value is
+ * within its range, and the effective configuration reports each setting
+ * exactly once with a valid value. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,11 @@
 #define MAX_POSITIONAL 1
 
 static const char *json, *csv, *launch, *manifest, *libdir;
-static int help, version, binding;
+static int help, version, binding, when;
+static uint64_t depth, chunk;
+static double interval;
+static const char *depth_text, *chunk_text;
+static const char *const when_names[] = {"auto", "always", "never", NULL};
 
 static void fail(const char *what, const char *detail)
 {
@@ -36,7 +42,7 @@ static int points_into(const char *value, char **argv, int argc)
 }
 
 struct seen {
-    int binding, json;
+    int binding, json, typed;
 };
 
 static void each(const char *key, const char *value, void *ctx)
@@ -48,29 +54,96 @@ static void each(const char *key, const char *value, void *ctx)
             fail("binding reported with a value that is not a choice", value);
     } else if (strcmp(key, "json") == 0) {
         s->json++;
+    } else if (strcmp(key, "depth") == 0 || strcmp(key, "chunk") == 0 || strcmp(key, "interval") == 0 ||
+               strcmp(key, "when") == 0) {
+        s->typed++;
+        if (!value || !*value)
+            fail("a typed setting reported without a value", key);
     }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct pyn_option common[] = {
-        {"--json", "FILE", PYN_OPT_STRING, &json, 0, "json", "report"},
-        {"--csv", "FILE", PYN_OPT_STRING, &csv, 0, "csv", "rows"},
-        {"--launch-time", "T", PYN_OPT_STRING, &launch, 0, "launch_time", "launch time"},
-        {"--manifest", "FILE", PYN_OPT_STRING, &manifest, 0, "manifest", "manifest"},
-        {"--lib-dir", "DIR", PYN_OPT_STRING, &libdir, 0, "library_dir", "libraries"},
-        {"--help", NULL, PYN_OPT_FLAG, &help, 0, NULL, "help"},
-        {"--version", NULL, PYN_OPT_FLAG, &version, 0, NULL, "version"},
+        {.name = "--json", .arg_name = "FILE", .kind = PYN_OPT_PATH, .target = &json, .key = "json", .help = "report"},
+        {.name = "--csv", .arg_name = "FILE", .kind = PYN_OPT_PATH, .target = &csv, .key = "csv", .help = "rows"},
+        {.name = "--launch-time",
+         .arg_name = "T",
+         .kind = PYN_OPT_STRING,
+         .target = &launch,
+         .key = "launch_time",
+         .help = "launch time"},
+        {.name = "--manifest",
+         .arg_name = "FILE",
+         .kind = PYN_OPT_PATH,
+         .target = &manifest,
+         .key = "manifest",
+         .help = "manifest"},
+        {.name = "--lib-dir",
+         .arg_name = "DIR",
+         .kind = PYN_OPT_PATH,
+         .target = &libdir,
+         .key = "library_dir",
+         .help = "libraries"},
+        {.name = "--search-depth",
+         .arg_name = "N",
+         .kind = PYN_OPT_UNSIGNED,
+         .target = &depth,
+         .key = "depth",
+         .help = "depth",
+         .def = "2",
+         .text = &depth_text,
+         .min = 0,
+         .max = 10000},
+        {.name = "--stage-chunk",
+         .arg_name = "SIZE",
+         .kind = PYN_OPT_SIZE,
+         .target = &chunk,
+         .key = "chunk",
+         .help = "chunk",
+         .def = "64M",
+         .text = &chunk_text,
+         .min = 4096,
+         .max = 1u << 30},
+        {.name = "--progress-interval",
+         .arg_name = "S",
+         .kind = PYN_OPT_DOUBLE,
+         .target = &interval,
+         .key = "interval",
+         .help = "interval",
+         .def = "0.5",
+         .dmin = 0,
+         .dmax = 86400,
+         .unit = "seconds"},
+        {.name = "--progress",
+         .arg_name = "WHEN",
+         .kind = PYN_OPT_ENUM,
+         .target = &when,
+         .key = "when",
+         .help = "when",
+         .def = "auto",
+         .names = when_names},
+        {.name = "--help", .kind = PYN_OPT_FLAG, .target = &help, .help = "help"},
+        {.name = "--version", .kind = PYN_OPT_FLAG, .target = &version, .help = "version"},
         PYN_OPTIONS_END,
     };
     const struct pyn_option mode[] = {
-        {"--now", NULL, PYN_OPT_CHOICE, &binding, 0, "binding", "RTLD_NOW"},
-        {"--lazy", NULL, PYN_OPT_CHOICE, &binding, 1, "binding", "RTLD_LAZY"},
+        {.name = "--now", .kind = PYN_OPT_CHOICE, .target = &binding, .key = "binding", .help = "RTLD_NOW"},
+        {.name = "--lazy",
+         .kind = PYN_OPT_CHOICE,
+         .target = &binding,
+         .choice_value = 1,
+         .key = "binding",
+         .help = "RTLD_LAZY"},
         PYN_OPTIONS_END,
     };
     const struct pyn_option *const tables[] = {common, mode, NULL};
     json = csv = launch = manifest = libdir = NULL;
     help = version = binding = 0;
+    when = -1;
+    depth = chunk = UINT64_MAX;
+    interval = -1;
+    depth_text = chunk_text = NULL;
 
     char *argv[MAX_ARGS + 1], *text = NULL;
     int argc = fuzz_argv(data, size, "pynamic-mode-dlopen", argv, MAX_ARGS, &text);
@@ -97,9 +170,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fail("a string option that is empty or not from argv", strings[i]);
         if (binding != 0 && binding != 1)
             fail("binding is not one of its choices", NULL);
-        struct seen s = {0, 0};
+        if (depth > 10000 || chunk < 4096 || chunk > (1u << 30) || !(interval >= 0 && interval <= 86400) || when < 0 ||
+            when > 2)
+            fail("a typed value outside its range", NULL);
+        if (!depth_text || !chunk_text || (strcmp(depth_text, "2") != 0 && !points_into(depth_text, argv, argc)))
+            fail("a typed option's text is neither its default nor from argv", depth_text);
+        struct seen s = {0, 0, 0};
         pyn_options_each_setting(tables, each, &s);
-        if (s.binding != 1 || s.json != 1)
+        if (s.binding != 1 || s.json != 1 || s.typed != 4)
             fail("a setting reported other than once", NULL);
         FILE *devnull = fopen("/dev/null", "w");
         if (devnull) {

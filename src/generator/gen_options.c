@@ -7,10 +7,14 @@
 #include <string.h>
 
 #include "pyn_gen_version.h"
+#include "pyn_opt_value.h"
 #include "pyn_tool.h"
 
 /* One value of an option or a positional argument: a number in a range, or
- * (OPT_TEXT, OPT_ASSIGN) a string. */
+ * (OPT_TEXT, OPT_ASSIGN) a string. The grammar is the original's (short
+ * options, some with two values, positional counts), which the table parser
+ * of pyn_options.h does not speak; every value is parsed by pyn_opt_value.h,
+ * so a bad one reads as it does in every other program. */
 typedef struct value_spec {
     const char *name;    /* as in the usage: NUM_UTIL, DEPTH, DIR, CMD ... */
     size_t field;        /* offsetof(pyn_gen_options, ...) */
@@ -183,7 +187,7 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...)
 static int check_text(const char *label, const char *text, char *err, size_t errlen)
 {
     if (pyn_has_controls(text)) {
-        set_error(err, errlen, "%s: '%s' contains a control character (allowed: printable text)", label, text);
+        pyn_opt_error(label, text, "printable text (it holds a control character)", err, errlen);
         return -EINVAL;
     }
     return 0;
@@ -198,34 +202,12 @@ static void value_label(char *out, size_t n, const opt_spec *opt, const value_sp
         snprintf(out, n, "%s", v->name);
 }
 
-/* Strict decimal: digits only, no sign, no spaces, no trailing junk. A
- * leading '-' followed by digits is reported as out of range rather than
- * as not a number, which is what the user meant. */
 static int parse_value(const char *text, const opt_spec *opt, const value_spec *v, uint64_t *out, char *err,
                        size_t errlen)
 {
     char label[64];
     value_label(label, sizeof label, opt, v);
-    const char *p = text;
-    int negative = 0;
-    if (*p == '-') {
-        negative = 1;
-        ++p;
-    }
-    if (*p == '\0' || strspn(p, "0123456789") != strlen(p)) {
-        set_error(err, errlen, "%s: '%s' is not a whole number (allowed %llu..%llu)", label, text,
-                  (unsigned long long)v->lo, (unsigned long long)v->hi);
-        return -EINVAL;
-    }
-    errno = 0;
-    unsigned long long n = strtoull(p, NULL, 10);
-    if (negative || errno == ERANGE || n < v->lo || n > v->hi) {
-        set_error(err, errlen, "%s: '%s' is out of range (allowed %llu..%llu)", label, text, (unsigned long long)v->lo,
-                  (unsigned long long)v->hi);
-        return -ERANGE;
-    }
-    *out = n;
-    return 0;
+    return pyn_opt_parse_unsigned(label, text, v->lo, v->hi, NULL, out, err, errlen);
 }
 
 /* An OPT_ASSIGN option matches "--with-cc=..." and also a bare
@@ -339,12 +321,14 @@ static int validate(const pyn_gen_options *o, int npos, char *err, size_t errlen
         return -EINVAL;
     }
     if (o->num_util >= o->num_files) {
-        set_error(err, errlen,
-                  "-u NUM_UTIL: '%llu' is out of range (allowed 1..%llu: "
-                  "fewer than NUM_FILES %llu, so that at least one module "
-                  "remains)",
-                  (unsigned long long)o->num_util, (unsigned long long)o->num_files - 1,
-                  (unsigned long long)o->num_files);
+        char allowed[160], given[32];
+        size_t n = 0;
+        pyn_opt_describe(PYN_OPT_VALUE_UNSIGNED, 1, o->num_files - 1, 0, 0, NULL, allowed, sizeof allowed);
+        n = strlen(allowed);
+        snprintf(allowed + n, sizeof allowed - n, " (fewer than NUM_FILES %llu, so that at least one module remains)",
+                 (unsigned long long)o->num_files);
+        snprintf(given, sizeof given, "%llu", (unsigned long long)o->num_util);
+        pyn_opt_error("-u NUM_UTIL", given, allowed, err, errlen);
         return -ERANGE;
     }
     uint64_t mods = o->num_files - o->num_util;
@@ -416,10 +400,8 @@ enum pyn_gen_parse_status pyn_gen_options_parse(int argc, char **argv, pyn_gen_o
                 return PYN_GEN_PARSE_ERROR;
             }
             o->out_dir = argv[++i];
-            if (o->out_dir[0] == '\0') {
-                set_error(err, errlen, "-o DIR: '' is empty (allowed: a directory path)");
+            if (pyn_opt_parse_path("-o DIR", o->out_dir, err, errlen))
                 return PYN_GEN_PARSE_ERROR;
-            }
             break;
         case OPT_TEXT:
         case OPT_ASSIGN: {
@@ -442,11 +424,12 @@ enum pyn_gen_parse_status pyn_gen_options_parse(int argc, char **argv, pyn_gen_o
                 }
                 text = eq + 1;
             }
-            if (text[0] == '\0') {
-                set_error(err, errlen, "%s: '' is empty (allowed: %s)", label, vs->allowed);
-                return PYN_GEN_PARSE_ERROR;
+            int bad = opt->kind == OPT_TEXT ? pyn_opt_parse_path(label, text, err, errlen) : 0;
+            if (!bad && text[0] == '\0') {
+                pyn_opt_error(label, text, vs->allowed, err, errlen);
+                bad = -EINVAL;
             }
-            if (check_text(label, text, err, errlen))
+            if (bad || check_text(label, text, err, errlen))
                 return PYN_GEN_PARSE_ERROR;
             *(const char **)((char *)o + vs->field) = text;
             break;
@@ -468,8 +451,9 @@ enum pyn_gen_parse_status pyn_gen_options_parse(int argc, char **argv, pyn_gen_o
             for (int v = 0; v < opt->nvalues; ++v) {
                 const value_spec *vs = &opt->values[v];
                 if (i + 1 >= argc) {
-                    set_error(err, errlen, "%s %s: missing value (allowed %llu..%llu)", opt->flag, vs->name,
-                              (unsigned long long)vs->lo, (unsigned long long)vs->hi);
+                    char allowed[128];
+                    pyn_opt_describe(PYN_OPT_VALUE_UNSIGNED, vs->lo, vs->hi, 0, 0, NULL, allowed, sizeof allowed);
+                    set_error(err, errlen, "%s %s: missing value (allowed: %s)", opt->flag, vs->name, allowed);
                     return PYN_GEN_PARSE_ERROR;
                 }
                 if (parse_value(argv[++i], opt, vs, field_u64(o, vs->field), err, errlen))

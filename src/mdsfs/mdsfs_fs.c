@@ -23,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const mdsfs_data_cache_names[MDSFS_CACHE_COUNT] = {
-    [MDSFS_CACHE_DROP] = "drop", [MDSFS_CACHE_KEEP] = "keep", [MDSFS_CACHE_DIRECT] = "direct"};
+const char *const mdsfs_data_cache_names[MDSFS_CACHE_COUNT + 1] = {
+    [MDSFS_CACHE_DROP] = "drop", [MDSFS_CACHE_KEEP] = "keep", [MDSFS_CACHE_DIRECT] = "direct", NULL};
 
 struct node {
     struct node *next; /* hash chain */

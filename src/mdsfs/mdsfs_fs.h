@@ -23,7 +23,7 @@ enum mdsfs_data_cache {
     MDSFS_CACHE_DIRECT, /* no page cache for read() (direct_io); mmap still fills one */
     MDSFS_CACHE_COUNT
 };
-extern const char *const mdsfs_data_cache_names[MDSFS_CACHE_COUNT];
+extern const char *const mdsfs_data_cache_names[MDSFS_CACHE_COUNT + 1]; /* NULL-terminated, as an option's names */
 
 struct mdsfs_fs_config {
     const char *source;                                   /* absolute path of an existing directory */

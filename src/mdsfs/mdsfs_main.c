@@ -30,82 +30,128 @@
 
 static const char *prog = "pynamic-mdsfs";
 
+/* The options' typed values, with the defaults below; each *_text is the
+ * argument as given (NULL when not given), which the statistics' "options"
+ * block shows. */
 struct settings {
-    /* as given */
-    const char *mds_latency_arg, *read_latency_arg, *read_mbps_arg;
-    const char *entry_timeout_arg, *attr_timeout_arg, *negative_timeout_arg;
-    const char *data_cache_arg, *threads_arg, *lifetime_arg, *stats_path;
+    const char *mds_latency_text, *read_latency_text, *read_mbps_text;
+    const char *entry_timeout_text, *attr_timeout_text, *negative_timeout_text;
+    const char *data_cache_text, *threads_text, *lifetime_text, *stats_path;
     int allow_other, help, version;
-    /* parsed */
     uint64_t mds_latency_us, read_latency_us, read_mbps, threads, lifetime_s;
     double entry_timeout, attr_timeout, negative_timeout;
-    enum mdsfs_data_cache data_cache;
+    int data_cache;            /* enum mdsfs_data_cache */
     char *source, *mountpoint; /* absolute */
 };
 
 static struct settings set = {
     .mds_latency_us = 200,
     .threads = 64,
+    .data_cache = MDSFS_CACHE_DROP,
 };
 
+#define TIMEOUT_MAX 1e6
 static const struct pyn_option option_table[] = {
-    {"--mds-latency-us", "N", PYN_OPT_STRING, &set.mds_latency_arg, 0, "mds_latency_us",
-     "service time of every metadata operation in microseconds, one at a time (default 200; 0: the real call only)"},
-    {"--read-latency-us", "N", PYN_OPT_STRING, &set.read_latency_arg, 0, "read_latency_us",
-     "delay added to every data read in microseconds, not queued (default 0)"},
-    {"--read-mbps", "N", PYN_OPT_STRING, &set.read_mbps_arg, 0, "read_mbps",
-     "each data read also takes its size at N MB/s, not queued (default 0: no limit)"},
-    {"--entry-timeout", "S", PYN_OPT_STRING, &set.entry_timeout_arg, 0, "entry_timeout",
-     "seconds the kernel may cache a name it looked up (default 0: every path walk asks)"},
-    {"--attr-timeout", "S", PYN_OPT_STRING, &set.attr_timeout_arg, 0, "attr_timeout",
-     "seconds the kernel may cache attributes (default 0: every stat asks)"},
-    {"--negative-timeout", "S", PYN_OPT_STRING, &set.negative_timeout_arg, 0, "negative_timeout",
-     "seconds the kernel may cache a name's absence (default 0: every failed probe asks)"},
-    {"--data-cache", "MODE", PYN_OPT_STRING, &set.data_cache_arg, 0, "data_cache",
-     "file data in the page cache: drop (at every open, default), keep (across opens) or direct (direct_io)"},
-    {"--threads", "N", PYN_OPT_STRING, &set.threads_arg, 0, "threads",
-     "most FUSE worker threads, i.e. requests that can wait in the queue at once (default 64)"},
-    {"--stats", "FILE", PYN_OPT_STRING, &set.stats_path, 0, "stats",
-     "write the statistics JSON to FILE when unmounted (atomically)"},
-    {"--lifetime", "S", PYN_OPT_STRING, &set.lifetime_arg, 0, "lifetime",
-     "unmount and exit after S seconds (default 0: never); a watchdog for scripts"},
-    {"--allow-other", NULL, PYN_OPT_FLAG, &set.allow_other, 0, "allow_other",
-     "let other users than the one mounting use the mount (FUSE allow_other)"},
-    {"--help", NULL, PYN_OPT_FLAG, &set.help, 0, NULL, "print this help and exit"},
-    {"--version", NULL, PYN_OPT_FLAG, &set.version, 0, NULL, "print the version and exit"},
+    {.name = "--mds-latency-us",
+     .arg_name = "N",
+     .kind = PYN_OPT_UNSIGNED,
+     .target = &set.mds_latency_us,
+     .key = "mds_latency_us",
+     .help =
+         "service time of every metadata operation in microseconds, one at a time (default 200; 0: the real call only)",
+     .text = &set.mds_latency_text,
+     .max = 10000000,
+     .unit = "microseconds"},
+    {.name = "--read-latency-us",
+     .arg_name = "N",
+     .kind = PYN_OPT_UNSIGNED,
+     .target = &set.read_latency_us,
+     .key = "read_latency_us",
+     .help = "delay added to every data read in microseconds, not queued (default 0)",
+     .text = &set.read_latency_text,
+     .max = 10000000,
+     .unit = "microseconds"},
+    {.name = "--read-mbps",
+     .arg_name = "N",
+     .kind = PYN_OPT_UNSIGNED,
+     .target = &set.read_mbps,
+     .key = "read_mbps",
+     .help = "each data read also takes its size at N MB/s, not queued (default 0: no limit)",
+     .text = &set.read_mbps_text,
+     .max = 1000000,
+     .unit = "MB/s"},
+    {.name = "--entry-timeout",
+     .arg_name = "S",
+     .kind = PYN_OPT_DOUBLE,
+     .target = &set.entry_timeout,
+     .key = "entry_timeout",
+     .help = "seconds the kernel may cache a name it looked up (default 0: every path walk asks)",
+     .text = &set.entry_timeout_text,
+     .dmax = TIMEOUT_MAX,
+     .unit = "seconds"},
+    {.name = "--attr-timeout",
+     .arg_name = "S",
+     .kind = PYN_OPT_DOUBLE,
+     .target = &set.attr_timeout,
+     .key = "attr_timeout",
+     .help = "seconds the kernel may cache attributes (default 0: every stat asks)",
+     .text = &set.attr_timeout_text,
+     .dmax = TIMEOUT_MAX,
+     .unit = "seconds"},
+    {.name = "--negative-timeout",
+     .arg_name = "S",
+     .kind = PYN_OPT_DOUBLE,
+     .target = &set.negative_timeout,
+     .key = "negative_timeout",
+     .help = "seconds the kernel may cache a name's absence (default 0: every failed probe asks)",
+     .text = &set.negative_timeout_text,
+     .dmax = TIMEOUT_MAX,
+     .unit = "seconds"},
+    {.name = "--data-cache",
+     .arg_name = "MODE",
+     .kind = PYN_OPT_ENUM,
+     .target = &set.data_cache,
+     .key = "data_cache",
+     .help = "file data in the page cache: drop (at every open, default), keep (across opens) or direct (direct_io)",
+     .text = &set.data_cache_text,
+     .names = mdsfs_data_cache_names},
+    {.name = "--threads",
+     .arg_name = "N",
+     .kind = PYN_OPT_UNSIGNED,
+     .target = &set.threads,
+     .key = "threads",
+     .help = "most FUSE worker threads, i.e. requests that can wait in the queue at once (default 64)",
+     .text = &set.threads_text,
+     .min = 2,
+     .max = 4096},
+    {.name = "--stats",
+     .arg_name = "FILE",
+     .kind = PYN_OPT_PATH,
+     .target = &set.stats_path,
+     .key = "stats",
+     .help = "write the statistics JSON to FILE when unmounted (atomically)"},
+    {.name = "--lifetime",
+     .arg_name = "S",
+     .kind = PYN_OPT_UNSIGNED,
+     .target = &set.lifetime_s,
+     .key = "lifetime",
+     .help = "unmount and exit after S seconds (default 0: never); a watchdog for scripts",
+     .text = &set.lifetime_text,
+     .max = 31 * 24 * 3600,
+     .unit = "seconds"},
+    {.name = "--allow-other",
+     .kind = PYN_OPT_FLAG,
+     .target = &set.allow_other,
+     .key = "allow_other",
+     .help = "let other users than the one mounting use the mount (FUSE allow_other)"},
+    {.name = "--help", .kind = PYN_OPT_FLAG, .target = &set.help, .help = "print this help and exit"},
+    {.name = "--version", .kind = PYN_OPT_FLAG, .target = &set.version, .help = "print the version and exit"},
     PYN_OPTIONS_END};
 static const struct pyn_option *const tables[] = {option_table, NULL};
 
 static struct mdsfs_server *server;
 static uint64_t started_ns;
 static volatile sig_atomic_t lifetime_expired;
-
-/* A whole non-negative integer no larger than max, or -1. */
-static int parse_uint(const char *text, uint64_t max, uint64_t *out)
-{
-    if (!text || !*text || *text == '-' || *text == '+')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_seconds(const char *text, double max, double *out)
-{
-    if (!text || !*text)
-        return -1;
-    errno = 0;
-    char *end;
-    double v = strtod(text, &end);
-    if (errno || *end || !isfinite(v) || v < 0 || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
 
 /* One line on stderr for a usage error; control characters escaped. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -119,52 +165,6 @@ static int usage_error(const char *fmt, ...)
     pyn_escape_controls(msg, sizeof msg);
     fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
     return PYN_EXIT_USAGE;
-}
-
-static int parse_values(void)
-{
-    struct {
-        const char *arg, *name;
-        uint64_t max, *out;
-    } ints[] = {
-        {set.mds_latency_arg, "--mds-latency-us", 10000000, &set.mds_latency_us},
-        {set.read_latency_arg, "--read-latency-us", 10000000, &set.read_latency_us},
-        {set.read_mbps_arg, "--read-mbps", 1000000, &set.read_mbps},
-        {set.threads_arg, "--threads", 4096, &set.threads},
-        {set.lifetime_arg, "--lifetime", 31 * 24 * 3600, &set.lifetime_s},
-    };
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; ++i) {
-        if (ints[i].arg && parse_uint(ints[i].arg, ints[i].max, ints[i].out) != 0)
-            return usage_error("%s '%s' is not a whole number from 0 to %llu", ints[i].name, ints[i].arg,
-                               (unsigned long long)ints[i].max);
-    }
-    if (set.threads < 2)
-        return usage_error("--threads '%s' must be at least 2", set.threads_arg);
-    struct {
-        const char *arg, *name;
-        double *out;
-    } secs[] = {
-        {set.entry_timeout_arg, "--entry-timeout", &set.entry_timeout},
-        {set.attr_timeout_arg, "--attr-timeout", &set.attr_timeout},
-        {set.negative_timeout_arg, "--negative-timeout", &set.negative_timeout},
-    };
-    for (size_t i = 0; i < sizeof secs / sizeof secs[0]; ++i) {
-        if (secs[i].arg && parse_seconds(secs[i].arg, 1e6, secs[i].out) != 0)
-            return usage_error("%s '%s' is not a number of seconds from 0 to 1000000", secs[i].name, secs[i].arg);
-    }
-    set.data_cache = MDSFS_CACHE_DROP;
-    if (set.data_cache_arg) {
-        int found = 0;
-        for (int c = 0; c < MDSFS_CACHE_COUNT; ++c) {
-            if (strcmp(set.data_cache_arg, mdsfs_data_cache_names[c]) == 0) {
-                set.data_cache = (enum mdsfs_data_cache)c;
-                found = 1;
-            }
-        }
-        if (!found)
-            return usage_error("--data-cache '%s' is not one of drop, keep, direct", set.data_cache_arg);
-    }
-    return PYN_EXIT_OK;
 }
 
 /* Decodes mountinfo's octal escapes (\040 for a space) in place. */
@@ -520,9 +520,7 @@ int main(int argc, char **argv)
     if (npositional != 2)
         return usage_error("expected SOURCE and MOUNTPOINT, got %zu argument%s", npositional,
                            npositional == 1 ? "" : "s");
-    int status = parse_values();
-    if (status == PYN_EXIT_OK)
-        status = check_paths(positional[0], positional[1]);
+    int status = check_paths(positional[0], positional[1]);
     if (status == PYN_EXIT_OK)
         status = serve();
     free(set.source);

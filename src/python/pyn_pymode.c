@@ -6,78 +6,41 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-/* The option targets: strings, as the runtime's tables store them. The
- * depth starts as its default so that the report shows the value in effect;
- * the root is set to the absolute directory once it is known. */
-static const char *search_depth_text = PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT;
-static const char *search_root_text = NULL;
+/* The option targets. The depth is typed: the runtime's parser checks it
+ * (a bad value is a usage error like any other) and sets its default; its
+ * text is what the report shows. The root is set to the absolute directory
+ * once it is known, so that the report shows the root in effect. */
+static uint64_t search_depth;
+static const char *search_depth_text;
+static const char *search_root_text;
 
 const struct pyn_option pyn_py_options[] = {
-    {"--search-depth", "N", PYN_OPT_STRING, &search_depth_text, 0, "search_depth",
-     "import search depth: N existing, irrelevant directories on sys.path between the standard library and the "
-     "modules' directory, searched by every import (0..10000; default " PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT
-     ": with the standard library's two, what Debian 12's python3 searches for a packaged module)"},
-    {"--search-root", "DIR", PYN_OPT_STRING, &search_root_text, 0, "search_root",
-     "where those directories are created, once, outside the timed phases (default: python/search-path "
-     "beside the program)"},
+    {.name = "--search-depth",
+     .arg_name = "N",
+     .kind = PYN_OPT_UNSIGNED,
+     .target = &search_depth,
+     .key = "search_depth",
+     .help = "import search depth: N existing, irrelevant directories on sys.path between the standard library and the "
+             "modules' directory, searched by every import (0..10000; default " PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT
+             ": with the standard library's two, what Debian 12's python3 searches for a packaged module)",
+     .def = PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT,
+     .text = &search_depth_text,
+     .min = 0,
+     .max = PYN_PY_SEARCH_DEPTH_MAX},
+    {.name = "--search-root",
+     .arg_name = "DIR",
+     .kind = PYN_OPT_PATH,
+     .target = &search_root_text,
+     .key = "search_root",
+     .help = "where those directories are created, once, outside the timed phases (default: python/search-path "
+             "beside the program)"},
     PYN_OPTIONS_END,
 };
-
-static int parse_depth(const char *text, long *out, char *err, size_t errlen)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = text[0] >= '0' && text[0] <= '9' ? strtol(text, &end, 10) : -1;
-    if (!end || *end != '\0' || errno || v < 0 || v > PYN_PY_SEARCH_DEPTH_MAX) {
-        snprintf(err, errlen, "--search-depth: '%s' is not a whole number in 0..%d", text, PYN_PY_SEARCH_DEPTH_MAX);
-        return -EINVAL;
-    }
-    *out = v;
-    return 0;
-}
-
-int pyn_py_check_usage(int argc, char **argv, char *err, size_t errlen)
-{
-    static const char opt[] = "--search-depth";
-    const size_t len = sizeof opt - 1;
-    long depth;
-    for (int i = 1; i < argc; ++i) {
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strncmp(argv[i], opt, len) != 0)
-            continue;
-        const char *value = NULL;
-        if (argv[i][len] == '=')
-            value = argv[i] + len + 1;
-        else if (argv[i][len] == '\0' && i + 1 < argc)
-            value = argv[++i];
-        else if (argv[i][len] != '\0')
-            continue; /* another option that starts the same way: the runtime judges it */
-        /* A missing or empty value is the runtime's message to give. */
-        if (value && value[0] != '\0' && parse_depth(value, &depth, err, errlen))
-            return -EINVAL;
-    }
-    return 0;
-}
-
-int pyn_py_usage_exit(const char *prog, const char *err)
-{
-    int rank = 0, initialized = 0;
-    MPI_Initialized(&initialized);
-    if (!initialized)
-        MPI_Init(NULL, NULL);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rank == 0)
-        fprintf(stderr, "%s: %s\n", prog, err);
-    MPI_Finalize();
-    return PYN_EXIT_USAGE;
-}
 
 /* mkdir -p. */
 static int make_dirs(const char *path, char *err, size_t errlen)
@@ -122,9 +85,10 @@ int pyn_py_check_dir(const char *what, const char *path, char *err, size_t errle
 int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    int rc = parse_depth(search_depth_text, &s->depth, err, errlen);
+    int rc = 0;
+    s->depth = (long)search_depth;
     const char *root = search_root_text ? search_root_text : default_root;
-    if (rc == 0 && !root) {
+    if (!root) {
         snprintf(err, errlen, "search path: no root directory (give --search-root DIR)");
         rc = -EINVAL;
     }

@@ -1,6 +1,6 @@
 /* pyn_pymode.h: what the Python modes share that needs no Python API: their
- * options (import search depth and where its directories live), the check
- * of those options before MPI starts, the search-path directories, and a
+ * options (import search depth and where its directories live), the
+ * search-path directories, and a
  * run's start taken at a given time (the driver script's first line).
  *
  * Used by the embedding modes (pyn_embed.h) and by the driver's extension
@@ -22,27 +22,15 @@
  * lib-dynload and /usr/local/lib/python3.11/dist-packages. The standard
  * library's two are on sys.path anyway; the default adds the other two.
  * docs/python.md says more. */
-#define PYN_PY_SEARCH_DEPTH_DEFAULT 2
 #define PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT "2"
 #define PYN_PY_SEARCH_DEPTH_MAX 10000
 
 /* The Python modes' own options (PYN_OPTIONS_END-terminated), for
- * struct pyn_mode.options: --search-depth N and --search-root DIR. Their
+ * struct pyn_mode.options: --search-depth N (unsigned, 0..10000, checked by
+ * the runtime's parser like every option) and --search-root DIR. Their
  * report keys are "search_depth" and "search_root"; both show the values in
  * effect (the default depth, the absolute root). */
 extern const struct pyn_option pyn_py_options[];
-
-/* Checks the values of the options above in argv before MPI_Init, so that
- * a bad value is a usage error (exit status 2) as the runtime's own are.
- * Returns 0, or -EINVAL with one line in err naming the option, the value
- * and what is allowed. (A value the scan misses, e.g. one hidden as the
- * value of another option, is still rejected by pyn_py_search_prepare.) */
-int pyn_py_check_usage(int argc, char **argv, char *err, size_t errlen);
-
-/* For a usage error found before the run began: initialises MPI so that
- * rank 0 alone prints "prog: err" on stderr, finalises, and returns 2, the
- * exit status for every rank. */
-int pyn_py_usage_exit(const char *prog, const char *err);
 
 /* The directories the import searches before the modules' directory. */
 struct pyn_py_search {

@@ -4,33 +4,18 @@
 #define _GNU_SOURCE
 #include "pyn_progress.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-int pyn_progress_setup(struct pyn_progress *p, const char *when, const char *interval_text, int rank, const char *prog,
-                       FILE *out, char *err, size_t errlen)
+const char *const pyn_progress_when_names[] = {"auto", "always", "never", NULL};
+
+void pyn_progress_setup(struct pyn_progress *p, enum pyn_progress_when when, double interval_s, int rank,
+                        const char *prog, FILE *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double interval = strtod(interval_text, &end);
-    if (errno || end == interval_text || *end != '\0' || !isfinite(interval) || interval < 0 || interval > 86400) {
-        snprintf(err, errlen, "--progress-interval: '%s' is not a number of seconds in 0..86400", interval_text);
-        return -EINVAL;
-    }
-    int always = strcmp(when, "always") == 0, never = strcmp(when, "never") == 0;
-    if (!always && !never && strcmp(when, "auto") != 0) {
-        snprintf(err, errlen, "--progress: '%s' is not one of auto, always, never", when);
-        return -EINVAL;
-    }
     p->out = out;
     p->prog = prog;
     p->tty = isatty(fileno(out));
-    p->on = rank == 0 && !never && (always || p->tty);
-    p->interval_ns = (uint64_t)(interval * 1e9);
-    return 0;
+    p->on = rank == 0 && when != PYN_PROGRESS_NEVER && (when == PYN_PROGRESS_ALWAYS || p->tty);
+    p->interval_ns = (uint64_t)(interval_s * 1e9);
 }
 
 void pyn_progress_arm(struct pyn_progress *p, uint64_t t0_ns, size_t total)

@@ -30,12 +30,15 @@ struct pyn_progress {
     uint64_t next_ns;
 };
 
-/* Checks --progress (when: auto, always, never) and --progress-interval
- * (seconds, 0..86400) on every rank, and turns the line on for rank 0 only
- * (auto: when out is a terminal). prog names the program in each line; it
- * and out must outlive p. Returns 0, or -EINVAL with one line in err. */
-int pyn_progress_setup(struct pyn_progress *p, const char *when, const char *interval, int rank, const char *prog,
-                       FILE *out, char *err, size_t errlen);
+/* --progress: when the line is on. Indexed as pyn_progress_when_names. */
+enum pyn_progress_when { PYN_PROGRESS_AUTO, PYN_PROGRESS_ALWAYS, PYN_PROGRESS_NEVER };
+extern const char *const pyn_progress_when_names[]; /* "auto", "always", "never", NULL */
+
+/* Turns the line on for rank 0 only (auto: when out is a terminal), an
+ * update every interval_s seconds (the option table checked both values).
+ * prog names the program in each line; it and out must outlive p. */
+void pyn_progress_setup(struct pyn_progress *p, enum pyn_progress_when when, double interval_s, int rank,
+                        const char *prog, FILE *out);
 
 /* At a phase's start (t0_ns: its clock's start): the first line one interval away. */
 void pyn_progress_arm(struct pyn_progress *p, uint64_t t0_ns, size_t total);

@@ -132,13 +132,12 @@ static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
 static int prepare(struct pyn_run *run, const char **positional, size_t npositional)
 {
     char err[PYN_ERROR_MAX];
-    if (pyn_run_options_launch_time(&run->opt, positional, npositional, &run->info.launch_time, err, sizeof err) ||
-        pyn_progress_setup(&run->progress, run->opt.progress, run->opt.progress_interval, run->rank, run->prog, stderr,
-                           err, sizeof err)) {
+    if (pyn_run_options_launch_time(&run->opt, positional, npositional, &run->info.launch_time, err, sizeof err)) {
         if (run->rank == 0)
             fprintf(stderr, "%s: %s\n", run->prog, err);
         return PYN_EXIT_USAGE;
     }
+    pyn_progress_setup(&run->progress, run->opt.progress, run->opt.progress_interval_s, run->rank, run->prog, stderr);
     /* A mismatched launcher makes every process a rank 0 of its own, so each prints. */
     if (pyn_run_env_check_launcher(run->nranks, run->info.mpi_library, err, sizeof err)) {
         fprintf(stderr, "%s: rank %d: %s\n", run->prog, run->rank, err);

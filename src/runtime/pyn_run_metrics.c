@@ -28,15 +28,7 @@ int pyn_run_metrics_setup(struct pyn_run_metrics *m, MPI_Comm comm, const struct
     /* First, on every rank whatever its options: it is collective. */
     MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &m->node);
     MPI_Comm_rank(m->node, &m->node_rank);
-    int bind_core = strcmp(o->bind, "core") == 0;
-    if (!bind_core && strcmp(o->bind, "none") != 0) {
-        if (rec->rank == 0) {
-            snprintf(err, sizeof err, "--bind: '%s' is not one of core, none", o->bind);
-            pyn_escape_controls(err, sizeof err);
-            fprintf(errs, "%s: %s\n", prog, err);
-        }
-        return PYN_EXIT_USAGE;
-    }
+    int bind_core = o->bind == PYN_BIND_CORE;
     size_t mapped = o->cold ? pyn_loader_count_loaded(manifest) : 0;
     if (mapped) {
         if (rec->rank == 0)

@@ -32,9 +32,9 @@ struct pyn_run_metrics {
 void pyn_run_metrics_init(struct pyn_run_metrics *m);
 
 /* Collective on comm, on every rank whatever its options: splits the host's
- * communicator, checks --bind, refuses --cold when the mode has the
+ * communicator, refuses --cold when the mode has the
  * libraries mapped already (it loads them before main), loads the topology
- * and binds. Prints its own error to errs, "PROG: ..." from rank 0 for a
+ * and binds (--bind core). Prints its own error to errs, "PROG: ..." from rank 0 for a
  * usage error or "PROG: rank R (HOST): ..." (rec's rank and host) for the
  * rank's own; returns an exit status for the caller to agree on. */
 int pyn_run_metrics_setup(struct pyn_run_metrics *m, MPI_Comm comm, const struct pyn_run_options *o,

@@ -1,6 +1,6 @@
 /* pyn_run_options.h: the options every mode shares, as one table.
  *
- * The table (pyn_options.h) feeds the parser, --help and the report's
+ * The table (pyn_options.h: typed, with ranges and defaults) feeds the parser, --help and the report's
  * effective configuration; this module holds the run's copy of it, with
  * the mode's own table after it, the help and version text, and the checks
  * of an option's value that need nothing but the options themselves (the
@@ -18,23 +18,36 @@
 
 #define PYN_RUN_OPTIONS_COUNT 17 /* the shared table's rows, without its end */
 
-/* The values as parsed: strings point into argv (or are the defaults). */
+/* --bind: indexed as pyn_bind_names ("core", "none"). */
+enum pyn_bind { PYN_BIND_CORE, PYN_BIND_NONE };
+extern const char *const pyn_bind_names[];
+
+/* The values as parsed (the table's kinds, pyn_options.h): strings and
+ * paths point into argv (or are the defaults); numbers and enums are
+ * typed; a *_text keeps what the report shows (the text given, or the
+ * default's). */
 struct pyn_run_options {
-    const char *json_path, *csv_path, *manifest_path, *library_dir, *launch_time;
-    const char *progress, *progress_interval;
+    const char *json_path, *csv_path, *manifest_path, *library_dir;
+    const char *launch_time; /* text: pyn_run_options_launch_time reads it */
+    int progress;            /* enum pyn_progress_when */
+    double progress_interval_s;
+    const char *progress_interval_text;
     int help, version;
-    int cold;                                                /* --cold */
-    int cache_count;                                         /* --cache-count */
-    const char *bind;                                        /* --bind core|none */
-    const char *stage, *stage_dir, *stage_chunk, *pilot_map; /* --stage and its options */
-    const char *fractal_image;                               /* --fractal-image */
+    int cold;                          /* --cold */
+    int cache_count;                   /* --cache-count */
+    int bind;                          /* enum pyn_bind */
+    int stage;                         /* enum pyn_stage_kind */
+    const char *stage_dir, *pilot_map; /* --stage's options */
+    uint64_t stage_chunk;              /* bytes */
+    const char *stage_chunk_text;
+    const char *fractal_image; /* --fractal-image */
     /* The shared table (its targets are the fields above, so o must not
      * move after setup) and the NULL-terminated list the parser takes. */
     struct pyn_option table[PYN_RUN_OPTIONS_COUNT + 1];
     const struct pyn_option *tables[3];
 };
 
-/* Sets the defaults and builds o->tables: the shared table, then
+/* Builds o->tables (the parser sets the defaults, from the table): the shared table, then
  * mode_options (PYN_OPTIONS_END-terminated; NULL: none). */
 void pyn_run_options_setup(struct pyn_run_options *o, const struct pyn_option *mode_options);
 
@@ -46,7 +59,7 @@ void pyn_run_options_print_version(const char *prog, FILE *out);
 
 /* The launch time, from --launch-time or the one positional argument (as
  * the original takes it), in seconds since the epoch: what `date +%s` and
- * `date +%s.%N` print, and nothing implausible. Stores it in *launch_time
+ * `date +%s.%N` print (pyn_opt_parse_double), and nothing implausible. Stores it in *launch_time
  * and leaves *launch_time alone when none is given; sets o->launch_time to
  * the text used. Returns 0, or -EINVAL with one line in err (given twice,
  * not a number, implausible; control characters escaped). */
@@ -58,7 +71,7 @@ int pyn_run_options_launch_time(struct pyn_run_options *o, const char *const *po
  * errno with one line in err (control characters escaped). */
 int pyn_run_options_check_fractal_image(const struct pyn_run_options *o, char *err, size_t errlen);
 
-/* --stage and its options, checked together and against the mode
+/* --stage and its options (each value checked by the parser), checked together and against the mode
  * (mode_stages: whether it loads the generated files at run time, as
  * struct pyn_mode's stages) and --cold, into *so. Returns 0, or -EINVAL
  * with one line in err (control characters escaped). */

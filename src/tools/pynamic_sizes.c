@@ -266,13 +266,23 @@ int main(int argc, char **argv)
 {
     struct sizes_run r = {0};
     const struct pyn_option options[] = {
-        {"--manifest", "FILE", PYN_OPT_STRING, &r.manifest_arg, 0, NULL,
-         "the generator's manifest (default: <tool dir>/" PYN_DEFAULT_MANIFEST ")"},
-        {"--lib-dir", "DIR", PYN_OPT_STRING, &r.lib_dir_arg, 0, NULL,
-         "directory holding the generated libraries (default: <tool dir>/" PYN_DEFAULT_LIBRARY_DIR ")"},
-        {"--json", "FILE", PYN_OPT_STRING, &r.json_path, 0, NULL, "also write the sizes as JSON to FILE (atomically)"},
-        {"--help", NULL, PYN_OPT_FLAG, &r.help, 0, NULL, "print this help and exit"},
-        {"--version", NULL, PYN_OPT_FLAG, &r.version, 0, NULL, "print the version and exit"},
+        {.name = "--manifest",
+         .arg_name = "FILE",
+         .kind = PYN_OPT_PATH,
+         .target = &r.manifest_arg,
+         .help = "the generator's manifest (default: <tool dir>/" PYN_DEFAULT_MANIFEST ")"},
+        {.name = "--lib-dir",
+         .arg_name = "DIR",
+         .kind = PYN_OPT_PATH,
+         .target = &r.lib_dir_arg,
+         .help = "directory holding the generated libraries (default: <tool dir>/" PYN_DEFAULT_LIBRARY_DIR ")"},
+        {.name = "--json",
+         .arg_name = "FILE",
+         .kind = PYN_OPT_PATH,
+         .target = &r.json_path,
+         .help = "also write the sizes as JSON to FILE (atomically)"},
+        {.name = "--help", .kind = PYN_OPT_FLAG, .target = &r.help, .help = "print this help and exit"},
+        {.name = "--version", .kind = PYN_OPT_FLAG, .target = &r.version, .help = "print the version and exit"},
         PYN_OPTIONS_END,
     };
     const struct pyn_option *const tables[] = {options, NULL};

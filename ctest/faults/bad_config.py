@@ -26,13 +26,13 @@ from pynamictest import ScratchTree, add_tree_options, finish  # noqa: E402
 
 # (PYNAMIC_CONFIG, the generator's line, exactly)
 CASES = [
-    ("12 40 -d 0", "pynamic-gen: -d DEPTH: '0' is out of range (allowed 1..1000000)"),
+    ("12 40 -d 0", "pynamic-gen: -d DEPTH: '0' is not a whole number in 1..1000000"),
     ("12 40 -e -u 12 40",
-     "pynamic-gen: -u NUM_UTIL: '12' is out of range (allowed 1..11: fewer than NUM_FILES 12, so that at least "
+     "pynamic-gen: -u NUM_UTIL: '12' is not a whole number in 1..11 (fewer than NUM_FILES 12, so that at least "
      "one module remains)"),
-    ("100001 40", "pynamic-gen: NUM_FILES: '100001' is out of range (allowed 1..100000)"),
-    ("12 40 -n 5000", "pynamic-gen: -n PAD: '5000' is out of range (allowed 0..4096)"),
-    ("12 forty", "pynamic-gen: AVG_FUNCS: 'forty' is not a whole number (allowed 1..1000000)"),
+    ("100001 40", "pynamic-gen: NUM_FILES: '100001' is not a whole number in 1..100000"),
+    ("12 40 -n 5000", "pynamic-gen: -n PAD: '5000' is not a whole number in 0..4096"),
+    ("12 forty", "pynamic-gen: AVG_FUNCS: 'forty' is not a whole number in 1..1000000"),
     ("12 40 -x", "pynamic-gen: unknown option '-x' (see --help)"),
 ]
 # A small good tree configured between the first and the second bad value.

@@ -373,14 +373,15 @@ def scenario_errors(args):
                     "missing source")
         expect_fail([d, src, os.path.join(tmp, "absent")], 1, "No such file or directory", "missing mount point")
         expect_fail([d, "--mds-latency-us", "abc", src, mnt], 2,
-                    "--mds-latency-us 'abc' is not a whole number from 0 to 10000000", "latency not a number")
-        expect_fail([d, "--mds-latency-us", "-5", src, mnt], 2, "--mds-latency-us '-5' is not a whole number",
+                    "--mds-latency-us: 'abc' is not a whole number of microseconds in 0..10000000", "latency not a number")
+        expect_fail([d, "--mds-latency-us", "-5", src, mnt], 2, "--mds-latency-us: '-5' is not a whole number",
                     "negative latency")
-        expect_fail([d, "--mds-latency-us=99999999999", src, mnt], 2, "is not a whole number from 0 to 10000000",
+        expect_fail([d, "--mds-latency-us=99999999999", src, mnt], 2,
+                    "is not a whole number of microseconds in 0..10000000",
                     "latency too large")
-        expect_fail([d, "--entry-timeout", "soon", src, mnt], 2, "--entry-timeout 'soon' is not a number of seconds",
+        expect_fail([d, "--entry-timeout", "soon", src, mnt], 2, "--entry-timeout: 'soon' is not a number of seconds",
                     "bad timeout")
-        expect_fail([d, "--data-cache", "maybe", src, mnt], 2, "--data-cache 'maybe' is not one of drop, keep, direct",
+        expect_fail([d, "--data-cache", "maybe", src, mnt], 2, "--data-cache: 'maybe' is not one of drop, keep, direct",
                     "bad data cache")
         expect_fail([d, "--bogus", src, mnt], 2, "unknown option '--bogus'", "unknown option")
         expect_fail([d, src], 2, "expected SOURCE and MOUNTPOINT, got 1 argument", "one positional")
@@ -407,7 +408,7 @@ def scenario_errors(args):
             subprocess.run(["umount", busy], capture_output=True)
         expect_fail([args.script, "stop", mnt], 1, "is not a mount point", "stop a plain directory", env=args.env)
         expect_fail([args.script, "start", src, mnt, "--mds-latency-us", "x"], 1,
-                    "pynamic-mdsfs exited with status 2 without mounting: pynamic-mdsfs: --mds-latency-us 'x'",
+                    "pynamic-mdsfs exited with status 2 without mounting: pynamic-mdsfs: --mds-latency-us: 'x'",
                     "start with a bad option", env=args.env)
         check(mount_type(mnt) is None, "something is mounted after a failed start")
 

@@ -236,8 +236,8 @@ _pyn_stage_test(stage.fault.pilot-map-unwritable.parallel dlopen pynamic-mode-dl
 set(_s_usage --no-report --expect-exit 2 --one-line-error)
 foreach(_case
     "unknown-stage|dlopen|--stage: 'spread' is not one of none, bcast, cache, pilot|--stage;spread"
-    "chunk-too-small|dlopen|--stage-chunk: '4095' is not a size from 4096 to 1G|--stage;bcast;--stage-chunk;4095"
-    "chunk-too-large|python|--stage-chunk: '2G' is not a size from 4096 to 1G|--stage;bcast;--stage-chunk;2G"
+    "chunk-too-small|dlopen|--stage-chunk: '4095' is not a size in 4K..1G|--stage;bcast;--stage-chunk;4095"
+    "chunk-too-large|python|--stage-chunk: '2G' is not a size in 4K..1G|--stage;bcast;--stage-chunk;2G"
     "chunk-bad-suffix|dlopen|--stage-chunk: '64m' is not a size|--stage;bcast;--stage-chunk;64m"
     "chunk-negative|dlopen|--stage-chunk: '-4096' is not a size|--stage;bcast;--stage-chunk=-4096"
     "pilot-without-map|python|--stage pilot replays a map: give it with --pilot-map FILE|--stage;pilot"

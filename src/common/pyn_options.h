@@ -48,6 +48,48 @@ struct pyn_option {
         .kind = PYN_OPT_END                                                                                            \
     }
 
+/* One row of a table per kind, its fields in the same order for every kind:
+ * the option, its value's name, the target, the kind's range, the report's
+ * key, the help line; then any further fields as designators (.def = "2",
+ * .text = &slot). NULL key: not reported. */
+#define PYN_OPTION_FLAG(NAME, TARGET, KEY, HELP, ...)                                                                  \
+    {                                                                                                                  \
+        .name = NAME, .kind = PYN_OPT_FLAG, .target = TARGET, .key = KEY, .help = HELP, __VA_ARGS__                    \
+    }
+#define PYN_OPTION_CHOICE(NAME, TARGET, VALUE, KEY, HELP, ...)                                                         \
+    {                                                                                                                  \
+        .name = NAME, .kind = PYN_OPT_CHOICE, .target = TARGET, .choice_value = VALUE, .key = KEY, .help = HELP,       \
+        __VA_ARGS__                                                                                                    \
+    }
+#define PYN_OPTION_STRING(NAME, ARG, TARGET, KEY, HELP, ...)                                                           \
+    {                                                                                                                  \
+        .name = NAME, .arg_name = ARG, .kind = PYN_OPT_STRING, .target = TARGET, .key = KEY, .help = HELP, __VA_ARGS__ \
+    }
+#define PYN_OPTION_PATH(NAME, ARG, TARGET, KEY, HELP, ...)                                                             \
+    {                                                                                                                  \
+        .name = NAME, .arg_name = ARG, .kind = PYN_OPT_PATH, .target = TARGET, .key = KEY, .help = HELP, __VA_ARGS__   \
+    }
+#define PYN_OPTION_UNSIGNED(NAME, ARG, TARGET, MIN, MAX, UNIT, KEY, HELP, ...)                                         \
+    {                                                                                                                  \
+        .name = NAME, .arg_name = ARG, .kind = PYN_OPT_UNSIGNED, .target = TARGET, .min = MIN, .max = MAX,             \
+        .unit = UNIT, .key = KEY, .help = HELP, __VA_ARGS__                                                            \
+    }
+#define PYN_OPTION_DOUBLE(NAME, ARG, TARGET, MIN, MAX, UNIT, KEY, HELP, ...)                                           \
+    {                                                                                                                  \
+        .name = NAME, .arg_name = ARG, .kind = PYN_OPT_DOUBLE, .target = TARGET, .dmin = MIN, .dmax = MAX,             \
+        .unit = UNIT, .key = KEY, .help = HELP, __VA_ARGS__                                                            \
+    }
+#define PYN_OPTION_SIZE(NAME, ARG, TARGET, MIN, MAX, KEY, HELP, ...)                                                   \
+    {                                                                                                                  \
+        .name = NAME, .arg_name = ARG, .kind = PYN_OPT_SIZE, .target = TARGET, .min = MIN, .max = MAX, .key = KEY,     \
+        .help = HELP, __VA_ARGS__                                                                                      \
+    }
+#define PYN_OPTION_ENUM(NAME, ARG, TARGET, NAMES, KEY, HELP, ...)                                                      \
+    {                                                                                                                  \
+        .name = NAME, .arg_name = ARG, .kind = PYN_OPT_ENUM, .target = TARGET, .names = NAMES, .key = KEY,             \
+        .help = HELP, __VA_ARGS__                                                                                      \
+    }
+
 /* Parses argv[1..argc-1] against the NULL-terminated list of tables. First
  * every row with a def gets its default. Accepts "--name VALUE" and
  * "--name=VALUE". Arguments that are not options are stored in

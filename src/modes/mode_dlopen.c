@@ -17,18 +17,10 @@ enum binding { BIND_NOW, BIND_LAZY };
 static int binding = BIND_NOW;
 
 static const struct pyn_option dlopen_options[] = {
-    {.name = "--now",
-     .kind = PYN_OPT_CHOICE,
-     .target = &binding,
-     .choice_value = BIND_NOW,
-     .key = "binding",
-     .help = "RTLD_NOW: resolve every symbol at dlopen, as Python does (default); binding lands in import"},
-    {.name = "--lazy",
-     .kind = PYN_OPT_CHOICE,
-     .target = &binding,
-     .choice_value = BIND_LAZY,
-     .key = "binding",
-     .help = "RTLD_LAZY: resolve functions at first call; binding moves into visit"},
+    PYN_OPTION_CHOICE("--now", &binding, BIND_NOW, "binding",
+                      "RTLD_NOW: resolve every symbol at dlopen, as Python does (default); binding lands in import"),
+    PYN_OPTION_CHOICE("--lazy", &binding, BIND_LAZY, "binding",
+                      "RTLD_LAZY: resolve functions at first call; binding moves into visit"),
     PYN_OPTIONS_END,
 };
 

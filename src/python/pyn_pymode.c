@@ -20,25 +20,15 @@ static const char *search_depth_text;
 static const char *search_root_text;
 
 const struct pyn_option pyn_py_options[] = {
-    {.name = "--search-depth",
-     .arg_name = "N",
-     .kind = PYN_OPT_UNSIGNED,
-     .target = &search_depth,
-     .key = "search_depth",
-     .help = "import search depth: N existing, irrelevant directories on sys.path between the standard library and the "
-             "modules' directory, searched by every import (0..10000; default " PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT
-             ": with the standard library's two, what Debian 12's python3 searches for a packaged module)",
-     .def = PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT,
-     .text = &search_depth_text,
-     .min = 0,
-     .max = PYN_PY_SEARCH_DEPTH_MAX},
-    {.name = "--search-root",
-     .arg_name = "DIR",
-     .kind = PYN_OPT_PATH,
-     .target = &search_root_text,
-     .key = "search_root",
-     .help = "where those directories are created, once, outside the timed phases (default: python/search-path "
-             "beside the program)"},
+    PYN_OPTION_UNSIGNED(
+        "--search-depth", "N", &search_depth, 0, PYN_PY_SEARCH_DEPTH_MAX, NULL, "search_depth",
+        "import search depth: N existing, irrelevant directories on sys.path between the standard library and the "
+        "modules' directory, searched by every import (0..10000; default " PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT
+        ": with the standard library's two, what Debian 12's python3 searches for a packaged module)",
+        .def = PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT, .text = &search_depth_text),
+    PYN_OPTION_PATH("--search-root", "DIR", &search_root_text, "search_root",
+                    "where those directories are created, once, outside the timed phases (default: python/search-path "
+                    "beside the program)"),
     PYN_OPTIONS_END,
 };
 

@@ -180,8 +180,8 @@ static int write_json(const struct sizes_run *r)
     json_object_set_new(libs, "markers", pyn_report_json_elf_sizes(&r->tree.markers));
     json_object_set_new(libs, "all", pyn_report_json_elf_sizes(&r->tree.libraries));
     json_object_set_new(root, "libraries", libs);
-    static const char *const kinds[] = {[PYN_LIBRARY_UTILITY] = "utility", [PYN_LIBRARY_MODULE] = "module",
-                                        [PYN_LIBRARY_MARKER] = "marker"};
+    static const char *const kinds[] = {
+        [PYN_LIBRARY_UTILITY] = "utility", [PYN_LIBRARY_MODULE] = "module", [PYN_LIBRARY_MARKER] = "marker"};
     for (size_t i = 0; i < m->nlibraries + m->nmarkers; ++i) {
         const struct pyn_library *lib = i < m->nlibraries ? &m->libraries[i] : &m->markers[i - m->nlibraries];
         json_t *o = pyn_report_json_elf_sizes(&r->each[i]);
@@ -266,23 +266,13 @@ int main(int argc, char **argv)
 {
     struct sizes_run r = {0};
     const struct pyn_option options[] = {
-        {.name = "--manifest",
-         .arg_name = "FILE",
-         .kind = PYN_OPT_PATH,
-         .target = &r.manifest_arg,
-         .help = "the generator's manifest (default: <tool dir>/" PYN_DEFAULT_MANIFEST ")"},
-        {.name = "--lib-dir",
-         .arg_name = "DIR",
-         .kind = PYN_OPT_PATH,
-         .target = &r.lib_dir_arg,
-         .help = "directory holding the generated libraries (default: <tool dir>/" PYN_DEFAULT_LIBRARY_DIR ")"},
-        {.name = "--json",
-         .arg_name = "FILE",
-         .kind = PYN_OPT_PATH,
-         .target = &r.json_path,
-         .help = "also write the sizes as JSON to FILE (atomically)"},
-        {.name = "--help", .kind = PYN_OPT_FLAG, .target = &r.help, .help = "print this help and exit"},
-        {.name = "--version", .kind = PYN_OPT_FLAG, .target = &r.version, .help = "print the version and exit"},
+        PYN_OPTION_PATH("--manifest", "FILE", &r.manifest_arg, NULL,
+                        "the generator's manifest (default: <tool dir>/" PYN_DEFAULT_MANIFEST ")"),
+        PYN_OPTION_PATH("--lib-dir", "DIR", &r.lib_dir_arg, NULL,
+                        "directory holding the generated libraries (default: <tool dir>/" PYN_DEFAULT_LIBRARY_DIR ")"),
+        PYN_OPTION_PATH("--json", "FILE", &r.json_path, NULL, "also write the sizes as JSON to FILE (atomically)"),
+        PYN_OPTION_FLAG("--help", &r.help, NULL, "print this help and exit"),
+        PYN_OPTION_FLAG("--version", &r.version, NULL, "print the version and exit"),
         PYN_OPTIONS_END,
     };
     const struct pyn_option *const tables[] = {options, NULL};

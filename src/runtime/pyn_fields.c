@@ -169,7 +169,7 @@ const struct pyn_field pyn_fields[] = {
     {"rank", "rank", NULL, NULL, PYN_FIELD_INT, PYN_STORE_I32, AT(rank), NULL, PYN_NULL_NEVER, NULL, PYN_SUMMARY_NONE,
      PYN_TEXT_NONE, NULL, NULL, 0, "MPI rank in MPI_COMM_WORLD"},
     {"host", "host", NULL, NULL, PYN_FIELD_STRING, PYN_STORE_CHARS, AT(host), NULL, PYN_NULL_NEVER, NULL,
-     PYN_SUMMARY_NONE, PYN_TEXT_NONE, NULL, NULL, 0, "the rank's host (MPI_Get_processor_name)"},
+     PYN_SUMMARY_NONE, PYN_TEXT_NONE, NULL, NULL, 0, "the rank's host (gethostname)"},
     {"pid", "pid", NULL, NULL, PYN_FIELD_INT, PYN_STORE_I32, AT(pid), NULL, PYN_NULL_NEVER, NULL, PYN_SUMMARY_NONE,
      PYN_TEXT_NONE, NULL, NULL, 0, "the rank's process id"},
     SECONDS("mpi_init_s", phase_s[PYN_PHASE_MPI_INIT], "mpi_init", "MPI_Init on this rank"),

@@ -26,14 +26,7 @@ set(_fr_work "${PYNAMIC_TEST_WORK}/fractal")
 set(_fr_env "${_fr_dir}/../faults/fault_env.py")
 set(_fr_dl pynamic-mode-dlopen)
 
-add_executable(pyn_fractal_unit "${_fr_dir}/test_fractal.c")
-set_target_properties(pyn_fractal_unit PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF)
-target_compile_options(pyn_fractal_unit PRIVATE -Wall -Wextra)
-target_link_libraries(pyn_fractal_unit PRIVATE pynamic_core)
-target_include_directories(pyn_fractal_unit PRIVATE "${_fr_dir}/../common") # pyn_check.h
-pynamic_apply_sanitizers(pyn_fractal_unit)
-add_test(NAME fractal.unit COMMAND pyn_fractal_unit "${_fr_work}/unit")
-set_tests_properties(fractal.unit PROPERTIES LABELS "fractal;serial;unit" TIMEOUT 60)
+pynamic_unit_test(fractal.unit "${_fr_dir}/test_fractal.c" pynamic_core LABELS fractal ARGS "${_fr_work}/unit")
 
 # The shim that makes one rank's fractal wrong. Never sanitized: it is
 # preloaded into ASan-built programs, which then need verify_asan_link_order=0.

@@ -31,8 +31,8 @@ int pyn_rusage_sample(struct pyn_rusage_sample *s)
     return 0;
 }
 
-void pyn_rusage_record_phase(struct pyn_rusage_record *r, enum pyn_rusage_phase p, const struct pyn_rusage_sample *begin,
-                             const struct pyn_rusage_sample *end)
+void pyn_rusage_record_phase(struct pyn_rusage_record *r, enum pyn_rusage_phase p,
+                             const struct pyn_rusage_sample *begin, const struct pyn_rusage_sample *end)
 {
     if ((unsigned)p >= PYN_RUSAGE_PHASE_COUNT)
         return;

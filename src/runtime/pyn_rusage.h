@@ -36,8 +36,8 @@ void pyn_rusage_record_init(struct pyn_rusage_record *r);
 int pyn_rusage_sample(struct pyn_rusage_sample *s);
 
 /* Stores end - begin for phase p in r. */
-void pyn_rusage_record_phase(struct pyn_rusage_record *r, enum pyn_rusage_phase p, const struct pyn_rusage_sample *begin,
-                             const struct pyn_rusage_sample *end);
+void pyn_rusage_record_phase(struct pyn_rusage_record *r, enum pyn_rusage_phase p,
+                             const struct pyn_rusage_sample *begin, const struct pyn_rusage_sample *end);
 
 /* Stores the process's peak RSS so far in r. */
 void pyn_rusage_record_maxrss(struct pyn_rusage_record *r);

@@ -3,6 +3,7 @@
  * <build>/report.schema.json; docs/report.schema.json is the committed copy
  * (docs/report.md, "The schema"). */
 #include "pyn_file.h"
+#include "pyn_options.h"
 #include "pyn_report_schema.h"
 #include "pyn_tool.h"
 
@@ -12,19 +13,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "usage: pynamic-report-schema FILE\n"
-                            "Writes the JSON Schema (draft 2020-12) of pynamic's JSON report to FILE.\n";
-
 int main(int argc, char **argv)
 {
     const char *prog = pyn_prog_name(argv[0]);
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
-        return PYN_EXIT_OK;
-    }
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "%s: expected one argument, the output file\n%s", prog, usage);
+    int help = 0;
+    const struct pyn_option options[] = {
+        PYN_OPTION_FLAG("--help", &help, NULL, "print this help and exit"),
+        PYN_OPTIONS_END,
+    };
+    const struct pyn_option *const tables[] = {options, NULL};
+    const char *positional[2];
+    size_t npositional = 0;
+    char err[256] = "";
+    if (pyn_options_parse(tables, argc, argv, positional, 2, &npositional, err, sizeof err) == 0 && !help &&
+        npositional != 1)
+        snprintf(err, sizeof err, "expected one argument, the output file; got %zu", npositional);
+    if (err[0]) {
+        fprintf(stderr, "%s: %s\nusage: %s FILE\n", prog, err, prog);
         return PYN_EXIT_USAGE;
+    }
+    if (help) {
+        printf("usage: %s FILE\nWrites the JSON Schema (draft 2020-12) of pynamic's JSON report to FILE.\n\n"
+               "options:\n",
+               prog);
+        pyn_options_print_help(tables, stdout);
+        return PYN_EXIT_OK;
     }
     json_t *schema = pyn_report_schema();
     char *text = schema ? json_dumps(schema, JSON_INDENT(2)) : NULL;
@@ -42,11 +55,11 @@ int main(int argc, char **argv)
     }
     line[len] = '\n';
     line[len + 1] = '\0';
-    char err[1024];
-    int rc = pyn_file_write_atomic(argv[1], line, len + 1, err, sizeof err);
+    char werr[1024];
+    int rc = pyn_file_write_atomic(positional[0], line, len + 1, werr, sizeof werr);
     free(line);
     if (rc) {
-        fprintf(stderr, "%s: %s\n", prog, err);
+        fprintf(stderr, "%s: %s\n", prog, werr);
         return PYN_EXIT_ERROR;
     }
     return PYN_EXIT_OK;

@@ -4,13 +4,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-static const char *const phase_names[PYN_RUSAGE_PHASE_COUNT] = {"import", "visit"};
-
-const char *pyn_rusage_phase_name(enum pyn_rusage_phase p)
-{
-    return (unsigned)p < PYN_RUSAGE_PHASE_COUNT ? phase_names[p] : NULL;
-}
-
 void pyn_rusage_record_init(struct pyn_rusage_record *r)
 {
     for (int p = 0; p < PYN_RUSAGE_PHASE_COUNT; ++p)

@@ -13,9 +13,6 @@
 /* The phases that carry fault counts (a subset of enum pyn_phase). */
 enum pyn_rusage_phase { PYN_RUSAGE_IMPORT, PYN_RUSAGE_VISIT, PYN_RUSAGE_PHASE_COUNT };
 
-/* "import", "visit". */
-const char *pyn_rusage_phase_name(enum pyn_rusage_phase p);
-
 /* One getrusage reading. */
 struct pyn_rusage_sample {
     int64_t minflt, majflt;

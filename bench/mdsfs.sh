@@ -10,7 +10,8 @@
 #   bench/mdsfs.sh stats MOUNTPOINT    prints the served-operation counts (JSON)
 #   bench/mdsfs.sh reset MOUNTPOINT    sets the counts to zero (returns once done)
 #   bench/mdsfs.sh stop MOUNTPOINT [--wait S]
-#       unmounts (fusermount3 -u) and waits at most S seconds (default 10) for the daemon to exit
+#       unmounts (fusermount3 -u) and waits at most S seconds (default 10) for the daemon to exit;
+#       a hung daemon is not waited for beyond S: one line says how to force it (fusermount3 -u -z)
 #
 # The daemon: $PYNAMIC_MDSFS, else pynamic-mdsfs on PATH, else the one build
 # tree of this checkout that has it (build/<preset>/pynamic-mdsfs).

@@ -13,7 +13,8 @@ packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-de
           python3 python3-dev)
 case "${1:-}" in
   "") ;;
-  --tests) packages+=(clang valgrind strace slurmctld slurmd slurm-client munge gnuplot-nox python3-jsonschema) ;;
+  --tests) packages+=(clang valgrind strace slurmctld slurmd slurm-client munge gnuplot-nox python3-jsonschema
+              libhwloc-plugins python3-mpi4py) ;;
   *) echo "install-deps: unknown argument '$1' (allowed: --tests)" >&2; exit 2 ;;
 esac
 

@@ -10,7 +10,8 @@
 #   bench/mdsfs.sh stats MOUNTPOINT    prints the served-operation counts (JSON)
 #   bench/mdsfs.sh reset MOUNTPOINT    sets the counts to zero (returns once done)
 #   bench/mdsfs.sh stop MOUNTPOINT [--wait S]
-#       unmounts (fusermount3 -u) and waits at most S seconds (default 10) for the daemon to exit
+#       unmounts (fusermount3 -u) and waits at most S seconds (default 10) for the daemon to exit;
+#       a hung daemon is not waited for beyond S: one line says how to force it (fusermount3 -u -z)
 #
 # The daemon: $PYNAMIC_MDSFS, else pynamic-mdsfs on PATH, else the one build
 # tree of this checkout that has it (build/<preset>/pynamic-mdsfs).
@@ -37,31 +38,75 @@ find_daemon() {
 }
 
 # The type of the file system mounted exactly on $1 (absolute), or nothing.
+# Read from /proc/self/mountinfo only: never touches the mount, which may hang.
+# mountinfo escapes space, tab, newline and backslash as octal; the path goes
+# to awk through the environment, as -v would undo those escapes.
 mount_type() {
   local esc=${1//\\/\\134}
   esc=${esc// /\\040}
-  awk -v mp="$esc" '$5 == mp { for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); break } } END { print t }' \
-    /proc/self/mountinfo
+  esc=${esc//$'\t'/\\011}
+  esc=${esc//$'\n'/\\012}
+  MDSFS_MP=$esc awk '$5 == ENVIRON["MDSFS_MP"] { for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); break } }
+    END { print t }' /proc/self/mountinfo
 }
 
-# Absolute path of a mount point that must be ours, or a clear failure.
+# Absolute path of a mount point that must be ours, or a clear failure. The
+# path as written is looked up in mountinfo first, touching nothing: a hung
+# daemon's mount does not answer a stat. Only a path that is not a mount point
+# as written (a link to one, say) is resolved, within $wait seconds.
 our_mount() {
   local abs type
-  # A mount whose daemon died cannot be stat'ed (ENOTCONN): then take the path as written.
-  abs=$(realpath -e -- "$1" 2>/dev/null) || abs=$(realpath -m -s -- "$1")
+  abs=$(realpath -m -s -- "$1")
   type=$(mount_type "$abs")
+  if [[ -z $type ]]; then
+    abs=$(timeout -s KILL "$wait" realpath -e -- "$1" 2>/dev/null) || abs=$(realpath -m -s -- "$1")
+    type=$(mount_type "$abs")
+  fi
   [[ -n $type || -d $abs ]] || die "mount point $1: no such directory"
   [[ -n $type ]] || die "$abs is not a mount point (nothing mounted there)"
   [[ $type == "$fstype" ]] || die "$abs is a $type mount, not a pynamic-mdsfs one: leaving it alone"
   echo "$abs"
 }
 
-# The daemon's pid, from its own statistics.
-daemon_pid() {
-  local pid
-  pid=$(sed -n 's/^  "pid": \([0-9][0-9]*\),\{0,1\}$/\1/p' "$1/$stats_name" 2>/dev/null) || true
-  [[ -n $pid ]] || die "$1: cannot read the daemon's pid from $1/$stats_name"
+# The daemon's pid, from its own statistics, read within $wait seconds.
+# Status 1 when they cannot be read (a dead daemon's mount: ENOTCONN), 3 when
+# the read did not end in time (a hung daemon).
+read_pid() {
+  local pid st=0
+  pid=$(timeout -s KILL "$wait" sed -n 's/^  "pid": \([0-9][0-9]*\),\{0,1\}$/\1/p' "$1/$stats_name" 2>/dev/null) ||
+    st=$?
+  ((st != 124 && st != 137)) || return 3
+  ((st == 0)) && [[ -n $pid ]] || return 1
   echo "$pid"
+}
+
+daemon_pid() {
+  local pid st=0
+  pid=$(read_pid "$1") || st=$?
+  ((st != 3)) || die "$1: the daemon did not answer within $wait s (hung?): $(how_to_force "$1")"
+  ((st == 0)) || die "$1: cannot read the daemon's pid from $1/$stats_name"
+  echo "$pid"
+}
+
+# A pynamic-mdsfs serving mount point $1, found in /proc without touching the
+# mount: its last argument is the mount point (start passes it absolute).
+pid_serving() {
+  local p args
+  for p in /proc/[0-9]*; do
+    [[ $(readlink "$p/exe" 2>/dev/null) == */pynamic-mdsfs ]] || continue
+    mapfile -d '' args <"$p/cmdline" 2>/dev/null || continue
+    ((${#args[@]})) && [[ ${args[-1]} == "$1" ]] && { echo "${p#/proc/}"; return; }
+  done
+}
+
+how_to_force() {
+  local pid
+  pid=$(pid_serving "$1")
+  if [[ -n $pid ]]; then
+    echo "force it with: fusermount3 -u -z '$1' && kill -KILL $pid"
+  else
+    echo "force it with: fusermount3 -u -z '$1' (then end its pynamic-mdsfs)"
+  fi
 }
 
 parse_wait() {
@@ -96,33 +141,47 @@ cmd_start() {
   local daemon
   daemon=$(find_daemon)
   [[ -d $src ]] || die "source $src: no such directory"
-  mkdir -p -- "$mnt" || die "mount point $mnt: cannot create it"
+  # The log first: a failure here leaves nothing behind (no mount point made).
+  if [[ -z $log ]]; then
+    local tmp=${TMPDIR:-/tmp}
+    [[ -d $tmp ]] || die "cannot create a log file: TMPDIR=$tmp is not a directory (set TMPDIR or give --log FILE)"
+    log=$(mktemp "$tmp/pynamic-mdsfs.XXXXXX.log" 2>/dev/null) ||
+      die "cannot create a log file in $tmp (not writable?): give --log FILE"
+  fi
+  { : >"$log"; } 2>/dev/null || die "log $log: cannot write it"
+  # A mount point made here is removed again if the mount fails.
+  local made=""
+  if [[ ! -e $mnt ]]; then
+    local out
+    out=$(mkdir -p -- "$mnt" 2>&1) || die "mount point $mnt: cannot create it: ${out##*: }"
+    made=yes
+  fi
   mnt=$(realpath -- "$mnt")
+  fail() {
+    [[ -z $made ]] || rmdir -- "$mnt" 2>/dev/null || true
+    die "$@"
+  }
   local type
   type=$(mount_type "$mnt")
-  [[ -z $type ]] || die "mount point $mnt: busy: a $type file system is already mounted there"
-  if [[ -z $log ]]; then
-    log=$(mktemp "${TMPDIR:-/tmp}/pynamic-mdsfs.XXXXXX.log") || die "cannot create a log file in ${TMPDIR:-/tmp}"
-  fi
-  : >"$log" || die "log $log: cannot write it"
+  [[ -z $type ]] || fail "mount point $mnt: busy: a $type file system is already mounted there"
   # Its own session: the daemon outlives this script and a terminal's ^C.
   setsid "$daemon" "${daemon_args[@]}" "$src" "$mnt" </dev/null >>"$log" 2>&1 &
   local pid=$!
   ready() {
     kill -0 "$pid" 2>/dev/null || return 0 # exited: stop waiting, judged below
-    [[ $(mount_type "$mnt") == "$fstype" ]] && [[ $(daemon_pid "$mnt" 2>/dev/null) == "$pid" ]]
+    [[ $(mount_type "$mnt") == "$fstype" ]] && [[ $(read_pid "$mnt" 2>/dev/null) == "$pid" ]]
   }
   if ! wait_until ready; then
     kill -TERM "$pid" 2>/dev/null || true
     sleep 0.5
     kill -KILL "$pid" 2>/dev/null || true
     [[ $(mount_type "$mnt") != "$fstype" ]] || fusermount3 -u -z "$mnt" 2>/dev/null || true
-    die "pynamic-mdsfs did not mount $mnt within $wait s: stopped it (log $log: $(tail -n 1 "$log"))"
+    fail "pynamic-mdsfs did not mount $mnt within $wait s: stopped it (log $log: $(tail -n 1 "$log"))"
   fi
   if ! kill -0 "$pid" 2>/dev/null; then
     local status=0
     wait "$pid" || status=$?
-    die "pynamic-mdsfs exited with status $status without mounting: $(tail -n 1 "$log")"
+    fail "pynamic-mdsfs exited with status $status without mounting: $(tail -n 1 "$log")"
   fi
   echo "$me: serving $src on $mnt (pid $pid, log $log)"
 }
@@ -130,13 +189,15 @@ cmd_start() {
 cmd_stats() {
   (($# == 1)) || usage "stats needs MOUNTPOINT"
   local mnt
+  wait=10
   mnt=$(our_mount "$1")
-  cat -- "$mnt/$stats_name" || die "$mnt/$stats_name: cannot read it"
+  timeout -s KILL "$wait" cat -- "$mnt/$stats_name" 2>/dev/null || die "$mnt/$stats_name: cannot read it within $wait s"
 }
 
 cmd_reset() {
   (($# == 1)) || usage "reset needs MOUNTPOINT"
   local mnt pid before
+  wait=5
   mnt=$(our_mount "$1")
   pid=$(daemon_pid "$mnt")
   resets() { sed -n 's/^  "resets": \([0-9][0-9]*\),\{0,1\}$/\1/p' "$mnt/$stats_name"; }
@@ -160,15 +221,21 @@ cmd_stop() {
     esac
   done
   mnt=$(our_mount "$mnt")
-  local out
-  if ! pid=$(daemon_pid "$mnt" 2>/dev/null); then
+  local out st=0
+  pid=$(read_pid "$mnt") || st=$?
+  # A hung daemon (stopped, deadlocked) answers nothing: give up, say how to force it.
+  ((st != 3)) || die "$mnt: the daemon did not answer within $wait s (hung?): not unmounted; $(how_to_force "$mnt")"
+  if ((st != 0)); then
     # The daemon died and left its mount behind (reads fail with ENOTCONN): detach it.
     out=$(fusermount3 -u -z "$mnt" 2>&1) || die "unmount $mnt: ${out:-fusermount3 -u -z failed}"
     die "$mnt: the daemon was gone (its mount no longer answered): detached the stale mount"
   fi
-  out=$(fusermount3 -u "$mnt" 2>&1) || die "unmount $mnt: ${out:-fusermount3 -u failed} (still in use? the daemon, pid $pid, still serves it)"
+  st=0
+  out=$(timeout -s KILL "$wait" fusermount3 -u "$mnt" 2>&1) || st=$?
+  ((st != 124 && st != 137)) || die "unmount $mnt: fusermount3 -u did not end within $wait s: $(how_to_force "$mnt")"
+  ((st == 0)) || die "unmount $mnt: ${out:-fusermount3 -u failed} (still in use? the daemon, pid $pid, still serves it)"
   gone() { ! kill -0 "$pid" 2>/dev/null; }
-  wait_until gone || die "unmounted $mnt but the daemon (pid $pid) is still running after $wait s"
+  wait_until gone || die "unmounted $mnt but the daemon (pid $pid) is still running after $wait s (kill -KILL $pid)"
 }
 
 (($# >= 1)) || usage "no command"

@@ -8,12 +8,16 @@
       that resolves into it, and no installed ELF file with a RUNPATH/RPATH
       entry that is not $ORIGIN-relative (nothing may point back into the
       build tree).
-  check_install.py run --prefix PREFIX --treedir REL [--copy-to DIR] -- RUN_MODE_ARGS...
+  check_install.py run --prefix PREFIX --treedir REL [--copy-to DIR] [--as-user USER] -- RUN_MODE_ARGS...
       Optionally copies PREFIX to DIR first (links kept) and runs from the
       copy; runs run_mode.py with RUN_MODE_ARGS, in which @PREFIX@ stands for
       the prefix used, from a working directory outside both trees; then
       checks that the report found its manifest and libraries inside that
-      prefix, not in the build tree.
+      prefix, not in the build tree, and that the run changed nothing in the
+      prefix. --as-user: run_mode.py (and so the mode) runs as USER, who does
+      not own the prefix (setpriv, no capabilities), with a fresh TMPDIR of
+      its own; a Python mode's report must then name its per-user search root
+      TMPDIR/pynamic-UID/search-path, a directory of USER's with mode 0700.
 
 Standard library (and readelf, from binutils) only.
 """
@@ -21,6 +25,7 @@ import argparse
 import filecmp
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -98,6 +103,16 @@ def do_install(a):
           "every RUNPATH $ORIGIN-relative")
 
 
+def tree_state(root):
+    """{path: (type and mode, owner, size, mtime)} of everything under root: a run must change none of it."""
+    state = {}
+    for d, dirs, files in os.walk(root):
+        for n in [d] + [os.path.join(d, f) for f in files + dirs]:
+            st = os.lstat(n)
+            state[n] = (st.st_mode, st.st_uid, st.st_size, st.st_mtime_ns)
+    return state
+
+
 def do_run(a):
     prefix = os.path.abspath(a.prefix)
     if a.copy_to:
@@ -108,14 +123,41 @@ def do_run(a):
     args = [x.replace("@PREFIX@", prefix) for x in a.rest]
     if args and args[0] == "--":
         args = args[1:]
+    workdir = args[args.index("--workdir") + 1]
+    before = tree_state(prefix)
     elsewhere = tempfile.mkdtemp(prefix="pynamic-elsewhere.")
+    cmd, env, user = [sys.executable, RUN_MODE] + args, None, None
     try:
-        r = subprocess.run([sys.executable, RUN_MODE] + args, cwd=elsewhere)
+        if a.as_user:
+            user = pwd.getpwnam(a.as_user)
+            check(user.pw_uid != os.stat(prefix).st_uid, f"{a.as_user} owns {prefix}: not a test of another user")
+            setpriv = shutil.which("setpriv")
+            check(setpriv, "setpriv (util-linux) not found: cannot run as another user")
+            shutil.rmtree(workdir, ignore_errors=True)
+            os.makedirs(workdir)
+            tmp = os.path.join(elsewhere, "tmp")
+            os.mkdir(tmp)
+            for d in (elsewhere, tmp, workdir):
+                os.chown(d, user.pw_uid, user.pw_gid)
+            env = dict(os.environ, TMPDIR=tmp, HOME=elsewhere, USER=a.as_user, LOGNAME=a.as_user)
+            cmd = [setpriv, f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--inh-caps=-all",
+                   "--"] + cmd
+        r = subprocess.run(cmd, cwd=elsewhere, env=env)
+        check(r.returncode == 0, f"run_mode.py{' as ' + a.as_user if user else ''} exited {r.returncode}")
+        report = load_report(os.path.join(workdir, "report.json"))
+        if user and "search_root" in report["options"]:
+            private = os.path.join(tmp, f"pynamic-{user.pw_uid}")
+            root = report["options"]["search_root"]
+            check(root == os.path.join(private, "search-path"),
+                  f"options.search_root = {root!r}, expected the per-user {private}/search-path")
+            st = os.lstat(private)
+            check(st.st_uid == user.pw_uid and oct(st.st_mode & 0o7777) == "0o700" and os.path.isdir(private),
+                  f"{private}: uid {st.st_uid}, mode {oct(st.st_mode & 0o7777)}, expected {user.pw_uid} and 0o700")
     finally:
         shutil.rmtree(elsewhere, ignore_errors=True)
-    check(r.returncode == 0, f"run_mode.py exited {r.returncode}")
-    workdir = args[args.index("--workdir") + 1]
-    report = load_report(os.path.join(workdir, "report.json"))
+    after = tree_state(prefix)
+    changed = sorted(set(before.items()) ^ set(after.items()))
+    check(not changed, f"the run changed the installed prefix: {changed[:5]}")
     tree = os.path.realpath(os.path.join(prefix, a.treedir))
     gen = report["generated"]
     check(gen["manifest"] == os.path.join(tree, "generated", "manifest.json"),
@@ -123,7 +165,9 @@ def do_run(a):
     check(gen["library_dir"] == os.path.join(tree, "lib"),
           f"report.generated.library_dir {gen['library_dir']} is not the installed one under {tree}")
     static = report["static"]
-    check(static["ok"] and static["executable"]["path"].startswith(tree + "/"),
+    # The driver's executable is python3; its tree is the script's.
+    driver = "--interpreter" in args
+    check(static["ok"] and (driver or static["executable"]["path"].startswith(tree + "/")),
           f"report.static: {static.get('error')} / executable {static['executable'].get('path')}")
     with open(gen["manifest"]) as f:
         nfiles = len(json.load(f)["libraries"])
@@ -145,6 +189,7 @@ def main():
     r.add_argument("--prefix", required=True)
     r.add_argument("--treedir", required=True)
     r.add_argument("--copy-to")
+    r.add_argument("--as-user")
     r.add_argument("rest", nargs=argparse.REMAINDER)
     a = p.parse_args()
     return checked(do_install if a.action == "install" else do_run, a, errors=(subprocess.CalledProcessError, OSError, KeyError, ValueError), passed=None)

@@ -33,20 +33,30 @@ add_test(NAME install.tree
 set_tests_properties(install.tree PROPERTIES FIXTURES_SETUP installed_tree LABELS install TIMEOUT 300)
 
 # run_mode.py against the installed manifest; @PREFIX@ is the prefix the run uses.
+# AS_USER: run it as that user (not the prefix's owner); DRIVER: program is the
+# driver script in the tree, run by the found python3.
 function(_pynamic_install_run name mode program)
-  cmake_parse_arguments(T "" "RANKS;COPY_TO" "CHECK;ARGS" ${ARGN})
+  cmake_parse_arguments(T "DRIVER" "RANKS;COPY_TO;AS_USER" "CHECK;ARGS;LABELS" ${ARGN})
   set(tree "@PREFIX@/${PYNAMIC_INSTALL_TREEDIR}")
   pynamic_launch(launch RANKS "${T_RANKS}")
   set(copy "")
   if(T_COPY_TO)
     set(copy --copy-to "${T_COPY_TO}")
   endif()
+  if(T_AS_USER)
+    list(APPEND copy --as-user "${T_AS_USER}")
+  endif()
+  set(exe "@PREFIX@/${CMAKE_INSTALL_BINDIR}/${program}")
+  if(T_DRIVER)
+    set(exe --interpreter "${Python3_EXECUTABLE}" "${tree}/${program}")
+  endif()
   add_test(NAME ${name}
     COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/check_install.py" run --prefix "${_install_prefix}"
             --treedir "${PYNAMIC_INSTALL_TREEDIR}" ${copy} --
             --manifest "${tree}/generated/manifest.json" --workdir "${PYNAMIC_TEST_WORK}/${name}" --mode ${mode}
-            ${launch_OPTIONS} ${T_CHECK} -- "@PREFIX@/${CMAKE_INSTALL_BINDIR}/${program}" ${T_ARGS})
-  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED installed_tree LABELS "install;${launch_LABEL}"
+            ${launch_OPTIONS} ${T_CHECK} ${exe} ${T_ARGS})
+  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED installed_tree
+                                          LABELS "install;${launch_LABEL};${T_LABELS}"
                                           PROCESSORS ${launch_PROCESSORS} TIMEOUT 180)
 endfunction()
 
@@ -56,6 +66,17 @@ _pynamic_install_run(install.linked.serial linked pynamic-mode-linked)
 # The whole prefix copied elsewhere still runs: nothing in it names where it was installed.
 _pynamic_install_run(install.relocated.parallel linked pynamic-mode-linked RANKS ${PYNAMIC_TEST_RANKS}
                      COPY_TO "${PYNAMIC_TEST_WORK}/install/relocated")
+
+# Any user but the prefix's owner: the Python modes make their search directories in a per-user place
+# (TMPDIR/pynamic-UID, 0700), never in the prefix, which the run must leave unchanged.
+_pynamic_install_run(install.python.other-user.parallel python pynamic-mode-python RANKS ${PYNAMIC_TEST_RANKS}
+                     AS_USER nobody LABELS "faults;python")
+# The driver and its _pynamic extension are installed with the tree and run from it, as another user too.
+# (Not with sanitizers: an uninstrumented python3 cannot load the instrumented runtime.)
+if(NOT PYNAMIC_SANITIZERS)
+  _pynamic_install_run(install.python-driver.other-user.parallel python-driver pynamic_driver.py DRIVER
+                       RANKS ${PYNAMIC_TEST_RANKS} AS_USER nobody LABELS "faults;python")
+endif()
 
 # --- static sizes: pynamic-sizes and the report's "static" block against readelf
 add_test(NAME sizes.tree

@@ -26,6 +26,10 @@ Scenarios:
            client) and grow with the baseline (at least 3x net)
   errors   bad arguments, a busy mount point, stopping a mount that is not ours,
            SIGTERM and --lifetime: one clear line, the documented exit status
+  script   bench/mdsfs.sh's own faults: a mount point with a space in its path
+           (start, stats, reset, stop), TMPDIR set to a missing directory (one
+           line, no mount point left), stop --wait 5 on a hung (SIGSTOP'ed)
+           daemon (gives up within the wait, one line saying how to force it)
 
 Exit status 0 when every check held, 1 with one line per failed check.
 Standard library only.
@@ -33,6 +37,8 @@ Standard library only.
 import argparse
 import json
 import os
+import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -59,9 +65,11 @@ def log(msg):
     print(f"mdsfs_test: {msg}", flush=True)
 
 
-def mount_type(path):
-    """The file system type mounted exactly on path, or None."""
-    path = os.path.realpath(path)
+def mount_type(path, resolve=True):
+    """The file system type mounted exactly on path, or None. resolve=False: path is already real, and is never
+    touched (a hung daemon's mount does not answer a stat)."""
+    if resolve:
+        path = os.path.realpath(path)
     with open("/proc/self/mountinfo") as f:
         for line in f:
             fields = line.split()
@@ -336,8 +344,8 @@ def scenario_stage(args):
         f"{whole['bcast', 1]} -> {whole['bcast', n]}")
 
 
-def expect_fail(cmd, status, pattern, what, env=None):
-    proc = run(cmd, env=env, echo=True)
+def expect_fail(cmd, status, pattern, what, env=None, timeout=60):
+    proc = run(cmd, env=env, echo=True, timeout=timeout)
     lines = proc.stderr.strip().splitlines()
     check(proc.returncode == status, f"{what}: exit status {proc.returncode}, expected {status} ({proc.stderr!r})")
     check(len(lines) == 1, f"{what}: stderr has {len(lines)} lines, expected one: {proc.stderr!r}")
@@ -470,7 +478,72 @@ def scenario_errors(args):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-SCENARIOS = {"counts": scenario_counts, "latency": scenario_latency, "direct": scenario_direct,
+def script_start(args, src, mnt, env=None):
+    """mdsfs.sh start; the daemon's pid from its line."""
+    proc = run([args.script, "start", src, mnt, "--wait", "20", "--log", os.path.join(args.workdir, "script.log"),
+                "--lifetime", str(LIFETIME_S)], env=env or args.env, echo=True)
+    check(proc.returncode == 0, f"mdsfs.sh start {mnt!r}: exit status {proc.returncode}: {proc.stderr.strip()}")
+    m = re.search(r"\(pid (\d+), log ", proc.stdout)
+    check(m, f"mdsfs.sh start: no pid in its line {proc.stdout!r}")
+    return int(m.group(1))
+
+
+def force_down(pid, mnt):
+    """Never leave a daemon or a mount behind, whatever state they are in."""
+    if pid and pid_alive(pid):
+        os.kill(pid, signal.SIGKILL)
+    subprocess.run(["fusermount3", "-u", "-z", mnt], capture_output=True)
+
+
+def scenario_script(args):
+    src = args.lib_dir
+    tmp = os.path.realpath(tempfile.mkdtemp(prefix="pyn-mdsfs-script."))
+    pid = None
+    try:
+        # A mount point with a space in its path: mountinfo writes it as \040.
+        spaced = os.path.join(tmp, "with space", "mnt")
+        pid = script_start(args, src, spaced)
+        check(mount_type(spaced) == "fuse.pynamic-mdsfs", f"{spaced!r} is not mounted after start")
+        proc = run([args.script, "stats", spaced], env=args.env, echo=True)
+        check(proc.returncode == 0 and json.loads(proc.stdout)["pid"] == pid,
+              f"mdsfs.sh stats {spaced!r}: exit status {proc.returncode}: {proc.stderr.strip()}")
+        proc = run([args.script, "reset", spaced], env=args.env, echo=True)
+        check(proc.returncode == 0, f"mdsfs.sh reset {spaced!r}: exit status {proc.returncode}: {proc.stderr.strip()}")
+        proc = run([args.script, "stop", spaced, "--wait", "20"], env=args.env, echo=True)
+        check(proc.returncode == 0, f"mdsfs.sh stop {spaced!r}: exit status {proc.returncode}: {proc.stderr.strip()}")
+        check(mount_type(spaced) is None and not pid_alive(pid), f"{spaced!r}: still mounted or served after stop")
+        log("mount point with a space: start, stats, reset and stop passed")
+
+        # TMPDIR names a missing directory: one line, and no mount point left behind.
+        missing = os.path.join(tmp, "no-such-tmpdir")
+        fresh = os.path.join(tmp, "fresh", "mnt")
+        expect_fail([args.script, "start", src, fresh], 1, f"TMPDIR={missing} is not a directory", "missing TMPDIR",
+                    env=dict(args.env, TMPDIR=missing))
+        check(not os.path.exists(fresh), f"a failed start left the mount point {fresh} it made")
+
+        # A hung daemon: stop --wait 5 gives up within the wait and says how to force it.
+        hung = os.path.join(tmp, "hung")
+        pid = script_start(args, src, hung)
+        os.kill(pid, signal.SIGSTOP)
+        t0 = time.monotonic()
+        expect_fail([args.script, "stop", hung, "--wait", "5"], 1, "the daemon did not answer within 5 s", "hung daemon",
+                    timeout=30)
+        took = time.monotonic() - t0
+        check(took < 5 + 5, f"stop --wait 5 on a hung daemon took {took:.1f} s")
+        proc = run([args.script, "stop", hung, "--wait", "5"], env=args.env, timeout=30)
+        check(f"fusermount3 -u -z '{hung}' && kill -KILL {pid}" in proc.stderr,
+              f"the line does not say how to force it: {proc.stderr.strip()!r}")
+        check(mount_type(hung, resolve=False) == "fuse.pynamic-mdsfs", "the hung daemon's mount was unmounted")
+        log(f"hung daemon: stop gave up after {took:.1f} s")
+    except subprocess.TimeoutExpired as e:
+        raise CheckFailed(f"mdsfs.sh did not end: {shlex.join(e.cmd)} still ran after {e.timeout} s")
+    finally:
+        force_down(pid, os.path.join(tmp, "hung"))
+        force_down(None, os.path.join(tmp, "with space", "mnt"))
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+SCENARIOS = {"script": scenario_script, "counts": scenario_counts, "latency": scenario_latency, "direct": scenario_direct,
              "linked": scenario_linked, "errors": scenario_errors, "stage": scenario_stage}
 
 

@@ -45,3 +45,6 @@ _pyn_mdsfs_test(mdsfs.direct-io.serial direct serial)
 _pyn_mdsfs_test(mdsfs.linked.serial linked serial)
 # Bad arguments, a busy mount point, a mount that is not ours, SIGTERM, --lifetime.
 _pyn_mdsfs_test(mdsfs.errors.serial errors serial)
+# bench/mdsfs.sh's own faults: a mount point with a space, a missing TMPDIR, stop on a hung daemon.
+_pyn_mdsfs_test(mdsfs.script-faults.serial script serial)
+set_tests_properties(mdsfs.script-faults.serial PROPERTIES LABELS "mdsfs;serial;faults")

@@ -105,6 +105,22 @@ pynamic_mode_test(mode.python.search-root-unusable.parallel python pynamic-mode-
                   CHECK ${_py_bad_root} ARGS --search-root /dev/null/search)
 pynamic_mode_test(mode.python-linked.search-root-unusable.serial python-linked pynamic-mode-python-linked
                   LABELS python CHECK ${_py_bad_root} ARGS --search-root /dev/null/search)
+# The per-user default root's directory (TMPDIR/pynamic-UID) made by someone else, or writable by others (here
+# mode 777): refused, since whoever can write there chooses what the imports search.
+add_test(NAME fixture.python.shared-user-dir
+  COMMAND "${Python3_EXECUTABLE}" -c "import os, sys; d = os.path.join(sys.argv[1], f'pynamic-{os.geteuid()}'); \
+os.makedirs(d, exist_ok=True); os.chmod(d, 0o777)" "${_py_work}/python-shared-tmp")
+set_tests_properties(fixture.python.shared-user-dir PROPERTIES FIXTURES_SETUP python_shared_user_dir
+                     LABELS "serial;parallel;python" TIMEOUT 60)
+find_program(PYNAMIC_ENV_EXECUTABLE env REQUIRED)
+add_executable(pyn_python_env IMPORTED)
+set_target_properties(pyn_python_env PROPERTIES IMPORTED_LOCATION "${PYNAMIC_ENV_EXECUTABLE}")
+pynamic_mode_test(faults.search-root-not-private.serial python pyn_python_env LABELS "python;faults"
+                  FIXTURES python_shared_user_dir
+                  CHECK --expect-exit 1 --one-line-error
+                        --expect-stderr "rank 0 .*search path: .*/python-shared-tmp/pynamic-[0-9]+ is not a private directory of uid [0-9]+ \\(it is a directory of uid [0-9]+, mode 777\\): remove it, or give --search-root DIR$"
+                  ARGS "TMPDIR=${_py_work}/python-shared-tmp" $<TARGET_FILE:pynamic-mode-python>)
+
 # A broken sys.path: a search directory holds a file named like a module that is not one.
 set(_py_shadowed --expect-exit 1 --expect-stderr
     "rank [0-9]+ .*import: libmodule3: ImportError: .*python-shadowing-root/dir0/libmodule3\\.so: invalid ELF header")

@@ -18,5 +18,5 @@ else()
             --workdir "${PYNAMIC_TEST_WORK}/valgrind.memcheck" --generator "${PYNAMIC_GENERATOR_EXECUTABLE}"
             --config "${PYNAMIC_CONFIG}" --mode $<TARGET_FILE:pynamic-mode-dlopen>
             --mode $<TARGET_FILE:pynamic-mode-linked>)
-  set_tests_properties(valgrind.memcheck PROPERTIES LABELS "valgrind;serial" TIMEOUT 300)
+  set_tests_properties(valgrind.memcheck PROPERTIES LABELS "valgrind;serial" TIMEOUT 600)
 endif()

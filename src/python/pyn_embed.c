@@ -331,9 +331,7 @@ void pyn_embed_prepare(struct pyn_run *run)
             pyn_run_fail(run, rc, "%s", err);
         return;
     }
-    char *default_root = pyn_py_default_search_root();
-    rc = pyn_py_search_prepare(default_root, &py.search, err, sizeof err);
-    free(default_root);
+    rc = pyn_py_search_prepare(NULL, &py.search, err, sizeof err); /* NULL: the per-user default */
     if (rc == 0)
         rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(run), err, sizeof err);
     if (rc) {

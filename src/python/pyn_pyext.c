@@ -4,7 +4,7 @@
  * (pyn_main_at, pyn_run.h) a mode whose hooks call the script's methods;
  * the accessors below are for those methods. One run per process.
  *
- *   run(argv, start_epoch, default_search_root, hooks) -> exit status (the same on every rank)
+ *   run(argv, start_epoch, default_search_root or None (per user), hooks) -> exit status (the same on every rank)
  *     hooks.prepare()           outside the phases: sys.path
  *     hooks.import_all()        the timed import phase
  *     hooks.visit_all()         the timed visit phase
@@ -167,7 +167,7 @@ static PyObject *py_run(PyObject *self, PyObject *args)
     PyObject *argv, *hooks;
     double epoch;
     const char *default_root;
-    if (!PyArg_ParseTuple(args, "OdsO:run", &argv, &epoch, &default_root, &hooks))
+    if (!PyArg_ParseTuple(args, "OdzO:run", &argv, &epoch, &default_root, &hooks))
         return NULL;
     if (st.ran) {
         PyErr_SetString(PyExc_RuntimeError, "_pynamic: run() may be called once per process");

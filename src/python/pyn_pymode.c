@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The option targets. The depth is typed: the runtime's parser checks it
  * (a bad value is a usage error like any other) and sets its default; its
@@ -27,8 +28,8 @@ const struct pyn_option pyn_py_options[] = {
         ": with the standard library's two, what Debian 12's python3 searches for a packaged module)",
         .def = PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT, .text = &search_depth_text),
     PYN_OPTION_PATH("--search-root", "DIR", &search_root_text, "search_root",
-                    "where those directories are created, once, outside the timed phases (default: python/search-path "
-                    "beside the program)"),
+                    "where those directories are created, once, outside the timed phases (default: "
+                    "${TMPDIR:-/tmp}/pynamic-UID/search-path, private to the user)"),
     PYN_OPTIONS_END,
 };
 
@@ -72,15 +73,58 @@ int pyn_py_check_dir(const char *what, const char *path, char *err, size_t errle
     return 0;
 }
 
+/* The per-user directory that holds the default root. Made 0700 when
+ * missing; an existing one must be a real directory of this user that no one
+ * else may write into: in a shared /tmp another user could otherwise plant
+ * the search directories, or a link to anywhere, under a name we predict. */
+static int private_dir(const char *dir, char *err, size_t errlen)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        int e = errno;
+        snprintf(err, errlen,
+                 "search path: cannot create directory %s: mkdir: %s (set TMPDIR or give --search-root DIR)", dir,
+                 strerror(e));
+        return -e;
+    }
+    struct stat st;
+    if (lstat(dir, &st) != 0) {
+        int e = errno;
+        snprintf(err, errlen, "search path: %s: lstat: %s", dir, strerror(e));
+        return -e;
+    }
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        snprintf(err, errlen,
+                 "search path: %s is not a private directory of uid %u (it is a %s of uid %u, mode %03o): remove it, "
+                 "or give --search-root DIR",
+                 dir, (unsigned)geteuid(), S_ISDIR(st.st_mode) ? "directory" : "non-directory", (unsigned)st.st_uid,
+                 (unsigned)(st.st_mode & 07777));
+        return -EPERM;
+    }
+    return 0;
+}
+
 int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     int rc = 0;
     s->depth = (long)search_depth;
+    char *own = NULL; /* the per-user default, when it is the root */
     const char *root = search_root_text ? search_root_text : default_root;
-    if (!root) {
+    if (!root && !(root = own = pyn_py_default_search_root())) {
         snprintf(err, errlen, "search path: no root directory (give --search-root DIR)");
         rc = -EINVAL;
+    }
+    if (rc == 0 && own) {
+        char *user_dir = strdup(own);
+        char *slash = user_dir ? strrchr(user_dir, '/') : NULL;
+        if (slash) {
+            *slash = '\0';
+            rc = private_dir(user_dir, err, errlen);
+        } else {
+            snprintf(err, errlen, "search path: out of memory");
+            rc = -ENOMEM;
+        }
+        free(user_dir);
     }
     if (rc == 0)
         rc = make_dirs(root, err, errlen);
@@ -104,6 +148,7 @@ int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, cha
             rc = pyn_py_check_dir("search path directory", s->dirs[k], err, errlen);
         }
     }
+    free(own);
     if (rc) {
         pyn_py_search_free(s);
         return rc;
@@ -123,9 +168,19 @@ void pyn_py_search_free(struct pyn_py_search *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Per user, not beside the program: an installed tree is read-only to
+ * everyone but its owner. Per user rather than per job: the directories are
+ * empty and the same for every run, so a run that dies leaves nothing that the
+ * next would have to reap, and no rank needs to agree with another on a name. */
 char *pyn_py_default_search_root(void)
 {
-    return pyn_exe_relative("python/search-path");
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    char *root;
+    if (asprintf(&root, "%s/pynamic-%u/search-path", tmp, (unsigned)geteuid()) < 0)
+        return NULL;
+    return root;
 }
 
 void pyn_py_start_at(struct pyn_start *start, double epoch_s)

@@ -41,15 +41,19 @@ struct pyn_py_search {
 
 /* Creates the root (with its parents) and the depth directories
  * root/dir0 .. root/dir<depth-1> where missing, and checks each is a
- * directory. The root is --search-root, else default_root. Every rank calls
+ * directory. The root is --search-root, else default_root, else (NULL) the
+ * per-user default, whose own directory (pynamic-UID) must then be private
+ * to this user (made 0700; an existing one owned by another user, or
+ * writable by others, is an error). Every rank calls
  * it, outside the timed phases (creating an existing directory is a no-op).
  * Returns 0, or a negative errno with one line in err. s is freed with
  * pyn_py_search_free(), after the reports: the report reads the root. */
 int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, char *err, size_t errlen);
 void pyn_py_search_free(struct pyn_py_search *s);
 
-/* <directory of this process's executable>/python/search-path, malloc'd;
- * NULL when out of memory or /proc/self/exe cannot be resolved. */
+/* The per-user default root, ${TMPDIR:-/tmp}/pynamic-<euid>/search-path,
+ * malloc'd; NULL when out of memory. Not beside the program: an installed
+ * tree is not writable by its users. */
 char *pyn_py_default_search_root(void);
 
 /* 0 if path is a directory; else -errno with "what path: <reason>" in err.

@@ -95,8 +95,11 @@ static void test_outputs_among_themselves(const char *work)
 
 static void test_inputs(const char *work)
 {
-    char *lib = join(work, "lib"), *manifest = join(work, "manifest.json");
-    mkdir(lib, 0777);
+    char *given = join(work, "lib"), *manifest = join(work, "manifest.json");
+    mkdir(given, 0777);
+    char *lib = realpath(given, NULL); /* as the run gives it: resolved */
+    if (!lib)
+        exit(1);
     touch(manifest);
     char *libfile = join(lib, "libmodule1.so");
     touch(libfile);
@@ -123,6 +126,16 @@ static void test_inputs(const char *work)
     rc = pyn_outputs_check(o3, 1, ins, 4, err, sizeof err);
     CHECK(rc == -EINVAL && strstr(err, "the same file as the generated library"),
           "--csv naming a missing library accepted: %d, %s", rc, err);
+    /* A hard link to a library, elsewhere: the one case where the libraries are looked at. */
+    char *hard = join(work, "hard.csv");
+    if (link(libfile, hard) != 0)
+        exit(1);
+    const struct pyn_output o5[] = {{"--csv", hard}};
+    rc = pyn_outputs_check(o5, 1, ins, 4, err, sizeof err);
+    CHECK(rc == -EINVAL && strstr(err, "the same file as the generated library "),
+          "a hard link to a library accepted: %d, %s", rc, err);
+    unlink(hard);
+    free(hard);
     /* Beside them is fine. */
     char *beside = join(lib, "r.csv");
     const struct pyn_output o4[] = {{"--csv", beside}};
@@ -130,7 +143,7 @@ static void test_inputs(const char *work)
     unlink(libfile);
     rmdir(lib);
     unlink(manifest);
-    free(lib), free(manifest), free(libfile), free(via), free(lib0), free(beside);
+    free(given), free(lib), free(manifest), free(libfile), free(via), free(lib0), free(beside);
 }
 
 static void test_places(const char *work)

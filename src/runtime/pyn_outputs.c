@@ -59,15 +59,12 @@ static bool same(const char *a_path, const struct side *a, const char *b_path, c
     return a->canon && b->canon ? strcmp(a->canon, b->canon) == 0 : strcmp(a_path, b_path) == 0;
 }
 
-/* The resolved directory of the inputs given as dir/name, kept for the last dir seen: the libraries share one. */
-struct dir_cache {
-    const char *dir;
-    char *real;
-};
-
-/* Is input in the same file as the output o (side os)? Sets *joined to its path for the message (malloc'd). */
-static bool is_input(const char *o, const struct side *os, const struct pyn_input *in, struct dir_cache *cache,
-                     char **joined)
+/* Is input the same file as the output o (side os)? Sets *joined to its path for the message (malloc'd). A file
+ * given whole (the manifest, the executable, a map) is looked at: the inode decides when both exist. A library is
+ * compared by name (its directory is resolved already): looking at a thousand libraries before the run would warm
+ * the caches the import is timed on and show in the loader's counts. Only an output that is a hard link (more than
+ * one name) needs every library's inode. */
+static bool is_input(const char *o, const struct side *os, const struct pyn_input *in, char **joined)
 {
     *joined = NULL;
     if (in->dir && asprintf(joined, "%s/%s", in->dir, in->name) < 0) {
@@ -75,16 +72,12 @@ static bool is_input(const char *o, const struct side *os, const struct pyn_inpu
         return false;
     }
     const char *path = in->dir ? *joined : in->name;
-    /* Both exist (the usual case for an existing output): the inode decides, no name is resolved. */
-    struct side is = {.exists = stat(path, &is.st) == 0};
+    struct side is = {.exists = false};
+    if (!in->dir || (os->exists && os->st.st_nlink > 1))
+        is.exists = stat(path, &is.st) == 0;
     if (os->exists && is.exists)
         return os->st.st_dev == is.st.st_dev && os->st.st_ino == is.st.st_ino;
-    if (in->dir && cache->dir != in->dir) {
-        free(cache->real);
-        cache->dir = in->dir;
-        cache->real = realpath(in->dir, NULL);
-    }
-    is.canon = canonical(path, in->dir ? cache->real : NULL);
+    is.canon = canonical(path, in->dir);
     bool hit = same(o, os, path, &is);
     free(is.canon);
     return hit;
@@ -152,10 +145,9 @@ static int check_one(const struct pyn_output *outs, size_t i, const struct pyn_i
         }
         free(other.canon);
     }
-    struct dir_cache cache = {0};
     for (size_t k = 0; k < nins && rc == 0; ++k) {
         char *joined = NULL;
-        if (ins[k].name && is_input(path, &os, &ins[k], &cache, &joined)) {
+        if (ins[k].name && is_input(path, &os, &ins[k], &joined)) {
             pyn_format_middle(err, errlen,
                               "%s %s: the same file as %s %s, which this run reads; give the output a path "
                               "of its own",
@@ -164,7 +156,6 @@ static int check_one(const struct pyn_output *outs, size_t i, const struct pyn_i
         }
         free(joined);
     }
-    free(cache.real);
     free(os.canon);
     return rc ? rc : check_place(opt, path, err, errlen);
 }

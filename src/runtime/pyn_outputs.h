@@ -24,9 +24,10 @@ struct pyn_output {
 };
 
 /* One file the run reads: what it is in messages ("the manifest", "the
- * generated library") and its path, dir/name when dir is not NULL (so a
- * thousand libraries need no joined copies), else name. A NULL name is
- * skipped. */
+ * generated library") and its path: name, or dir/name when dir is not NULL
+ * (so a thousand libraries need no joined copies). dir must be resolved
+ * already (realpath), and such inputs are compared by name without a look
+ * at the file (see pyn_outputs_check). A NULL name is skipped. */
 struct pyn_input {
     const char *what;
     const char *dir;
@@ -36,13 +37,12 @@ struct pyn_input {
 /* Checks each output given, in order: against the earlier outputs and every
  * input (the same file: the same device and inode when both exist, else
  * the same resolved directory and name, so "./a/../r.json" and a hard link
- * are caught), then the path itself (an existing file must be a regular
- * one, since it is replaced), then its directory (exists; a file can be
- * created in it: tried with a temporary file that is removed, since
- * permission bits do not tell about root, read-only mounts or ACLs).
- * Returns 0, or a negative errno with one line in err naming the option,
- * the path and the reason ("--json PATH: the same file as --csv PATH; give
- * each output its own path"); control characters escaped. */
+ * are caught; an input given as dir/name is looked at only when the output
+ * is a hard link, so the check touches no library of the tree), then the path itself (an existing file must be a
+ * regular one, since it is replaced), then its directory (exists; a file can be created in it: tried with a temporary
+ * file that is removed, since permission bits do not tell about root, read-only mounts or ACLs). Returns 0, or a
+ * negative errno with one line in err naming the option, the path and the reason ("--json PATH: the same file as --csv
+ * PATH; give each output its own path"); control characters escaped. */
 int pyn_outputs_check(const struct pyn_output *outs, size_t nouts, const struct pyn_input *ins, size_t nins, char *err,
                       size_t errlen);
 

@@ -1,6 +1,6 @@
 /* Unit test of pyn_tool (src/common): the program name, the executable's
- * path and directory, resolving a path beside it, and the escaping that
- * keeps an error line one line. Exit 0 when every check holds; otherwise one
+ * path and directory, resolving a path beside it, the escaping that
+ * keeps an error line one line, and the shortening that keeps its cause. Exit 0 when every check holds; otherwise one
  * "CHECK FAILED: ..." line per failed check and exit 1. */
 #define _GNU_SOURCE
 #include "pyn_tool.h"
@@ -86,11 +86,79 @@ static void test_escape(void)
           "pyn_has_controls");
 }
 
+static void check_middle(const char *in, size_t size, const char *want)
+{
+    char buf[256];
+    int n = pyn_format_middle(buf, size, "%s", in);
+    CHECK(n == (int)strlen(in) && strcmp(buf, want) == 0,
+          "middle of a %zu-byte text within %zu bytes gave \"%s\" (%d), expected \"%s\"", strlen(in), size, buf, n,
+          want);
+}
+
+/* A long path in a one-line error loses its middle, never the cause at its end. */
+static void test_middle(void)
+{
+    check_middle("short", 64, "short");
+    check_middle("exactly9!", 10, "exactly9!");
+    check_middle("0123456789", 10, "01...6789"); /* 6 bytes of text: 2 of the start, 4 of the end */
+    check_middle("0123456789abcdefghij", 14, "0123...efghij");
+    check_middle("abcdef", 5, "abcd"); /* no room for both ends: the start, as snprintf */
+    check_middle("abcdef", 1, "");
+    /* A UTF-8 sequence (\xc3\xa9) is never split: the cut moves to its edge. */
+    check_middle("aa\xc3\xa9"
+                 "bbbbbbbbbb",
+                 12, "aa...bbbbb"); /* the start would end inside it */
+    check_middle("bbbbbbbbbb\xc3\xa9"
+                 "cccc",
+                 12, "bbb...cccc"); /* the end would begin inside it */
+    check_middle("aaa\xc3\xa9"
+                 "bbbbbbbbbbbb\xc3\xa9"
+                 "ccc",
+                 12,
+                 "aaa...\xc3\xa9"
+                 "ccc"); /* whole sequences are kept */
+
+    /* The real case: a library directory 600 bytes deep keeps its start and the loader's cause. */
+    char dir[601], line[512];
+    memset(dir, 'd', 600);
+    for (size_t i = 0; i < 600; i += 20)
+        dir[i] = '/';
+    dir[600] = '\0';
+    int n = pyn_format_middle(line, sizeof line, "import: dlopen: %s/libmodule1.so: cannot open shared object file: %s",
+                              dir, strerror(ENOENT));
+    size_t len = strlen(line);
+    CHECK(n > (int)sizeof line && len == sizeof line - 1, "a %d-byte line shortened to %zu bytes, expected %zu", n, len,
+          sizeof line - 1);
+    CHECK(strncmp(line, "import: dlopen: /dddd", 21) == 0 && strstr(line, "...") &&
+              strstr(line, "libmodule1.so: cannot open shared object file: No such file or directory") && len >= 25 &&
+              strcmp(line + len - 25, "No such file or directory") == 0,
+          "the long line lost its start or its cause: \"%s\"", line);
+    /* The arguments may point into the buffer itself. */
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", "write /a/very/long/path/r.json");
+    pyn_format_middle(buf, sizeof buf, "%s: rename: %s", buf, strerror(ENOSPC));
+    CHECK(strcmp(buf, "write /a/ve...ce left on device") == 0, "formatting buf into itself gave \"%s\"", buf);
+    char same[16] = "0123456789abcde";
+    pyn_shorten_middle(same, 10, same);
+    CHECK(strcmp(same, "01...bcde") == 0, "shortening in place gave \"%s\"", same);
+    /* Longer than the 2 KiB formatted in place: still whole, start and end. */
+    char *big = malloc(5001);
+    if (big) {
+        memset(big, 'x', 5000);
+        big[0] = 'S', big[4999] = 'E', big[5000] = '\0';
+        n = pyn_format_middle(line, sizeof line, "%s", big);
+        CHECK(n == 5000 && line[0] == 'S' && line[strlen(line) - 1] == 'E' && strlen(line) == sizeof line - 1,
+              "a 5000-byte text gave %d, \"%.20s...\"", n, line);
+        free(big);
+    }
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     test_prog_name();
     test_exe(argv[0]);
     test_escape();
+    test_middle();
     return pyn_check_status() ? PYN_EXIT_ERROR : PYN_EXIT_OK;
 }

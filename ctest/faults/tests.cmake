@@ -253,9 +253,11 @@ _pyn_fault_test(faults.report-disk-full.serial dlopen pyn_fault_python
         --expect-stderr "rank 0: write ${_fs}/r\\.json: write: No space left on device"
   ARGS "${_f_env}" --tmpfs "${_fs}" "--keep=r.json={\"an\": \"earlier report\"}" --fill blocks --only-keep
        -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
+# Out of inodes, read-only, not writable, not a file: found by the check of
+# the outputs before the run (a usage error, nothing measured), not after it.
 _pyn_fault_test(faults.report-disk-full-inodes.serial dlopen pyn_fault_python
-  CHECK --no-report --expect-exit 1 --one-line-error
-        --expect-stderr "rank 0: write ${_fs}/r\\.csv: create temporary file: No space left on device"
+  CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
+        --expect-stderr "^${_dl}: --csv ${_fs}/r\\.csv: cannot create a file in directory ${_fs}: No space left on device$"
   ARGS "${_f_env}" --tmpfs "${_fs}" --inodes 16 --fill inodes --only-keep
        -- $<TARGET_FILE:${_dl}> --csv "${_fs}/r.csv")
 # Under the launcher: only rank 0 writes, every rank exits 1. Here
@@ -272,20 +274,20 @@ add_test(NAME faults.report-disk-full.parallel
 set_tests_properties(faults.report-disk-full.parallel PROPERTIES LABELS "faults;parallel" PROCESSORS ${_f_np}
                      TIMEOUT ${_f_timeout})
 _pyn_fault_test(faults.report-read-only-fs.serial dlopen pyn_fault_python
-  CHECK --no-report --expect-exit 1 --one-line-error
-        --expect-stderr "rank 0: write ${_fs}/r\\.json: create temporary file: Read-only file system"
+  CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
+        --expect-stderr "^${_dl}: --json ${_fs}/r\\.json: cannot create a file in directory ${_fs}: Read-only file system$"
   ARGS "${_f_env}" --tmpfs "${_fs}" --read-only --only-keep -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
 # /dev/full as the report path: refused, and the device is never renamed over.
 _pyn_fault_test(faults.report-dev-full.serial dlopen pyn_fault_python
-  CHECK --no-report --expect-exit 1 --one-line-error
-        --expect-stderr "rank 0: write /dev/full: it exists and is not a regular file"
+  CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
+        --expect-stderr "^${_dl}: --json /dev/full: it exists and is not a regular file. give a file path$"
   ARGS "${_f_env}" --char-device /dev/full -- $<TARGET_FILE:${_dl}> --json /dev/full)
 # A directory nobody may write into (mode 555).
 _pyn_fault_fixture(faults.fixture.report-dir-read-only faults_report_dir
   ${_f_make} dir --to "${_f_work}/report-dir-555" --mode 555)
 _pyn_fault_test(faults.report-dir-not-writable.serial dlopen pyn_fault_python FIXTURES faults_report_dir
-  CHECK --no-report --expect-exit 1 --one-line-error
-        --expect-stderr "rank 0: write ${_f_work}/report-dir-555/r\\.json: create temporary file: Permission denied"
+  CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
+        --expect-stderr "^${_dl}: --json ${_f_work}/report-dir-555/r\\.json: cannot create a file in directory ${_f_work}/report-dir-555: Permission denied$"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --json "${_f_work}/report-dir-555/r.json")
 # The CSV cannot be written but the JSON can. The run exits 1, so the JSON it
 # leaves must not say passed (fault_env.py --report-must-not-pass checks that).

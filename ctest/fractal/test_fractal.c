@@ -1,6 +1,6 @@
 /* Unit test of pyn_fractal (no MPI, one process): the row split, pixels
  * worked out by hand from the definition, the check of a gathered image,
- * the BMP header and file, and the output-path check.
+ * the BMP header and file (the output-path check is ctest/outputs/test_outputs.c).
  *
  *   test_fractal WORKDIR
  *
@@ -241,52 +241,6 @@ static void test_bmp(const char *work)
     free(missing);
 }
 
-static void test_paths(const char *work)
-{
-    char *img = NULL, *json = NULL, *json_other_spelling = NULL, *missing = NULL;
-    if (asprintf(&img, "%s/f.bmp", work) < 0 || asprintf(&json, "%s/r.json", work) < 0 ||
-        asprintf(&json_other_spelling, "%s/./sub/../r.json", work) < 0 ||
-        asprintf(&missing, "%s/no-such-dir/f.bmp", work) < 0)
-        exit(1);
-    char sub[4096];
-    snprintf(sub, sizeof sub, "%s/sub", work);
-    mkdir(sub, 0777);
-    const char *names[] = {"--json", "--csv"};
-    const char *others[] = {json, NULL};
-    char err[512] = "";
-    CHECK(pyn_fractal_check_image_path(img, names, others, 2, err, sizeof err) == 0, "a good path refused: %s", err);
-    CHECK(count_entries(work) == 1, "the check left something in %s (%d entries)", work, count_entries(work));
-
-    int rc = pyn_fractal_check_image_path(json_other_spelling, names, others, 2, err, sizeof err);
-    CHECK(rc == -EINVAL && strstr(err, "--fractal-image ") && strstr(err, ": the same file as --json "),
-          "the --json path, spelt otherwise, accepted: %d, %s", rc, err);
-    rc = pyn_fractal_check_image_path(missing, names, others, 2, err, sizeof err);
-    CHECK(rc == -ENOENT && strstr(err, "no-such-dir: stat: No such file or directory"),
-          "a missing directory accepted: %d, %s", rc, err);
-    rc = pyn_fractal_check_image_path(sub, names, others, 2, err, sizeof err);
-    CHECK(rc == -EISDIR && strstr(err, "it exists and is a directory"), "a directory accepted: %d, %s", rc, err);
-    rc = pyn_fractal_check_image_path("/dev/null", names, others, 2, err, sizeof err);
-    CHECK(rc == -EEXIST && strstr(err, "--fractal-image /dev/null: it exists and is not a regular file"),
-          "/dev/null accepted: %d, %s", rc, err);
-    /* An existing regular file is replaced, so it is fine; the same file through a hard link is not. */
-    FILE *f = fopen(json, "w");
-    if (f)
-        fclose(f);
-    char *link_path = NULL;
-    if (asprintf(&link_path, "%s/sub/hard.bmp", work) < 0 || link(json, link_path) != 0)
-        exit(1);
-    rc = pyn_fractal_check_image_path(link_path, names, others, 2, err, sizeof err);
-    CHECK(rc == -EINVAL && strstr(err, "the same file as --json"), "a hard link to --json accepted: %d, %s", rc, err);
-    unlink(link_path);
-    unlink(json);
-    rmdir(sub);
-    free(link_path);
-    free(img);
-    free(json);
-    free(json_other_spelling);
-    free(missing);
-}
-
 /* mkdir -p. */
 static int make_dirs(const char *path)
 {
@@ -319,7 +273,6 @@ int main(int argc, char **argv)
     test_pixels();
     test_verify();
     test_bmp(work);
-    test_paths(work);
     if (pyn_check_status()) {
         fprintf(stderr, "work directory %s left as it is\n", work);
         free(work);

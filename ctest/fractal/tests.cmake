@@ -6,8 +6,9 @@
 # the tests here are the ones that need their own runs or no MPI at all:
 #   fractal.unit                pyn_fractal in one process: the row split,
 #                               pixels worked out by hand, the check of a
-#                               gathered image, the BMP header and file, the
-#                               output-path check (sanitized in the asan preset);
+#                               gathered image, the BMP header and file
+#                               (sanitized in the asan preset; the check of
+#                               the --fractal-image path is outputs.unit's);
 #   fractal.image.parallel      3 ranks (400 rows do not divide): the image
 #                               written, every byte compared with a
 #                               recomputation in Python floats;

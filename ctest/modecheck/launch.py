@@ -17,18 +17,18 @@ class Outputs:
     """Where a run's outputs go: the reports (absolute paths, as the program is given them) and the directory
     every rank records its exit status in."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, stem="report"):
         self.workdir = workdir
         self.exit_dir = os.path.join(workdir, "exit-codes")
-        self.report = os.path.abspath(os.path.join(workdir, "report.json"))
-        self.csv = os.path.abspath(os.path.join(workdir, "report.csv"))
+        self.report = os.path.abspath(os.path.join(workdir, stem + ".json"))
+        self.csv = os.path.abspath(os.path.join(workdir, stem + ".csv"))
 
 
 def prepare(args):
     """Before the run: the work directory with no exit status, report or output of an earlier run in it (nor the
     files the run must not write), the staging directory, the pages --warm-files asks for. Returns the
     Outputs."""
-    out = Outputs(args.workdir)
+    out = Outputs(args.workdir, args.report_stem)
     os.makedirs(args.workdir, exist_ok=True)
     os.makedirs(out.exit_dir, exist_ok=True)
     for name in os.listdir(out.exit_dir):

@@ -17,6 +17,8 @@ def parse_args(description):
     p.add_argument("--launch-time", choices=["none", "before", "after", "option"], default="none",
                    help="pass `date +%%s.%%N` as the first positional argument, after the options, or as --launch-time")
     p.add_argument("--no-report", action="store_true", help="do not ask for --json/--csv")
+    p.add_argument("--report-stem", default="report", metavar="NAME",
+                   help="the reports' file names in the work directory: NAME.json and NAME.csv (default report)")
     p.add_argument("--expect-exit", type=int, default=0, help="exit status every rank must return")
     p.add_argument("--expect-stderr", action="append", default=[], help="regex stderr must match (repeatable)")
     p.add_argument("--expect-stdout", action="append", default=[], help="regex stdout must match (repeatable)")

@@ -3,6 +3,7 @@
 #include "pyn_tool.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,12 +53,12 @@ char *pyn_exe_resolve(const char *given, const char *default_rel, const char *wh
      * reported as out of memory too, as the programs always have. */
     char *candidate = given ? strdup(given) : pyn_exe_relative(default_rel);
     if (!candidate) {
-        snprintf(err, errlen, "%s: out of memory", what);
+        pyn_format_middle(err, errlen, "%s: out of memory", what);
         return NULL;
     }
     char *abs = realpath(candidate, NULL);
     if (!abs)
-        snprintf(err, errlen, "%s %s: %s", what, candidate, strerror(errno));
+        pyn_format_middle(err, errlen, "%s %s: %s", what, candidate, strerror(errno));
     free(candidate);
     return abs;
 }
@@ -109,4 +110,101 @@ int pyn_has_controls(const char *text)
         if (*c < 0x20 || *c == 0x7f)
             return 1;
     return 0;
+}
+
+/* UTF-8 continuation bytes (10xxxxxx) never start a character. */
+static int is_continuation(unsigned char c)
+{
+    return (c & 0xc0) == 0x80;
+}
+
+void pyn_shorten_middle(char *buf, size_t size, const char *text)
+{
+    if (size == 0)
+        return;
+    size_t len = strlen(text);
+    if (len < size) {
+        memmove(buf, text, len + 1);
+        return;
+    }
+    static const char dots[] = "...";
+    const size_t ndots = sizeof dots - 1;
+    if (size <= ndots + 2) { /* no room for both ends: the start, as snprintf would */
+        memmove(buf, text, size - 1);
+        buf[size - 1] = '\0';
+        return;
+    }
+    /* The end holds the cause, so it gets the larger half. */
+    size_t room = size - 1 - ndots, head = room * 2 / 5, tail = room - head;
+    while (head > 0 && is_continuation((unsigned char)text[head]))
+        --head;
+    size_t from = len - tail;
+    while (from < len && is_continuation((unsigned char)text[from]))
+        ++from;
+    tail = len - from;
+    /* The tail moves left (from >= head + ndots), so memmove is safe when text is buf. */
+    memmove(buf, text, head);
+    memmove(buf + head + ndots, text + from, tail);
+    memcpy(buf + head, dots, ndots);
+    buf[head + ndots + tail] = '\0';
+}
+
+int pyn_vformat_middle(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    /* Formatted apart from buf, since the arguments may point into it. */
+    char local[2048], *whole = local;
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(local, sizeof local, fmt, ap);
+    if (n >= (int)sizeof local && vasprintf(&whole, fmt, copy) < 0)
+        whole = local; /* out of memory: the first 2 KiB, shortened like the rest */
+    va_end(copy);
+    if (n < 0) {
+        if (size)
+            buf[0] = '\0';
+        return n;
+    }
+    pyn_shorten_middle(buf, size, whole);
+    if (whole != local)
+        free(whole);
+    return n;
+}
+
+int pyn_format_middle(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = pyn_vformat_middle(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* The first stream whose flush failed, and why: a process has one standard output. */
+static FILE *failed_stream;
+static int failed_errno;
+
+int pyn_flush(FILE *f)
+{
+    /* Unbuffered or line-buffered (MPI_Init may make it so), the write failed in fprintf, and left its errno. */
+    int e = ferror(f) ? errno : 0;
+    errno = 0;
+    if (fflush(f) != 0)
+        e = errno;
+    else if (!ferror(f))
+        return 0;
+    if (!e)
+        e = EIO;
+    if (!failed_stream) {
+        failed_stream = f;
+        failed_errno = e;
+    }
+    return -e;
+}
+
+int pyn_flush_check(FILE *f)
+{
+    int rc = pyn_flush(f);
+    if (rc == 0 && !ferror(f))
+        return 0;
+    return failed_stream == f ? -failed_errno : rc ? rc : -EIO;
 }

@@ -5,7 +5,9 @@
 #ifndef PYN_TOOL_H
 #define PYN_TOOL_H
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Every program's exit status (each program's --help says what its 1 means). */
 enum pyn_exit_status {
@@ -40,6 +42,33 @@ char *pyn_exe_resolve(const char *given, const char *default_rel, const char *wh
  * so a message that echoes a user's argument stays one visible line. What
  * does not fit is cut at a character boundary, never inside an escape. */
 void pyn_escape_controls(char *text, size_t size);
+
+/* snprintf for a one-line message: formats fmt into buf (size bytes),
+ * and when the whole text does not fit, keeps its start and its end with
+ * "..." between, so a long path in the middle loses its middle rather than
+ * the cause at the end ("...: No such file or directory"). Cuts never split
+ * a UTF-8 sequence. The arguments may point into buf (the text is formatted
+ * elsewhere first). Returns the length of the whole text, as snprintf does,
+ * or -1 on a formatting error (buf then holds "" if size > 0). Out of memory
+ * for a text longer than 2 KiB, it shortens the first 2 KiB. */
+int pyn_format_middle(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int pyn_vformat_middle(char *buf, size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+
+/* Copies text into buf (size bytes) as pyn_format_middle does: whole when
+ * it fits, else its start, "..." and its end. text may be buf itself. */
+void pyn_shorten_middle(char *buf, size_t size, const char *text);
+
+/* fflush(f), remembering the first failure's errno for pyn_flush_check:
+ * stdio drops the bytes of a failed flush, and with them the cause. Returns
+ * 0 or the negative errno. Use it wherever output that must arrive (the
+ * result lines) is flushed along the way. */
+int pyn_flush(FILE *f);
+
+/* Flushes f and says whether everything written to it so far arrived: 0,
+ * or the negative errno of the first failed write (remembered by
+ * pyn_flush; -EIO when unknown). For the result lines on standard output:
+ * a full disk or a closed pipe must fail the run, not vanish. */
+int pyn_flush_check(FILE *f);
 
 /* 1 if text holds a control character (as pyn_escape_controls escapes), else 0. */
 int pyn_has_controls(const char *text);

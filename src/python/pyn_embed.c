@@ -43,10 +43,10 @@ static bool status_failed(PyStatus st, const char *call, char *err, size_t errle
     if (!PyStatus_Exception(st))
         return false;
     if (PyStatus_IsExit(st))
-        snprintf(err, errlen, "python: %s asked to exit with status %d", call, st.exitcode);
+        pyn_format_middle(err, errlen, "python: %s asked to exit with status %d", call, st.exitcode);
     else
-        snprintf(err, errlen, "python: %s: %s%s%s", call, st.func ? st.func : "", st.func ? ": " : "",
-                 st.err_msg ? st.err_msg : "failed");
+        pyn_format_middle(err, errlen, "python: %s: %s%s%s", call, st.func ? st.func : "", st.func ? ": " : "",
+                          st.err_msg ? st.err_msg : "failed");
     return true;
 }
 
@@ -54,7 +54,7 @@ static bool append_path(PyConfig *config, const char *path, char *err, size_t er
 {
     wchar_t *w = Py_DecodeLocale(path, NULL);
     if (!w) {
-        snprintf(err, errlen, "python: sys.path entry %s: Py_DecodeLocale: cannot decode it", path);
+        pyn_format_middle(err, errlen, "python: sys.path entry %s: Py_DecodeLocale: cannot decode it", path);
         return false;
     }
     PyStatus st = PyWideStringList_Append(&config->module_search_paths, w);
@@ -99,7 +99,8 @@ static int init_python(int argc, char **argv, const char *library_dir, char *err
     /* CPython copies the rows; the built-in importer then finds each module
      * by name in this table, before any sys.path entry is looked at. */
     if (ok && py.setup->builtins && PyImport_ExtendInittab((struct _inittab *)py.setup->builtins) != 0) {
-        snprintf(err, errlen, "python: PyImport_ExtendInittab: cannot register the built-in generated modules");
+        pyn_format_middle(err, errlen,
+                          "python: PyImport_ExtendInittab: cannot register the built-in generated modules");
         ok = false;
     }
     if (ok)
@@ -180,7 +181,7 @@ static const char importer_counter_source[] = "import _frozen_importlib_external
 static int install_importer_counter(char *err, size_t errlen)
 {
     if (PyRun_SimpleString(importer_counter_source) != 0) {
-        snprintf(err, errlen, "python: could not install the importer's file-system counter");
+        pyn_format_middle(err, errlen, "python: could not install the importer's file-system counter");
         return -EINVAL;
     }
     PyObject *be = PyImport_ImportModule("_frozen_importlib_external");
@@ -188,7 +189,7 @@ static int install_importer_counter(char *err, size_t errlen)
     Py_XDECREF(be);
     if (!py.importer_counter) {
         PyErr_Clear();
-        snprintf(err, errlen, "python: the importer's file-system counter is not in place");
+        pyn_format_middle(err, errlen, "python: the importer's file-system counter is not in place");
         return -EINVAL;
     }
     return 0;
@@ -240,7 +241,7 @@ static int install_stage_finder(const struct pyn_run *run, char *err, size_t err
     Py_XDECREF(paths);
     if (!ok) {
         PyErr_Clear();
-        snprintf(err, errlen, "python: could not install the finder of the staged modules");
+        pyn_format_middle(err, errlen, "python: could not install the finder of the staged modules");
         return -EINVAL;
     }
     return 0;

@@ -3,6 +3,8 @@
 
 #include "pyn_pyerr.h"
 
+#include "pyn_tool.h"
+
 #include <stdio.h>
 
 void pyn_py_exception_text(char *buf, size_t len)
@@ -22,7 +24,7 @@ void pyn_py_exception_text(char *buf, size_t len)
         name = PyUnicode_AsUTF8(name_obj);
     if (text_obj && PyUnicode_AsUTF8(text_obj))
         text = PyUnicode_AsUTF8(text_obj);
-    snprintf(buf, len, "%s%s%s", name, text[0] ? ": " : "", text);
+    pyn_format_middle(buf, len, "%s%s%s", name, text[0] ? ": " : "", text);
     for (char *p = buf; *p; ++p)
         if (*p == '\n' || *p == '\r')
             *p = ' ';

@@ -38,7 +38,7 @@ static int make_dirs(const char *path, char *err, size_t errlen)
 {
     char *p = strdup(path);
     if (!p) {
-        snprintf(err, errlen, "search path: out of memory");
+        pyn_format_middle(err, errlen, "search path: out of memory");
         return -ENOMEM;
     }
     int rc = 0;
@@ -50,7 +50,7 @@ static int make_dirs(const char *path, char *err, size_t errlen)
         p[i] = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
             rc = -errno;
-            snprintf(err, errlen, "search path: cannot create directory %s: mkdir: %s", p, strerror(errno));
+            pyn_format_middle(err, errlen, "search path: cannot create directory %s: mkdir: %s", p, strerror(errno));
         }
         p[i] = saved;
     }
@@ -63,11 +63,11 @@ int pyn_py_check_dir(const char *what, const char *path, char *err, size_t errle
     struct stat st;
     if (stat(path, &st) != 0) {
         int e = errno;
-        snprintf(err, errlen, "%s %s: stat: %s", what, path, strerror(e));
+        pyn_format_middle(err, errlen, "%s %s: stat: %s", what, path, strerror(e));
         return -e;
     }
     if (!S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s %s: %s", what, path, strerror(ENOTDIR));
+        pyn_format_middle(err, errlen, "%s %s: %s", what, path, strerror(ENOTDIR));
         return -ENOTDIR;
     }
     return 0;
@@ -81,23 +81,24 @@ static int private_dir(const char *dir, char *err, size_t errlen)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         int e = errno;
-        snprintf(err, errlen,
-                 "search path: cannot create directory %s: mkdir: %s (set TMPDIR or give --search-root DIR)", dir,
-                 strerror(e));
+        pyn_format_middle(err, errlen,
+                          "search path: cannot create directory %s: mkdir: %s (set TMPDIR or give --search-root DIR)",
+                          dir, strerror(e));
         return -e;
     }
     struct stat st;
     if (lstat(dir, &st) != 0) {
         int e = errno;
-        snprintf(err, errlen, "search path: %s: lstat: %s", dir, strerror(e));
+        pyn_format_middle(err, errlen, "search path: %s: lstat: %s", dir, strerror(e));
         return -e;
     }
     if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-        snprintf(err, errlen,
-                 "search path: %s is not a private directory of uid %u (it is a %s of uid %u, mode %03o): remove it, "
-                 "or give --search-root DIR",
-                 dir, (unsigned)geteuid(), S_ISDIR(st.st_mode) ? "directory" : "non-directory", (unsigned)st.st_uid,
-                 (unsigned)(st.st_mode & 07777));
+        pyn_format_middle(
+            err, errlen,
+            "search path: %s is not a private directory of uid %u (it is a %s of uid %u, mode %03o): remove it, "
+            "or give --search-root DIR",
+            dir, (unsigned)geteuid(), S_ISDIR(st.st_mode) ? "directory" : "non-directory", (unsigned)st.st_uid,
+            (unsigned)(st.st_mode & 07777));
         return -EPERM;
     }
     return 0;
@@ -111,7 +112,7 @@ int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, cha
     char *own = NULL; /* the per-user default, when it is the root */
     const char *root = search_root_text ? search_root_text : default_root;
     if (!root && !(root = own = pyn_py_default_search_root())) {
-        snprintf(err, errlen, "search path: no root directory (give --search-root DIR)");
+        pyn_format_middle(err, errlen, "search path: no root directory (give --search-root DIR)");
         rc = -EINVAL;
     }
     if (rc == 0 && own) {
@@ -130,20 +131,21 @@ int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, cha
         rc = make_dirs(root, err, errlen);
     if (rc == 0 && !(s->root = realpath(root, NULL))) {
         rc = -errno;
-        snprintf(err, errlen, "search path: %s: realpath: %s", root, strerror(errno));
+        pyn_format_middle(err, errlen, "search path: %s: realpath: %s", root, strerror(errno));
     }
     if (rc == 0 && !(s->dirs = calloc((size_t)s->depth + 1, sizeof *s->dirs))) {
-        snprintf(err, errlen, "search path: out of memory for %ld directories", s->depth);
+        pyn_format_middle(err, errlen, "search path: out of memory for %ld directories", s->depth);
         rc = -ENOMEM;
     }
     for (long k = 0; rc == 0 && k < s->depth; ++k) {
         if (asprintf(&s->dirs[k], "%s/dir%ld", s->root, k) < 0) {
             s->dirs[k] = NULL;
-            snprintf(err, errlen, "search path: out of memory");
+            pyn_format_middle(err, errlen, "search path: out of memory");
             rc = -ENOMEM;
         } else if (mkdir(s->dirs[k], 0777) != 0 && errno != EEXIST) {
             rc = -errno;
-            snprintf(err, errlen, "search path: cannot create directory %s: mkdir: %s", s->dirs[k], strerror(errno));
+            pyn_format_middle(err, errlen, "search path: cannot create directory %s: mkdir: %s", s->dirs[k],
+                              strerror(errno));
         } else {
             rc = pyn_py_check_dir("search path directory", s->dirs[k], err, errlen);
         }

@@ -4,6 +4,7 @@
 #include "pyn_cache.h"
 
 #include "pyn_loader.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,13 +26,13 @@ static int evict_fd(int fd, const char *path, char *err, size_t errlen)
     if (fsync(fd) != 0 && errno != EBADF && errno != EINVAL && errno != EROFS) {
         int e = errno;
         close(fd);
-        snprintf(err, errlen, "cache: evict %s: fsync: %s", path, strerror(e));
+        pyn_format_middle(err, errlen, "cache: evict %s: fsync: %s", path, strerror(e));
         return -e;
     }
     int rc = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED); /* returns the error, not -1 */
     close(fd);
     if (rc != 0) {
-        snprintf(err, errlen, "cache: evict %s: posix_fadvise(POSIX_FADV_DONTNEED): %s", path, strerror(rc));
+        pyn_format_middle(err, errlen, "cache: evict %s: posix_fadvise(POSIX_FADV_DONTNEED): %s", path, strerror(rc));
         return -rc;
     }
     return 0;
@@ -42,7 +43,7 @@ int pyn_cache_evict_file(const char *path, char *err, size_t errlen)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
-        snprintf(err, errlen, "cache: evict %s: open: %s", path, strerror(e));
+        pyn_format_middle(err, errlen, "cache: evict %s: open: %s", path, strerror(e));
         return -e;
     }
     return evict_fd(fd, path, err, errlen);
@@ -65,7 +66,7 @@ int pyn_cache_evict_tree(const struct pyn_manifest *m, const char *library_dir, 
     for (size_t i = 0; i < tree_size(m); ++i) {
         char *path = pyn_loader_path(library_dir, tree_file(m, i)->file);
         if (!path) {
-            snprintf(err, errlen, "cache: evict: out of memory");
+            pyn_format_middle(err, errlen, "cache: evict: out of memory");
             return -ENOMEM;
         }
         /* A file that cannot be opened is the import's error to name. */
@@ -84,14 +85,14 @@ int pyn_cache_drop_system(char *err, size_t errlen)
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
-        snprintf(err, errlen, "cache: %s: open: %s", path, strerror(e));
+        pyn_format_middle(err, errlen, "cache: %s: open: %s", path, strerror(e));
         return -e;
     }
     ssize_t w = write(fd, "3\n", 2);
     int e = w == 2 ? 0 : (w < 0 ? errno : EIO);
     close(fd);
     if (e) {
-        snprintf(err, errlen, "cache: %s: write: %s", path, strerror(e));
+        pyn_format_middle(err, errlen, "cache: %s: write: %s", path, strerror(e));
         return -e;
     }
     return 0;
@@ -108,7 +109,7 @@ int pyn_cache_resident_file(const char *path, int64_t *resident, int64_t *total,
         int e = errno;
         if (fd >= 0)
             close(fd);
-        snprintf(err, errlen, "cache: %s: %s: %s", path, fd < 0 ? "open" : "fstat", strerror(e));
+        pyn_format_middle(err, errlen, "cache: %s: %s: %s", path, fd < 0 ? "open" : "fstat", strerror(e));
         return -e;
     }
     long page = sysconf(_SC_PAGESIZE);
@@ -124,7 +125,7 @@ int pyn_cache_resident_file(const char *path, int64_t *resident, int64_t *total,
     int e = map == MAP_FAILED ? errno : 0;
     close(fd);
     if (e) {
-        snprintf(err, errlen, "cache: %s: mmap: %s", path, strerror(e));
+        pyn_format_middle(err, errlen, "cache: %s: mmap: %s", path, strerror(e));
         return -e;
     }
     unsigned char *vec = malloc(pages);
@@ -132,7 +133,7 @@ int pyn_cache_resident_file(const char *path, int64_t *resident, int64_t *total,
         e = vec ? errno : ENOMEM;
         free(vec);
         munmap(map, len);
-        snprintf(err, errlen, "cache: %s: mincore: %s", path, strerror(e));
+        pyn_format_middle(err, errlen, "cache: %s: mincore: %s", path, strerror(e));
         return -e;
     }
     int64_t n = 0;
@@ -156,7 +157,7 @@ int pyn_cache_measure_tree(const struct pyn_manifest *m, const char *library_dir
         const struct pyn_library *lib = tree_file(m, i);
         char *path = pyn_loader_path(library_dir, lib->file);
         if (!path) {
-            snprintf(err, errlen, "cache: out of memory");
+            pyn_format_middle(err, errlen, "cache: out of memory");
             return -ENOMEM;
         }
         int64_t resident, total;

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "pyn_elf.h"
 
+#include "pyn_tool.h"
+
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FIELD(key, label, unit) {#key, label, unit, offsetof(struct pyn_elf_sizes, key)}
+#define FIELD(key, label, unit)                                                                                        \
+    {                                                                                                                  \
+#key, label, unit, offsetof(struct pyn_elf_sizes, key)                                                         \
+    }
 const struct pyn_elf_field pyn_elf_fields[] = {
     FIELD(files, "files", PYN_ELF_COUNT),
     FIELD(file_bytes, "file", PYN_ELF_BYTES),
@@ -334,7 +339,7 @@ int pyn_elf_read_tree(const struct pyn_manifest *m, const char *library_dir, str
         const struct pyn_library *lib = i < m->nlibraries ? &m->libraries[i] : &m->markers[i - m->nlibraries];
         char *path = NULL;
         if (asprintf(&path, "%s/%s", library_dir, lib->file) < 0) {
-            snprintf(err, errlen, "%s: out of memory", lib->file);
+            pyn_format_middle(err, errlen, "%s: out of memory", lib->file);
             return -ENOMEM;
         }
         struct pyn_elf_sizes s;

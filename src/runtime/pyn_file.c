@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "pyn_file.h"
 
+#include "pyn_tool.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@ int pyn_file_read_all(const char *path, char **data, size_t *len, char *err, siz
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
-        snprintf(err, errlen, "read %s: open: %s", path, strerror(e));
+        pyn_format_middle(err, errlen, "read %s: open: %s", path, strerror(e));
         return -e;
     }
     size_t cap = 1 << 16, n = 0;
@@ -22,7 +24,7 @@ int pyn_file_read_all(const char *path, char **data, size_t *len, char *err, siz
     for (;;) {
         if (!buf) {
             close(fd);
-            snprintf(err, errlen, "read %s: out of memory", path);
+            pyn_format_middle(err, errlen, "read %s: out of memory", path);
             return -ENOMEM;
         }
         if (n + 1 == cap) {
@@ -42,7 +44,7 @@ int pyn_file_read_all(const char *path, char **data, size_t *len, char *err, siz
             int e = errno;
             free(buf);
             close(fd);
-            snprintf(err, errlen, "read %s: read: %s", path, strerror(e));
+            pyn_format_middle(err, errlen, "read %s: read: %s", path, strerror(e));
             return -e;
         }
         if (r == 0)
@@ -56,9 +58,31 @@ int pyn_file_read_all(const char *path, char **data, size_t *len, char *err, siz
     return 0;
 }
 
+int pyn_file_create_temp(const char *path, char **tmp)
+{
+    /* Not "<path>.tmp.XXXXXX": for a name of 245 bytes or more that is longer than NAME_MAX. */
+    enum { KEEP = 32 };
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    size_t keep = strlen(base) < KEEP ? strlen(base) : KEEP;
+    while (keep > 0 && ((unsigned char)base[keep] & 0xc0) == 0x80) /* not inside a UTF-8 sequence */
+        --keep;
+    *tmp = NULL;
+    char *name = NULL;
+    if (asprintf(&name, "%.*s%.*s.tmp.XXXXXX", (int)(base - path), path, (int)keep, base) < 0)
+        return -ENOMEM;
+    int fd = mkostemp(name, O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        free(name);
+        return -e;
+    }
+    *tmp = name;
+    return fd;
+}
+
 static int fail(const char *path, const char *call, int e, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "write %s: %s: %s", path, call, strerror(e));
+    pyn_format_middle(err, errlen, "write %s: %s: %s", path, call, strerror(e));
     return -e;
 }
 
@@ -68,18 +92,13 @@ int pyn_file_write_atomic(const char *path, const void *data, size_t len, char *
      * FIFO. Only ever replace a regular file. */
     struct stat st;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "write %s: it exists and is not a regular file; give a file path", path);
+        pyn_format_middle(err, errlen, "write %s: it exists and is not a regular file; give a file path", path);
         return -EEXIST;
     }
     char *tmp = NULL;
-    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-        return fail(path, "asprintf", ENOMEM, err, errlen);
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return fail(path, "create temporary file", e, err, errlen);
-    }
+    int fd = pyn_file_create_temp(path, &tmp);
+    if (fd < 0)
+        return fail(path, "create temporary file", -fd, err, errlen);
     const char *p = data;
     size_t left = len;
     const char *call = NULL;

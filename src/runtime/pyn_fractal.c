@@ -8,16 +8,13 @@
 #include "pyn_fractal.h"
 
 #include "pyn_file.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const double c_re = 0.4, c_im = 0.3;
 static const double lo = -0.6, hi = 0.4;
@@ -84,13 +81,13 @@ void pyn_fractal_pixel(int x, int y, uint8_t out[PYN_FRACTAL_PIXEL_BYTES])
 int pyn_fractal_compute_rows(int first_row, int rows, uint8_t *buf, size_t buflen, char *err, size_t errlen)
 {
     if (first_row < 0 || rows < 0 || first_row > PYN_FRACTAL_HEIGHT || rows > PYN_FRACTAL_HEIGHT - first_row) {
-        snprintf(err, errlen, "fractal: rows %d..%d are not within the image's 0..%d", first_row, first_row + rows - 1,
-                 PYN_FRACTAL_HEIGHT - 1);
+        pyn_format_middle(err, errlen, "fractal: rows %d..%d are not within the image's 0..%d", first_row,
+                          first_row + rows - 1, PYN_FRACTAL_HEIGHT - 1);
         return -EINVAL;
     }
     if (buflen < (size_t)rows * PYN_FRACTAL_ROW_BYTES || (rows > 0 && !buf)) {
-        snprintf(err, errlen, "fractal: a buffer of %zu bytes cannot hold %d rows of %d bytes", buflen, rows,
-                 PYN_FRACTAL_ROW_BYTES);
+        pyn_format_middle(err, errlen, "fractal: a buffer of %zu bytes cannot hold %d rows of %d bytes", buflen, rows,
+                          PYN_FRACTAL_ROW_BYTES);
         return -EINVAL;
     }
     for (int y = first_row; y < first_row + rows; ++y)
@@ -102,7 +99,7 @@ int pyn_fractal_compute_rows(int first_row, int rows, uint8_t *buf, size_t bufle
 int pyn_fractal_verify(const uint8_t *image, const int64_t *lengths, int nranks, char *err, size_t errlen)
 {
     if (nranks < 1 || !lengths) {
-        snprintf(err, errlen, "fractal: no ranks to check");
+        pyn_format_middle(err, errlen, "fractal: no ranks to check");
         return -EINVAL;
     }
     for (int r = 0; r < nranks; ++r) {
@@ -110,22 +107,23 @@ int pyn_fractal_verify(const uint8_t *image, const int64_t *lengths, int nranks,
         pyn_fractal_rows_of(r, nranks, &first, &rows);
         int64_t owed = (int64_t)rows * PYN_FRACTAL_ROW_BYTES;
         if (lengths[r] != owed) {
-            snprintf(err, errlen,
-                     "fractal: rank %d of %d sent %lld bytes, expected %lld (rows %d..%d, %d bytes each); the "
-                     "gathered image is not checked further",
-                     r, nranks, (long long)lengths[r], (long long)owed, first, first + rows - 1, PYN_FRACTAL_ROW_BYTES);
+            pyn_format_middle(err, errlen,
+                              "fractal: rank %d of %d sent %lld bytes, expected %lld (rows %d..%d, %d bytes each); the "
+                              "gathered image is not checked further",
+                              r, nranks, (long long)lengths[r], (long long)owed, first, first + rows - 1,
+                              PYN_FRACTAL_ROW_BYTES);
             return -EPROTO;
         }
     }
     /* Lengths as owed: the shares follow each other, so the image is rows 0..399. */
     if (!image) {
-        snprintf(err, errlen, "fractal: no image to check");
+        pyn_format_middle(err, errlen, "fractal: no image to check");
         return -EINVAL;
     }
     uint8_t *want = malloc(PYN_FRACTAL_IMAGE_BYTES);
     if (!want) {
-        snprintf(err, errlen, "fractal: malloc of %zu bytes for the recomputation: %s", PYN_FRACTAL_IMAGE_BYTES,
-                 strerror(ENOMEM));
+        pyn_format_middle(err, errlen, "fractal: malloc of %zu bytes for the recomputation: %s",
+                          PYN_FRACTAL_IMAGE_BYTES, strerror(ENOMEM));
         return -ENOMEM;
     }
     pyn_fractal_compute_rows(0, PYN_FRACTAL_HEIGHT, want, PYN_FRACTAL_IMAGE_BYTES, err, errlen);
@@ -144,11 +142,12 @@ int pyn_fractal_verify(const uint8_t *image, const int64_t *lengths, int nranks,
     int x = 0;
     while (x < PYN_FRACTAL_WIDTH && memcmp(got + x * 3, exp + x * 3, 3) == 0)
         ++x;
-    snprintf(err, errlen,
-             "fractal: row %d (computed by rank %d of %d) differs from the recomputation from pixel %d on: got bytes "
-             "%u,%u,%u, expected %u,%u,%u (%d of %d rows differ)",
-             first_row, pyn_fractal_row_owner(first_row, nranks), nranks, x, got[x * 3], got[x * 3 + 1], got[x * 3 + 2],
-             exp[x * 3], exp[x * 3 + 1], exp[x * 3 + 2], wrong_rows, PYN_FRACTAL_HEIGHT);
+    pyn_format_middle(
+        err, errlen,
+        "fractal: row %d (computed by rank %d of %d) differs from the recomputation from pixel %d on: got bytes "
+        "%u,%u,%u, expected %u,%u,%u (%d of %d rows differ)",
+        first_row, pyn_fractal_row_owner(first_row, nranks), nranks, x, got[x * 3], got[x * 3 + 1], got[x * 3 + 2],
+        exp[x * 3], exp[x * 3 + 1], exp[x * 3 + 2], wrong_rows, PYN_FRACTAL_HEIGHT);
     free(want);
     return -EBADMSG;
 }
@@ -189,7 +188,7 @@ int pyn_fractal_write_bmp(const char *path, const uint8_t *image, char *err, siz
     const size_t len = PYN_FRACTAL_BMP_HEADER_BYTES + PYN_FRACTAL_IMAGE_BYTES;
     uint8_t *file = malloc(len);
     if (!file) {
-        snprintf(err, errlen, "fractal: --fractal-image: write %s: malloc: %s", path, strerror(ENOMEM));
+        pyn_format_middle(err, errlen, "fractal: --fractal-image: write %s: malloc: %s", path, strerror(ENOMEM));
         return -ENOMEM;
     }
     pyn_fractal_bmp_header(file);
@@ -198,104 +197,7 @@ int pyn_fractal_write_bmp(const char *path, const uint8_t *image, char *err, siz
     int rc = pyn_file_write_atomic(path, file, len, why, sizeof why);
     free(file);
     if (rc)
-        snprintf(err, errlen, "fractal: --fractal-image: %s", why);
-    return rc;
-}
-
-/* The directory part and the last component of path (malloc'd; NULL when out of memory). */
-static char *dir_of(const char *path)
-{
-    char *copy = strdup(path), *dir = copy ? strdup(dirname(copy)) : NULL;
-    free(copy);
-    return dir;
-}
-
-static char *base_of(const char *path)
-{
-    char *copy = strdup(path), *base = copy ? strdup(basename(copy)) : NULL;
-    free(copy);
-    return base;
-}
-
-/* path with its directory resolved ("./a/../r.json" and "r.json" agree),
- * or a copy of path when the directory does not resolve. */
-static char *canonical(const char *path)
-{
-    char *dir = dir_of(path), *base = base_of(path), *real = dir ? realpath(dir, NULL) : NULL, *out = NULL;
-    if (real && base && asprintf(&out, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base) < 0)
-        out = NULL;
-    if (!out)
-        out = strdup(path);
-    free(dir);
-    free(base);
-    free(real);
-    return out;
-}
-
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    char *ca = canonical(a), *cb = canonical(b);
-    int same = ca && cb ? strcmp(ca, cb) == 0 : strcmp(a, b) == 0;
-    free(ca);
-    free(cb);
-    return same;
-}
-
-int pyn_fractal_check_image_path(const char *path, const char *const *names, const char *const *others, size_t nothers,
-                                 char *err, size_t errlen)
-{
-    const char *opt = "--fractal-image";
-    if (!path || !path[0]) {
-        snprintf(err, errlen, "%s: no path given", opt);
-        return -EINVAL;
-    }
-    for (size_t i = 0; i < nothers; ++i)
-        if (others[i] && same_file(path, others[i])) {
-            snprintf(err, errlen, "%s %s: the same file as %s %s; give each output its own path", opt, path, names[i],
-                     others[i]);
-            return -EINVAL;
-        }
-    struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s %s: it exists and is %s; give a file path", opt, path,
-                 S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
-        return S_ISDIR(st.st_mode) ? -EISDIR : -EEXIST;
-    }
-    char *dir = dir_of(path);
-    if (!dir) {
-        snprintf(err, errlen, "%s %s: out of memory", opt, path);
-        return -ENOMEM;
-    }
-    int rc = 0;
-    if (stat(dir, &st) != 0) {
-        rc = -errno;
-        snprintf(err, errlen, "%s %s: directory %s: stat: %s", opt, path, dir, strerror(-rc));
-    } else if (!S_ISDIR(st.st_mode)) {
-        rc = -ENOTDIR;
-        snprintf(err, errlen, "%s %s: %s: %s", opt, path, dir, strerror(ENOTDIR));
-    }
-    /* Permission bits do not say it (root, read-only mounts, ACLs): try. */
-    char *probe = NULL;
-    if (rc == 0 && asprintf(&probe, "%s.tmp.XXXXXX", path) < 0) {
-        probe = NULL;
-        rc = -ENOMEM;
-        snprintf(err, errlen, "%s %s: out of memory", opt, path);
-    }
-    if (rc == 0) {
-        int fd = mkostemp(probe, O_CLOEXEC);
-        if (fd < 0) {
-            rc = -errno;
-            snprintf(err, errlen, "%s %s: cannot create a file in directory %s: %s", opt, path, dir, strerror(-rc));
-        } else {
-            close(fd);
-            unlink(probe);
-        }
-    }
-    free(probe);
-    free(dir);
+        pyn_format_middle(err, errlen, "fractal: --fractal-image: %s", why);
     return rc;
 }
 

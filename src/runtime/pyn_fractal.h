@@ -99,15 +99,4 @@ void pyn_fractal_bmp_header(uint8_t out[PYN_FRACTAL_BMP_HEADER_BYTES]);
  * "fractal: --fractal-image: write PATH: CALL: REASON". */
 int pyn_fractal_write_bmp(const char *path, const uint8_t *image, char *err, size_t errlen);
 
-/* An output path the image may be written to, checked before the run
- * spends any time: not one of the other paths (names[i] is the option that
- * gave others[i]; NULL entries are skipped), not an existing directory or
- * anything but a regular file, in a directory that exists and in which a
- * file can be created (tried: a temporary file is created and removed, so
- * a read-only file system or a missing permission shows, as root too).
- * Returns 0, or a negative errno with one line in err naming the option,
- * the path and the reason ("--fractal-image PATH: ..."). */
-int pyn_fractal_check_image_path(const char *path, const char *const *names, const char *const *others, size_t nothers,
-                                 char *err, size_t errlen);
-
 #endif

@@ -1,6 +1,7 @@
 #include "pyn_fs.h"
 
 #include "pyn_audit_abi.h"
+#include "pyn_tool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,20 +94,21 @@ int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_S
     memset(out, 0, PYN_FS_SLOTS * sizeof *out);
     const char *why = NULL;
     if (!pyn_fs_available(&why)) {
-        snprintf(err, errlen, "%s", why);
+        pyn_format_middle(err, errlen, "%s", why);
         return -1;
     }
     const struct pyn_audit_state *s = pyn_audit_link;
     if (s->dropped || s->objects_dropped) {
-        snprintf(err, errlen, "the auditor lost %llu events and %llu objects (out of memory): counts would be low",
-                 (unsigned long long)s->dropped, (unsigned long long)s->objects_dropped);
+        pyn_format_middle(err, errlen,
+                          "the auditor lost %llu events and %llu objects (out of memory): counts would be low",
+                          (unsigned long long)s->dropped, (unsigned long long)s->objects_dropped);
         return -1;
     }
     /* The generated files: the libraries and the markers. */
     size_t nnames = m->nlibraries + m->nmarkers;
     uint64_t *names = malloc((nnames ? nnames : 1) * sizeof *names);
     if (!names) {
-        snprintf(err, errlen, "out of memory");
+        pyn_format_middle(err, errlen, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < m->nlibraries; ++i)

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "pyn_loader.h"
 
+#include "pyn_tool.h"
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,10 +43,8 @@ static void explain_skipped_dependency(const char *name, const char *why, char *
     int e = errno;
     if (fd >= 0)
         close(fd);
-    else if (e != ENOENT) {
-        size_t used = strlen(err);
-        snprintf(err + used, errlen - used, " (ld.so skipped %s: open: %s)", path, strerror(e));
-    }
+    else if (e != ENOENT)
+        pyn_format_middle(err, errlen, "%s (ld.so skipped %s: open: %s)", err, path, strerror(e));
     free(path);
 }
 
@@ -57,9 +57,9 @@ void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen)
             why = "unknown error";
         /* dlerror() usually names the file already: do not say it twice. */
         if (strstr(why, name))
-            snprintf(err, errlen, "dlopen: %s", why);
+            pyn_format_middle(err, errlen, "dlopen: %s", why);
         else
-            snprintf(err, errlen, "dlopen %s: %s", name, why);
+            pyn_format_middle(err, errlen, "dlopen %s: %s", name, why);
         explain_skipped_dependency(name, why, err, errlen);
     }
     return h;
@@ -71,7 +71,7 @@ int pyn_loader_entry(void *handle, const struct pyn_library *lib, pyn_entry_fn *
     void *sym = dlsym(handle, lib->entry);
     if (!sym) {
         const char *why = dlerror();
-        snprintf(err, errlen, "dlsym %s in %s: %s", lib->entry, lib->file, why ? why : "symbol is NULL");
+        pyn_format_middle(err, errlen, "dlsym %s in %s: %s", lib->entry, lib->file, why ? why : "symbol is NULL");
         return -ENOENT;
     }
     /* POSIX guarantees object and function pointers convert for dlsym. */

@@ -18,7 +18,7 @@ static int get_long(json_t *obj, const char *where, const char *key, long min, l
 {
     json_t *v = json_object_get(obj, key);
     if (!json_is_integer(v) || json_integer_value(v) < min) {
-        snprintf(err, errlen, "%s.%s: missing or not an integer >= %ld", where, key, min);
+        pyn_format_middle(err, errlen, "%s.%s: missing or not an integer >= %ld", where, key, min);
         return -EINVAL;
     }
     *out = (long)json_integer_value(v);
@@ -29,7 +29,7 @@ static int get_string(json_t *obj, const char *where, const char *key, char **ou
 {
     json_t *v = json_object_get(obj, key);
     if (!json_is_string(v) || json_string_length(v) == 0) {
-        snprintf(err, errlen, "%s.%s: missing or not a non-empty string", where, key);
+        pyn_format_middle(err, errlen, "%s.%s: missing or not a non-empty string", where, key);
         return -EINVAL;
     }
     *out = strdup(json_string_value(v));
@@ -40,7 +40,7 @@ static int get_bool(json_t *obj, const char *where, const char *key, int *out, c
 {
     json_t *v = json_object_get(obj, key);
     if (!json_is_boolean(v)) {
-        snprintf(err, errlen, "%s.%s: missing or not true/false", where, key);
+        pyn_format_middle(err, errlen, "%s.%s: missing or not true/false", where, key);
         return -EINVAL;
     }
     *out = json_is_true(v);
@@ -60,7 +60,7 @@ static int get_hex64(json_t *obj, const char *where, const char *key, uint64_t *
             return 0;
         }
     }
-    snprintf(err, errlen, "%s.%s: missing or not a hex string like \"0x0123456789abcdef\"", where, key);
+    pyn_format_middle(err, errlen, "%s.%s: missing or not a hex string like \"0x0123456789abcdef\"", where, key);
     return -EINVAL;
 }
 
@@ -69,7 +69,7 @@ static int parse_config(json_t *c, struct pyn_config *cfg, char *err, size_t err
     long seed = 0;
     int rc = 0;
     if (!json_is_object(c)) {
-        snprintf(err, errlen, "config: missing or not an object");
+        pyn_format_middle(err, errlen, "config: missing or not an object");
         return -EINVAL;
     }
     if ((rc = get_string(c, "config", "arguments", &cfg->arguments, err, errlen)) ||
@@ -103,7 +103,7 @@ static int parse_role(json_t *l, const char *where, enum pyn_marker_role *role, 
     else if (s && strcmp(s, "final") == 0)
         *role = PYN_MARKER_FINAL;
     else {
-        snprintf(err, errlen, "%s.role: missing or not \"begin\" or \"final\"", where);
+        pyn_format_middle(err, errlen, "%s.role: missing or not \"begin\" or \"final\"", where);
         return -EINVAL;
     }
     return 0;
@@ -116,7 +116,7 @@ static int parse_library(json_t *l, size_t index, struct pyn_library *lib, char 
     int rc = 0;
     snprintf(where, sizeof where, "libraries[%zu]", index);
     if (!json_is_object(l)) {
-        snprintf(err, errlen, "%s: not an object", where);
+        pyn_format_middle(err, errlen, "%s: not an object", where);
         return -EINVAL;
     }
     if ((rc = get_string(l, where, "name", &lib->name, err, errlen)) ||
@@ -128,12 +128,12 @@ static int parse_library(json_t *l, size_t index, struct pyn_library *lib, char 
         goto out;
     /* The generator caps a tree at 20 million functions; a bound here keeps sums from overflowing. */
     if (lib->functions > 100000000L) {
-        snprintf(err, errlen, "%s.functions: %ld is more than 100000000", where, lib->functions);
+        pyn_format_middle(err, errlen, "%s.functions: %ld is more than 100000000", where, lib->functions);
         rc = -EINVAL;
         goto out;
     }
     if (strchr(lib->file, '/')) {
-        snprintf(err, errlen, "%s.file: '%s' must be a plain file name", where, lib->file);
+        pyn_format_middle(err, errlen, "%s.file: '%s' must be a plain file name", where, lib->file);
         rc = -EINVAL;
     } else if (strcmp(kind, "utility") == 0) {
         lib->kind = PYN_LIBRARY_UTILITY;
@@ -146,7 +146,7 @@ static int parse_library(json_t *l, size_t index, struct pyn_library *lib, char 
         if ((rc = get_string(l, where, "entry", &lib->entry, err, errlen)) == 0)
             rc = parse_role(l, where, &lib->role, err, errlen);
     } else {
-        snprintf(err, errlen, "%s.kind: '%s' is not \"utility\", \"module\" or \"marker\"", where, kind);
+        pyn_format_middle(err, errlen, "%s.kind: '%s' is not \"utility\", \"module\" or \"marker\"", where, kind);
         rc = -EINVAL;
     }
 out:
@@ -161,7 +161,7 @@ static int check_consistency(struct pyn_manifest *m, json_t *totals, char *err, 
     long libraries, utilities, modules, functions, sum = 0;
     int rc;
     if (!json_is_object(totals)) {
-        snprintf(err, errlen, "totals: missing or not an object");
+        pyn_format_middle(err, errlen, "totals: missing or not an object");
         return -EINVAL;
     }
     if ((rc = get_long(totals, "totals", "libraries", 1, &libraries, err, errlen)) ||
@@ -174,15 +174,15 @@ static int check_consistency(struct pyn_manifest *m, json_t *totals, char *err, 
     if (json_object_get(totals, "markers") && (rc = get_long(totals, "totals", "markers", 0, &markers, err, errlen)))
         return rc;
     if ((size_t)markers != m->nmarkers) {
-        snprintf(err, errlen, "totals.markers: %ld, but the libraries list %zu of kind \"marker\"", markers,
-                 m->nmarkers);
+        pyn_format_middle(err, errlen, "totals.markers: %ld, but the libraries list %zu of kind \"marker\"", markers,
+                          m->nmarkers);
         return -EINVAL;
     }
     for (size_t i = 0; i < m->nmarkers; ++i)
         for (size_t j = 0; j < i; ++j)
             if (m->markers[i].role == m->markers[j].role) {
-                snprintf(err, errlen, "libraries: markers %s and %s have the same role", m->markers[j].name,
-                         m->markers[i].name);
+                pyn_format_middle(err, errlen, "libraries: markers %s and %s have the same role", m->markers[j].name,
+                                  m->markers[i].name);
                 return -EINVAL;
             }
     for (size_t i = 0; i < m->nlibraries; ++i)
@@ -198,15 +198,16 @@ static int check_consistency(struct pyn_manifest *m, json_t *totals, char *err, 
         return -EINVAL;
     }
     if (sum != functions) {
-        snprintf(err, errlen, "totals.functions: %ld, but the libraries list %ld", functions, sum);
+        pyn_format_middle(err, errlen, "totals.functions: %ld, but the libraries list %ld", functions, sum);
         return -EINVAL;
     }
     uint64_t total = PYN_CHECKSUM_INIT;
     for (size_t i = 0; i < m->nmodules; ++i)
         total = pyn_mix(total, m->modules[i]->checksum);
     if (total != m->expected_checksum) {
-        snprintf(err, errlen, "expected_checksum: 0x%016" PRIx64 ", but the module checksums fold to 0x%016" PRIx64,
-                 m->expected_checksum, total);
+        pyn_format_middle(err, errlen,
+                          "expected_checksum: 0x%016" PRIx64 ", but the module checksums fold to 0x%016" PRIx64,
+                          m->expected_checksum, total);
         return -EINVAL;
     }
     return 0;
@@ -222,7 +223,7 @@ int pyn_manifest_parse(const char *text, size_t len, const char *origin, struct 
     struct pyn_manifest *m = calloc(1, sizeof *m);
     if (!m) {
         json_decref(root);
-        snprintf(err, errlen, "manifest %s: out of memory", origin);
+        pyn_format_middle(err, errlen, "manifest %s: out of memory", origin);
         return -ENOMEM;
     }
     if (!root) {
@@ -291,7 +292,7 @@ int pyn_manifest_parse(const char *text, size_t len, const char *origin, struct 
 out:
     json_decref(root);
     if (rc) {
-        snprintf(err, errlen, "manifest %s: %s", origin, detail);
+        pyn_format_middle(err, errlen, "manifest %s: %s", origin, detail);
         /* Field values are echoed: a string holding a newline must not break the one-line message. */
         pyn_escape_controls(err, errlen);
         pyn_manifest_free(m);

@@ -31,7 +31,7 @@ int pyn_manifest_bcast(const char *path, MPI_Comm comm, struct pyn_manifest **ou
     MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, comm);
     if (n < 0) {
         if (rank != 0)
-            snprintf(err, errlen, "rank 0 could not read the manifest");
+            pyn_format_middle(err, errlen, "rank 0 could not read the manifest");
         return (int)n;
     }
     if (rank != 0) {

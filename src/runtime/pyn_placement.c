@@ -1,6 +1,8 @@
 /* Rank placement with hwloc (pyn_placement.h). */
 #include "pyn_placement.h"
 
+#include "pyn_tool.h"
+
 #include <errno.h>
 #include <hwloc.h>
 #include <stdio.h>
@@ -17,18 +19,18 @@ int pyn_placement_open(struct pyn_placement **out, char *err, size_t errlen)
     *out = NULL;
     struct pyn_placement *p = calloc(1, sizeof *p);
     if (!p) {
-        snprintf(err, errlen, "placement: out of memory");
+        pyn_format_middle(err, errlen, "placement: out of memory");
         return -ENOMEM;
     }
     if (hwloc_topology_init(&p->topo) != 0) {
         int e = errno ? errno : ENOMEM;
-        snprintf(err, errlen, "placement: hwloc_topology_init: %s", strerror(e));
+        pyn_format_middle(err, errlen, "placement: hwloc_topology_init: %s", strerror(e));
         free(p);
         return -e;
     }
     if (hwloc_topology_load(p->topo) != 0) {
         int e = errno ? errno : EINVAL;
-        snprintf(err, errlen, "placement: hwloc_topology_load: %s", strerror(e));
+        pyn_format_middle(err, errlen, "placement: hwloc_topology_load: %s", strerror(e));
         hwloc_topology_destroy(p->topo);
         free(p);
         return -e;
@@ -63,7 +65,7 @@ int pyn_placement_bind_core(struct pyn_placement *p, int local_rank, char *err, 
 {
     int ncores = hwloc_get_nbobjs_by_type(p->topo, HWLOC_OBJ_CORE);
     if (ncores <= 0) {
-        snprintf(err, errlen, "placement: --bind core: hwloc finds no cores on this host");
+        pyn_format_middle(err, errlen, "placement: --bind core: hwloc finds no cores on this host");
         return -ENODEV;
     }
     int index = local_rank % ncores;
@@ -74,7 +76,8 @@ int pyn_placement_bind_core(struct pyn_placement *p, int local_rank, char *err, 
     /* The whole process: MPI's and Python's helper threads follow the rank. */
     if (!core || hwloc_set_cpubind(p->topo, core->cpuset, HWLOC_CPUBIND_PROCESS) != 0) {
         int e = core ? errno : ENODEV;
-        snprintf(err, errlen, "placement: --bind core: hwloc_set_cpubind(core %d, %s): %s", index, set, strerror(e));
+        pyn_format_middle(err, errlen, "placement: --bind core: hwloc_set_cpubind(core %d, %s): %s", index, set,
+                          strerror(e));
         return -e;
     }
     p->bound_by_us = 1;
@@ -103,13 +106,13 @@ int pyn_placement_sample(struct pyn_placement *p, struct pyn_placement_record *r
 
     hwloc_bitmap_t set = hwloc_bitmap_alloc();
     if (!set) {
-        snprintf(err, errlen, "placement: out of memory");
+        pyn_format_middle(err, errlen, "placement: out of memory");
         return -ENOMEM;
     }
     int rc = 0;
     if (hwloc_get_cpubind(p->topo, set, HWLOC_CPUBIND_PROCESS) != 0) {
         rc = -errno;
-        snprintf(err, errlen, "placement: hwloc_get_cpubind: %s", strerror(errno));
+        pyn_format_middle(err, errlen, "placement: hwloc_get_cpubind: %s", strerror(errno));
     } else {
         hwloc_bitmap_snprintf(rec->cpuset, sizeof rec->cpuset, set);
         hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(p->topo);
@@ -128,7 +131,8 @@ int pyn_placement_sample(struct pyn_placement *p, struct pyn_placement_record *r
         rec->numa = numa ? (int32_t)numa->logical_index : -1;
     } else if (rc == 0) {
         rc = -ENODEV;
-        snprintf(err, errlen, "placement: hwloc_get_last_cpu_location: no PU found (got OS index %d)", rec->pu);
+        pyn_format_middle(err, errlen, "placement: hwloc_get_last_cpu_location: no PU found (got OS index %d)",
+                          rec->pu);
     }
     return rc;
 }

@@ -5,6 +5,7 @@
 
 #include "pyn_fields.h"
 #include "pyn_file.h"
+#include "pyn_tool.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -95,7 +96,7 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f) {
-        snprintf(err, errlen, "write %s: open_memstream: %s", path, strerror(errno));
+        pyn_format_middle(err, errlen, "write %s: open_memstream: %s", path, strerror(errno));
         return -errno;
     }
     put_line(f, NULL);
@@ -103,7 +104,7 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
         put_line(f, &res->ranks[i]);
     if (fclose(f) != 0 || !text) {
         free(text);
-        snprintf(err, errlen, "write %s: out of memory", path);
+        pyn_format_middle(err, errlen, "write %s: out of memory", path);
         return -ENOMEM;
     }
     int rc = pyn_file_write_atomic(path, text, len, err, errlen);

@@ -4,6 +4,7 @@
 #include "pyn_fields.h"
 #include "pyn_file.h"
 #include "pyn_stage_kind.h"
+#include "pyn_tool.h"
 #include "pyn_version.h"
 
 #include <errno.h>
@@ -370,14 +371,14 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     json_decref(root);
     if (!text) {
-        snprintf(err, errlen, "write %s: json_dumps: out of memory", path);
+        pyn_format_middle(err, errlen, "write %s: json_dumps: out of memory", path);
         return -ENOMEM;
     }
     size_t len = strlen(text);
     char *with_newline = realloc(text, len + 2);
     if (!with_newline) {
         free(text);
-        snprintf(err, errlen, "write %s: out of memory", path);
+        pyn_format_middle(err, errlen, "write %s: out of memory", path);
         return -ENOMEM;
     }
     with_newline[len] = '\n';

@@ -3,6 +3,7 @@
 
 #include "pyn_fields.h"
 #include "pyn_stage_kind.h"
+#include "pyn_tool.h"
 #include "pyn_version.h"
 
 #include <inttypes.h>
@@ -14,33 +15,33 @@ void pyn_compat_print_header(FILE *out, const char *date, int nranks)
 {
     fprintf(out, "Pynamic: Version %s\n", PYN_VERSION);
     fprintf(out, "Pynamic: run on %s with %d MPI tasks\n", date, nranks);
-    fflush(out);
+    pyn_flush(out); /* the cause of a failure is kept for pyn_flush_check */
 }
 
 void pyn_compat_print_startup(FILE *out, double seconds)
 {
     fprintf(out, "Pynamic: startup time = %.6f secs\n", seconds);
     fprintf(out, "Pynamic: driver beginning... now importing modules\n");
-    fflush(out);
+    pyn_flush(out);
 }
 
 void pyn_compat_print_import(FILE *out, double seconds)
 {
     fprintf(out, "Pynamic: driver finished importing all modules... visiting all module functions\n");
     fprintf(out, "Pynamic: module import time = %.6f secs\n", seconds);
-    fflush(out);
+    pyn_flush(out);
 }
 
 void pyn_compat_print_visit(FILE *out, double seconds)
 {
     fprintf(out, "Pynamic: module visit time = %.6f secs\n", seconds);
-    fflush(out);
+    pyn_flush(out);
 }
 
 void pyn_compat_print_verdict(FILE *out, int passed)
 {
     fprintf(out, passed ? "Pynamic: module test passed!\n" : "Pynamic: module test FAILED!\n");
-    fflush(out);
+    pyn_flush(out);
 }
 
 void pyn_compat_print_fractal(FILE *out, const struct pyn_fractal_summary *f)
@@ -50,7 +51,7 @@ void pyn_compat_print_fractal(FILE *out, const struct pyn_fractal_summary *f)
     fprintf(out, "Pynamic: testing mpi capability...\n");
     fprintf(out, "Pynamic: fractal mpi time = %.6f secs\n", f->span_s);
     fprintf(out, f->passed ? "Pynamic: mpi test passed!\n" : "Pynamic: mpi test FAILED!\n");
-    fflush(out);
+    pyn_flush(out);
 }
 
 static void print_seconds(FILE *out, double v)
@@ -260,7 +261,7 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
     print_placement(res, out);
     if (res->statics)
         pyn_report_text_print_static(res->statics, out);
-    fflush(out);
+    pyn_flush(out);
 }
 
 const char *pyn_report_format_bytes(uint64_t bytes, char *buf, size_t len)
@@ -329,7 +330,7 @@ void pyn_report_text_print_static(const struct pyn_static_summary *st, FILE *out
         pyn_report_text_print_sizes(out, "static sizes", labels, rows, n);
     if (!st->ok)
         fprintf(out, "static sizes unavailable: %s\n", st->error);
-    fflush(out);
+    pyn_flush(out);
 }
 
 void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, const char *prog)
@@ -350,5 +351,5 @@ void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, cons
     /* Rank 0 checked the MPI capability test (and wrote its image): its line. */
     if (res->fractal.error[0] && res->nranks > 0)
         fprintf(out, "%s: rank 0 (%s): %s\n", prog, res->ranks[0].host, res->fractal.error);
-    fflush(out);
+    pyn_flush(out);
 }

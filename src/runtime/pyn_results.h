@@ -123,8 +123,9 @@ struct pyn_results {
     int nchecksum_ok;  /* ranks whose visit was verified */
     int module_passed; /* no rank failed and every checksum verified: the original's "module test" */
     int passed;        /* module_passed, the MPI capability test passed, every output written */
-    char report_error[PYN_ERROR_MAX + 128]; /* a report (CSV) that could not be written; empty if none */
-    struct pyn_rank_record *ranks;          /* nranks records, by rank */
+    char report_error[PYN_ERROR_MAX +
+                      128];        /* the result lines (stdout) or the CSV that could not be written; empty if none */
+    struct pyn_rank_record *ranks; /* nranks records, by rank */
     /* stats[i]: pyn_fields[i] across ranks, for the rows with a summary of
      * PYN_SUMMARY_SPREAD or PYN_SUMMARY_MEASURED (pyn_results_stat finds one). */
     struct pyn_stat stats[PYN_FIELDS_MAX];

@@ -22,6 +22,7 @@
 #include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
 #include "pyn_manifest_mpi.h"
+#include "pyn_outputs.h"
 #include "pyn_phase.h"
 #include "pyn_progress.h"
 #include "pyn_report.h"
@@ -37,6 +38,7 @@
 #include <errno.h>
 #include <math.h>
 #include <mpi.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,14 +95,46 @@ static void record_startup(struct pyn_run *run, double main_epoch_s, double age_
     r->phase_s[PYN_PHASE_STARTUP] = isfinite(r->startup_launch_s) ? r->startup_launch_s : r->startup_exec_s;
 }
 
-/* --fractal-image, on rank 0 before anything else. Returns the exit status. */
-static int check_fractal_image(const struct pyn_run *run)
+/* Every output (pyn_outputs.h), on rank 0 after the manifest is read and
+ * before anything is measured: a bad one is a usage error. New outputs are
+ * a row of outs. Returns the exit status. */
+static int check_outputs(const struct pyn_run *run)
 {
-    char err[PYN_ERROR_MAX];
-    if (run->rank != 0 || pyn_run_options_check_fractal_image(&run->opt, err, sizeof err) == 0)
+    if (run->rank != 0)
         return PYN_EXIT_OK;
-    fprintf(stderr, "%s: %s\n", run->prog, err);
-    return PYN_EXIT_USAGE;
+    const struct pyn_run_options *o = &run->opt;
+    /* --pilot-map is written by --stage cache and read by --stage pilot (any other --stage refuses it later). */
+    const char *pilot_out = o->stage == PYN_STAGE_CACHE ? o->pilot_map : NULL;
+    const char *pilot_in = o->stage == PYN_STAGE_PILOT ? o->pilot_map : NULL;
+    const struct pyn_output outs[] = {
+        {"--json", o->json_path},
+        {"--csv", o->csv_path},
+        {"--pilot-map", pilot_out},
+        {"--fractal-image", o->fractal_image},
+    };
+    const struct pyn_manifest *m = run->manifest;
+    size_t nins = 3 + m->nlibraries + m->nmarkers, n = 0;
+    struct pyn_input *ins = calloc(nins, sizeof *ins);
+    char *exe = pyn_exe_path();
+    if (!ins) {
+        free(exe);
+        fprintf(stderr, "%s: checking the outputs: out of memory\n", run->prog);
+        return PYN_EXIT_ERROR;
+    }
+    ins[n++] = (struct pyn_input){"the manifest", NULL, run->manifest_path};
+    ins[n++] = (struct pyn_input){"the executable", NULL, exe};
+    ins[n++] = (struct pyn_input){"the pilot map (--stage pilot)", NULL, pilot_in};
+    for (size_t i = 0; i < m->nlibraries; ++i)
+        ins[n++] = (struct pyn_input){"the generated library", run->library_dir, m->libraries[i].file};
+    for (size_t i = 0; i < m->nmarkers; ++i)
+        ins[n++] = (struct pyn_input){"the generated library", run->library_dir, m->markers[i].file};
+    char err[PYN_ERROR_MAX];
+    int rc = pyn_outputs_check(outs, sizeof outs / sizeof outs[0], ins, n, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "%s: %s\n", run->prog, err);
+    free(ins);
+    free(exe);
+    return rc == 0 ? PYN_EXIT_OK : rc == -ENOMEM ? PYN_EXIT_ERROR : PYN_EXIT_USAGE;
 }
 
 /* The manifest, and what the run keeps per module. */
@@ -111,16 +145,17 @@ static int load_manifest(struct pyn_run *run, char *err, size_t errlen)
      * from before them is refused here, once, outside every timed phase. */
     if (rc == 0 && (!pyn_manifest_marker(run->manifest, PYN_MARKER_BEGIN) ||
                     !pyn_manifest_marker(run->manifest, PYN_MARKER_FINAL))) {
-        snprintf(err, errlen,
-                 "%s lists no libmodulebegin/libmodulefinal marker modules: regenerate the tree with this version's "
-                 "pynamic-gen",
-                 run->manifest_path);
+        pyn_format_middle(
+            err, errlen,
+            "%s lists no libmodulebegin/libmodulefinal marker modules: regenerate the tree with this version's "
+            "pynamic-gen",
+            run->manifest_path);
         return -EINVAL;
     }
     size_t nmodules = rc == 0 ? run->manifest->nmodules : 0;
     if (rc == 0 && (!(run->entries = calloc(nmodules, sizeof *run->entries)) ||
                     !(run->values = calloc(nmodules, sizeof *run->values)) || !(run->imported = calloc(nmodules, 1)))) {
-        snprintf(err, errlen, "out of memory for %zu modules", run->manifest->nmodules);
+        pyn_format_middle(err, errlen, "out of memory for %zu modules", run->manifest->nmodules);
         rc = -ENOMEM;
     }
     return rc;
@@ -211,7 +246,7 @@ void pyn_start_capture(struct pyn_start *start)
     start->age_ok = pyn_clock_process_age_s(&start->age_s, &start->age_resolution_s) == 0;
 }
 
-/* MPI_Init, options, launch time, manifest, library directory, staging;
+/* MPI_Init, options, launch time, manifest, library directory, outputs, staging;
  * prints the original's first lines on rank 0. Returns true when the run
  * goes on to its phases; false when it is over already (--help, --version,
  * a usage or set-up error: run->status says how). *out is NULL only when
@@ -230,6 +265,9 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     pyn_run_metrics_init(&run->metrics);
     pyn_rusage_record_init(&run->rec.rusage);
 
+    /* A closed pipe on standard output must fail the run with a line (pyn_run_report), not end it silently:
+     * as CPython does, SIGPIPE is ignored and the write returns EPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     pyn_fs_set_phase(PYN_PHASE_MPI_INIT);
     uint64_t t0 = pyn_clock_monotonic_ns();
     MPI_Init(argc, argv);
@@ -262,9 +300,9 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
             pyn_run_options_print_version(run->prog, stdout);
         return false;
     }
-    run->status = agree_exit_status(run, check_fractal_image(run));
+    run->status = agree_exit_status(run, prepare(run, positional, npositional));
     if (run->status == PYN_EXIT_OK)
-        run->status = agree_exit_status(run, prepare(run, positional, npositional));
+        run->status = agree_exit_status(run, check_outputs(run));
     if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(run, pyn_run_metrics_setup(&run->metrics, run->comm, &run->opt, run->manifest,
                                                                    run->mode->name, &run->rec, run->prog, stderr));
@@ -397,6 +435,27 @@ static int run_report(struct pyn_run *run)
     return status;
 }
 
+/* The mode's last words, after the reports (collective). Failing there (the
+ * driver's closing line cannot be written) fails the run on every rank, said
+ * once unless the run had failed already. Returns the exit status, agreed. */
+static int run_epilogue(struct pyn_run *run, int status)
+{
+    int failed_before = run->rec.failed;
+    run->mode->epilogue(run, status);
+    int mine = status, out_rc = run->rank == 0 ? pyn_flush_check(stdout) : 0;
+    if (!failed_before && run->rec.failed) {
+        if (status == PYN_EXIT_OK)
+            fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, run->rec.error);
+        mine = PYN_EXIT_ERROR;
+    } else if (out_rc) {
+        if (status == PYN_EXIT_OK)
+            fprintf(stderr, "%s: rank 0: write the closing lines to standard output: %s\n", run->prog,
+                    strerror(-out_rc));
+        mine = PYN_EXIT_ERROR;
+    }
+    return agree_exit_status(run, mine);
+}
+
 static void run_free(struct pyn_run *run)
 {
     pyn_manifest_free(run->manifest);
@@ -423,7 +482,7 @@ int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct
     }
     int status = run_report(run);
     if (began && mode->epilogue)
-        mode->epilogue(run, status);
+        status = run_epilogue(run, status);
     pyn_run_metrics_free(&run->metrics);
     MPI_Finalize();
     if (mode->cleanup)

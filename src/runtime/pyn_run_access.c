@@ -4,6 +4,7 @@
 #include "pyn_run_state.h"
 
 #include "pyn_fatal.h"
+#include "pyn_tool.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,11 +96,12 @@ void pyn_run_visit_result(struct pyn_run *run, size_t module_index, uint64_t val
 
 int pyn_run_fail(struct pyn_run *run, int rc, const char *fmt, ...)
 {
-    /* Keep the first error: later ones are usually its consequences. */
+    /* Keep the first error: later ones are usually its consequences. A long
+     * path loses its middle, never the cause at the end. */
     if (!run->rec.failed) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(run->rec.error, sizeof run->rec.error, fmt, ap);
+        pyn_vformat_middle(run->rec.error, sizeof run->rec.error, fmt, ap);
         va_end(ap);
         run->rec.failed = 1;
     }

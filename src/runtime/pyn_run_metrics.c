@@ -51,7 +51,7 @@ int pyn_run_metrics_setup(struct pyn_run_metrics *m, MPI_Comm comm, const struct
 static int keep_first(int rc, int new_rc, const char *msg, char *err, size_t errlen)
 {
     if (rc == 0 && new_rc != 0)
-        snprintf(err, errlen, "%s", msg);
+        pyn_format_middle(err, errlen, "%s", msg);
     return rc ? rc : new_rc;
 }
 
@@ -79,10 +79,11 @@ int pyn_run_metrics_import_start(struct pyn_run_metrics *m, const struct pyn_run
         failed = keep_first(failed, rc, msg, err, errlen);
         c->counted = rc == 0;
         if (rc == 0 && o->cold && c->resident_pages > 0 && !failed) {
-            snprintf(err, errlen,
-                     "cache: --cold: %lld of %lld pages of the generated libraries are still in the page cache "
-                     "after eviction (first: %s): another process on this host has them mapped or is reading them",
-                     (long long)c->resident_pages, (long long)c->total_pages, first);
+            pyn_format_middle(
+                err, errlen,
+                "cache: --cold: %lld of %lld pages of the generated libraries are still in the page cache "
+                "after eviction (first: %s): another process on this host has them mapped or is reading them",
+                (long long)c->resident_pages, (long long)c->total_pages, first);
             failed = -EBUSY;
         }
     }

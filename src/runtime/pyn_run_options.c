@@ -4,7 +4,6 @@
 #include "pyn_run_options.h"
 
 #include "pyn_clock.h"
-#include "pyn_fractal.h"
 #include "pyn_progress.h"
 #include "pyn_tool.h"
 #include "pyn_version.h"
@@ -135,16 +134,6 @@ int pyn_run_options_launch_time(struct pyn_run_options *o, const char *const *po
         if (o->launch_time)
             rc = parse_launch_time(o->launch_time, launch_time, err, errlen);
     }
-    if (rc)
-        pyn_escape_controls(err, errlen);
-    return rc;
-}
-
-int pyn_run_options_check_fractal_image(const struct pyn_run_options *o, char *err, size_t errlen)
-{
-    static const char *const names[] = {"--json", "--csv", "--manifest", "--pilot-map"};
-    const char *const paths[] = {o->json_path, o->csv_path, o->manifest_path, o->pilot_map};
-    int rc = o->fractal_image ? pyn_fractal_check_image_path(o->fractal_image, names, paths, 4, err, errlen) : 0;
     if (rc)
         pyn_escape_controls(err, errlen);
     return rc;

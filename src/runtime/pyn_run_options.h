@@ -4,7 +4,7 @@
  * effective configuration; this module holds the run's copy of it, with
  * the mode's own table after it, the help and version text, and the checks
  * of an option's value that need nothing but the options themselves (the
- * launch time, the --fractal-image path). Nothing here is collective: the
+ * launch time, --stage; the output paths are pyn_outputs.h's). Nothing here is collective: the
  * caller agrees on the outcome across ranks.
  */
 #ifndef PYN_RUN_OPTIONS_H
@@ -65,11 +65,6 @@ void pyn_run_options_print_version(const char *prog, FILE *out);
  * not a number, implausible; control characters escaped). */
 int pyn_run_options_launch_time(struct pyn_run_options *o, const char *const *positional, size_t npositional,
                                 double *launch_time, char *err, size_t errlen);
-
-/* --fractal-image, when given: a file of its own (not another option's
- * path) in a directory where one can be created. Returns 0, or a negative
- * errno with one line in err (control characters escaped). */
-int pyn_run_options_check_fractal_image(const struct pyn_run_options *o, char *err, size_t errlen);
 
 /* --stage and its options (each value checked by the parser), checked together and against the mode
  * (mode_stages: whether it loads the generated files at run time, as

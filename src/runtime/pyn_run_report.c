@@ -1,6 +1,7 @@
-/* Report dispatch at the end of a run (pyn_run_report.h). The CSV is
- * written first: if it cannot be written the run fails, and the JSON
- * written after it must say so rather than "passed". */
+/* Report dispatch at the end of a run (pyn_run_report.h). The result
+ * lines on standard output come first, then the CSV: if either cannot be
+ * written the run fails, and the JSON written after them must say so
+ * rather than "passed". */
 #include "pyn_run_report.h"
 
 #include "pyn_report.h"
@@ -37,11 +38,21 @@ int pyn_run_report(struct pyn_results *res, const struct pyn_rank_record *rec, c
         pyn_report_text_print_errors(res, errs, prog);
         status = res->passed ? PYN_EXIT_OK : PYN_EXIT_ERROR;
         char err[PYN_ERROR_MAX + 128];
-        if (csv_path && pyn_report_csv_write(res, csv_path, err, sizeof err)) {
+        /* The result lines are the run's first output: lost (a full disk, a closed pipe), the run failed. */
+        int out_rc = pyn_flush_check(out);
+        if (out_rc) {
+            snprintf(err, sizeof err, "write the result lines to standard output: %s", strerror(-out_rc));
             fprintf(errs, "%s: rank 0: %s\n", prog, err);
             status = PYN_EXIT_ERROR;
             res->passed = 0;
             snprintf(res->report_error, sizeof res->report_error, "%s", err);
+        }
+        if (csv_path && pyn_report_csv_write(res, csv_path, err, sizeof err)) {
+            fprintf(errs, "%s: rank 0: %s\n", prog, err);
+            status = PYN_EXIT_ERROR;
+            res->passed = 0;
+            if (!res->report_error[0])
+                snprintf(res->report_error, sizeof res->report_error, "%s", err);
         }
         if (json_path && pyn_report_json_write(res, json_path, err, sizeof err)) {
             fprintf(errs, "%s: rank 0: %s\n", prog, err);

@@ -100,7 +100,8 @@ void pyn_run_options_print_help(const struct pyn_run_options *o, const char *pro
     fprintf(out, "usage: %s [LAUNCH_TIME] [options]\n%s\n\n", prog, summary);
     fprintf(out, "Runs under mpiexec/srun or as one process; rank 0 prints the results.\n\noptions:\n");
     pyn_options_print_help(o->tables, out);
-    fprintf(out, "\nexit status: 0 passed, 1 failed (every rank exits 1), 2 usage error\n");
+    fprintf(out, "\nexit status: 0 passed, 1 failed (every rank exits 1), 2 usage error, 128+N stopped by signal N "
+                 "(SIGINT, SIGTERM)\n");
 }
 
 void pyn_run_options_print_version(const char *prog, FILE *out)

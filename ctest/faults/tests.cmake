@@ -226,11 +226,11 @@ _pyn_job_test(faults.stage-killed-job-reaped.parallel reap --when create --fault
 # names it and ends the job.
 _pyn_job_test(faults.stuck-rank-in-import.dlopen.parallel stuck --when dlopen --fault-rank ${_f_last}
   --fault-module libmodule3.so
-  --expect-once "^pynamic-mode-dlopen: --timeout 3: import has not ended on every rank after 3\\.[0-9] s: rank ${_f_last} \\(.*\\) did not arrive. ending the job$"
+  --expect-once "^pynamic-mode-dlopen: --timeout 3: import has not ended on every rank after [0-9]+\\.[0-9] s: rank ${_f_last} \\(.*\\) did not arrive. ending the job$"
   -- $<TARGET_FILE:pynamic-mode-dlopen> --timeout 3)
 _pyn_job_test(faults.stuck-rank-in-import.python.parallel stuck --when dlopen --fault-rank ${_f_last}
   --fault-module libmodule3.so
-  --expect-once "^pynamic-mode-python: --timeout 3: import has not ended on every rank after 3\\.[0-9] s: rank ${_f_last} \\(.*\\) did not arrive. ending the job$"
+  --expect-once "^pynamic-mode-python: --timeout 3: import has not ended on every rank after [0-9]+\\.[0-9] s: rank ${_f_last} \\(.*\\) did not arrive. ending the job$"
   -- $<TARGET_FILE:pynamic-mode-python> --timeout 3)
 
 # --- manifests that do not match the tree ---------------------------------

@@ -5,7 +5,8 @@
 #   under LAUNCHER (default MPIEXEC_EXECUTABLE and its flags; label parallel).
 #   INTERPRETER: the program is a script run by exe (run_mode.py
 #   --interpreter), and TARGET is the script's path rather than a target.
-#   CHECK: options for run_mode.py; ARGS: options for the mode itself.
+#   CHECK: options for run_mode.py; ARGS: options for the mode itself. A
+#   pynamic-mode-* target runs with --timeout (half the test's TIMEOUT) first.
 #   Every test gets a TIMEOUT (default 120 s) and PROCESSORS.
 #
 # pynamic_launch(PREFIX [RANKS n] [LAUNCHER exe] [NUMPROC_FLAG flag] [PREFLAGS ...])
@@ -47,17 +48,24 @@ function(pynamic_mode_test name mode target)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
+  set(watchdog "")
   if(T_INTERPRETER)
     set(interpreter --interpreter "${T_INTERPRETER}")
     set(program "${target}")
   else()
     set(interpreter "")
     set(program $<TARGET_FILE:${target}>)
+    # A mode's own run: a stuck rank ends the test with the watchdog's line
+    # (the step, the ranks that did not arrive) well before CTest's timeout.
+    if(target MATCHES "^pynamic-mode-")
+      math(EXPR _watchdog_s "${T_TIMEOUT} / 2")
+      set(watchdog --timeout ${_watchdog_s})
+    endif()
   endif()
   add_test(NAME ${name}
     COMMAND "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${PYNAMIC_MANIFEST}"
             --workdir "${PYNAMIC_TEST_WORK}/${name}" --mode ${mode} ${interpreter} ${launch_OPTIONS} ${T_CHECK}
-            -- "${program}" ${T_ARGS})
+            -- "${program}" ${watchdog} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES LABELS "${launch_LABEL};${T_LABELS}" PROCESSORS ${launch_PROCESSORS}
                                           TIMEOUT ${T_TIMEOUT})
   if(T_FIXTURES)

@@ -1,23 +1,39 @@
-/* Test-only LD_PRELOAD shim: makes one rank die while it imports a module.
+/* Test-only LD_PRELOAD shim: makes one rank die, stop or pause at a chosen
+ * point.
  *
  *   PYN_FAULT_RANK=2 PYN_FAULT_MODULE=libmodule3.so PYN_FAULT_ACTION=kill \
  *   LD_PRELOAD=.../libpyn_fault_kill.so mpiexec -n 4 pynamic-mode-dlopen
  *
- * Wraps dlopen(): when the process's rank (PMI_RANK from MPICH's hydra,
- * PMIX_RANK, or SLURM_PROCID; 0 without a launcher) is PYN_FAULT_RANK and
- * the file name being opened ends in PYN_FAULT_MODULE, it writes one line to
- * stderr and then
- *   kill  raises SIGKILL (the node's OOM killer, a node failure),
- *   segv  raises SIGSEGV (a crash in a library's constructor),
- *   exit  calls _exit(3) (a library that exits the process).
- * Any other call is passed to the real dlopen. The product has no test hooks;
- * this is the whole mechanism. Never linked into anything but this test. */
+ * When the process's rank (PMI_RANK from MPICH's hydra, PMIX_RANK, or
+ * SLURM_PROCID; 0 without a launcher) is PYN_FAULT_RANK, at the point
+ * PYN_FAULT_WHEN names:
+ *   dlopen   (default) dlopen() of a file name ending in PYN_FAULT_MODULE
+ *            (the import phase);
+ *   create   open() with O_CREAT of a path ending in PYN_FAULT_MODULE (a
+ *            --stage bcast leader writing its node-local copy: staging);
+ *   barrier  the first MPI_Barrier() after such a dlopen (the barrier that
+ *            starts the visit phase, every other rank waiting in it),
+ * it writes one line to stderr and then
+ *   kill   raises SIGKILL (the node's OOM killer, a node failure),
+ *   segv   raises SIGSEGV (a crash in a library's constructor),
+ *   exit   calls _exit(3) (a library that exits the process),
+ *   stop   raises SIGSTOP (a stuck rank: the process stops, threads and all),
+ *   pause  creates the file PYN_FAULT_READY and sleeps until a signal
+ *          handler runs (at most 60 s), then carries on: the test sends its
+ *          signal when the file appears, so it arrives at that point.
+ * Any other call is passed to the real function. The product has no test
+ * hooks; this is the whole mechanism. Never linked into anything but this test. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <mpi.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *my_rank(void)
@@ -37,26 +53,104 @@ static int ends_with(const char *s, const char *suffix)
     return m > 0 && n >= m && strcmp(s + n - m, suffix) == 0 && (n == m || s[n - m - 1] == '/');
 }
 
+/* This rank, at this point (PYN_FAULT_WHEN, default dlopen), on this file. */
+static int armed_for(const char *when, const char *file)
+{
+    const char *rank = getenv("PYN_FAULT_RANK"), *module = getenv("PYN_FAULT_MODULE");
+    const char *w = getenv("PYN_FAULT_WHEN");
+    return file && rank && module && strcmp(w && *w ? w : "dlopen", when) == 0 && strcmp(rank, my_rank()) == 0 &&
+           ends_with(file, module);
+}
+
+static void fault(const char *where)
+{
+    const char *action = getenv("PYN_FAULT_ACTION");
+    if (!action)
+        action = "kill";
+    fprintf(stderr, "fault-injection: rank %s (pid %ld): %s %s\n", my_rank(), (long)getpid(), action, where);
+    fflush(stderr);
+    if (strcmp(action, "pause") == 0) {
+        const char *ready = getenv("PYN_FAULT_READY");
+        /* The raw system call: this shim's open() must not see it. */
+        int fd = ready ? (int)syscall(SYS_openat, AT_FDCWD, ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+        if (fd >= 0)
+            close(fd);
+        struct timespec t = {60, 0};
+        nanosleep(&t, NULL); /* EINTR as soon as a handler has run */
+        return;
+    }
+    if (strcmp(action, "stop") == 0) {
+        raise(SIGSTOP);
+        return;
+    }
+    if (strcmp(action, "segv") == 0)
+        raise(SIGSEGV);
+    else if (strcmp(action, "exit") == 0)
+        _exit(3);
+    else
+        raise(SIGKILL);
+    _exit(125); /* not reached unless the signal is blocked or ignored */
+}
+
+static int dlopened; /* the module was dlopen'ed: the next MPI_Barrier is the visit's */
+
 void *dlopen(const char *file, int flags)
 {
     static void *(*real_dlopen)(const char *, int);
     if (!real_dlopen)
         *(void **)&real_dlopen = dlsym(RTLD_NEXT, "dlopen");
-    const char *rank = getenv("PYN_FAULT_RANK"), *module = getenv("PYN_FAULT_MODULE");
-    const char *action = getenv("PYN_FAULT_ACTION");
-    if (file && rank && module && strcmp(rank, my_rank()) == 0 && ends_with(file, module)) {
-        if (!action)
-            action = "kill";
-        fprintf(stderr, "fault-injection: rank %s (pid %ld): %s while opening %s\n", rank, (long)getpid(), action,
-                file);
-        fflush(stderr);
-        if (strcmp(action, "segv") == 0)
-            raise(SIGSEGV);
-        else if (strcmp(action, "exit") == 0)
-            _exit(3);
-        else
-            raise(SIGKILL);
-        _exit(125); /* not reached unless the signal is blocked or ignored */
+    if (armed_for("dlopen", file)) {
+        char where[4200];
+        snprintf(where, sizeof where, "while opening %s", file);
+        fault(where);
     }
+    if (armed_for("barrier", file))
+        dlopened = 1;
     return real_dlopen(file, flags);
+}
+
+static int open_with(const char *name, const char *path, int flags, va_list ap)
+{
+    static int (*real_open)(const char *, int, ...);
+    static int (*real_open64)(const char *, int, ...);
+    int (**real)(const char *, int, ...) = strcmp(name, "open") == 0 ? &real_open : &real_open64;
+    if (!*real)
+        *(void **)real = dlsym(RTLD_NEXT, name);
+    mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? va_arg(ap, mode_t) : 0;
+    if ((flags & O_CREAT) && armed_for("create", path)) {
+        char where[4200];
+        snprintf(where, sizeof where, "while creating %s", path);
+        fault(where);
+    }
+    return (*real)(path, flags, mode);
+}
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int fd = open_with("open", path, flags, ap);
+    va_end(ap);
+    return fd;
+}
+
+int open64(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int fd = open_with("open64", path, flags, ap);
+    va_end(ap);
+    return fd;
+}
+
+int MPI_Barrier(MPI_Comm comm)
+{
+    static int (*real_barrier)(MPI_Comm);
+    if (!real_barrier)
+        *(void **)&real_barrier = dlsym(RTLD_NEXT, "MPI_Barrier");
+    if (dlopened) {
+        dlopened = 0;
+        fault("before the barrier that starts the visit");
+    }
+    return real_barrier(comm);
 }

@@ -39,6 +39,8 @@ add_library(pyn_fault_kill MODULE "${_f_dir}/kill_shim.c")
 set_target_properties(pyn_fault_kill PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF PREFIX "lib")
 target_compile_options(pyn_fault_kill PRIVATE -Wall -Wextra)
 target_link_libraries(pyn_fault_kill PRIVATE ${CMAKE_DL_LIBS})
+# MPI's header only, for MPI_Barrier's type: the shim finds the real one with dlsym, so it links no MPI.
+target_include_directories(pyn_fault_kill PRIVATE ${MPI_C_INCLUDE_DIRS})
 
 function(_pyn_fault_fixture name fixture)
   add_test(NAME ${name} COMMAND ${ARGN})
@@ -177,6 +179,59 @@ foreach(_case "kill;dlopen" "exit;dlopen" "kill;linked" "segv;dlopen")
             --workdir "${PYNAMIC_TEST_WORK}/${_name}" -- $<TARGET_FILE:pynamic-mode-${_mode}>)
   set_tests_properties(${_name} PROPERTIES LABELS "faults;parallel" PROCESSORS ${_f_np} TIMEOUT ${_f_timeout})
 endforeach()
+
+# --- the job ended from outside: a signal, a SIGKILL, a stuck rank ---------
+# job_fault.py (docs/reliability.md, "Signals, killed and stuck ranks"): the
+# shim pauses one rank at a point of the run and the launcher is sent the
+# signal there (mpiexec forwards SIGINT and SIGTERM to every rank, as
+# Slurm's time limit sends SIGTERM): the job ends non-zero within the bound,
+# rank 0 says once which signal stopped which step, and --stage-dir holds
+# no pynamic-stage.* afterwards.
+set(_f_job "${Python3_EXECUTABLE}" "${_f_dir}/job_fault.py")
+function(_pyn_job_test name what)
+  add_test(NAME ${name}
+    COMMAND ${_f_job} ${what} --shim $<TARGET_FILE:pyn_fault_kill> --launcher "${MPIEXEC_EXECUTABLE}"
+            "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_f_mpipre}" --ranks ${_f_np}
+            --workdir "${PYNAMIC_TEST_WORK}/${name}" --stage-dir "${PYNAMIC_TEST_WORK}/${name}/stage-dir" ${ARGN})
+  set_tests_properties(${name} PROPERTIES LABELS "faults;parallel" PROCESSORS ${_f_np} TIMEOUT ${_f_timeout})
+endfunction()
+# "SIGNAL;STEP;MODE;--when;fault rank": staging pauses rank 0 (the host's
+# leader) writing a copy; import pauses the last rank opening libmodule3;
+# visit pauses rank 1 before the barrier that starts the visit, every other
+# rank waiting in it.
+foreach(_case "TERM;staging;dlopen;create;0" "INT;staging;dlopen;create;0" "TERM;import;dlopen;dlopen;${_f_last}"
+              "INT;import;dlopen;dlopen;${_f_last}" "TERM;visit;dlopen;barrier;1" "TERM;import;python;dlopen;${_f_last}")
+  list(GET _case 0 _sig)
+  list(GET _case 1 _step)
+  list(GET _case 2 _mode)
+  list(GET _case 3 _when)
+  list(GET _case 4 _rank)
+  if(NOT TARGET pynamic-mode-${_mode})
+    continue()
+  endif()
+  set(_name faults.sig${_sig}-in-${_step}.${_mode}.parallel)
+  _pyn_job_test(${_name} signal --signal ${_sig} --when ${_when} --fault-rank ${_rank} --fault-module libmodule3.so
+    --expect-once "^pynamic-mode-${_mode}: SIG${_sig} during ${_step}: every rank stopped. the node-local copies under .*/pynamic-stage\\.[^ ]+ were removed$"
+    -- $<TARGET_FILE:pynamic-mode-${_mode}> --stage bcast --stage-dir "${PYNAMIC_TEST_WORK}/${_name}/stage-dir")
+endforeach()
+# SIGKILL while staging (rank 0, the leader, killed writing a copy) leaves the
+# job's directory; the next job on the same --stage-dir removes it, says so,
+# and passes; a directory whose lock is held (a running job) stays.
+_pyn_job_test(faults.stage-killed-job-reaped.parallel reap --when create --fault-rank 0 --fault-module libmodule3.so
+  --expect-once "^pynamic-mode-dlopen: rank 0 \\(.*\\): stage: removed 1 staging directory of jobs no longer running from .*/stage-dir: pynamic-stage\\.[^ ]+$"
+  -- $<TARGET_FILE:pynamic-mode-dlopen> --stage bcast
+  --stage-dir "${PYNAMIC_TEST_WORK}/faults.stage-killed-job-reaped.parallel/stage-dir")
+
+# --timeout: the last rank stops itself (SIGSTOP) opening libmodule3; rank 0
+# names it and ends the job.
+_pyn_job_test(faults.stuck-rank-in-import.dlopen.parallel stuck --when dlopen --fault-rank ${_f_last}
+  --fault-module libmodule3.so
+  --expect-once "^pynamic-mode-dlopen: --timeout 3: import has not ended on every rank after [0-9]+\\.[0-9] s: rank ${_f_last} \\(.*\\) did not arrive. ending the job$"
+  -- $<TARGET_FILE:pynamic-mode-dlopen> --timeout 3)
+_pyn_job_test(faults.stuck-rank-in-import.python.parallel stuck --when dlopen --fault-rank ${_f_last}
+  --fault-module libmodule3.so
+  --expect-once "^pynamic-mode-python: --timeout 3: import has not ended on every rank after [0-9]+\\.[0-9] s: rank ${_f_last} \\(.*\\) did not arrive. ending the job$"
+  -- $<TARGET_FILE:pynamic-mode-python> --timeout 3)
 
 # --- manifests that do not match the tree ---------------------------------
 # A manifest of a larger tree (4 more modules, everything else equal): the

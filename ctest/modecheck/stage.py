@@ -2,6 +2,7 @@
 cache run wrote, and the test's own staging directory, prepared before the run and checked after it."""
 import math
 import os
+import re
 import shutil
 
 from pynamictest import check, close
@@ -110,9 +111,12 @@ def check_stage(report, manifest, args):
               f"stage.leaders = {st['leaders']}, {report['nhosts']} hosts")
         base = os.path.abspath(args.stage_dir) if args.stage_dir else program_option(args.command, "--stage-dir",
                                                                                       "/dev/shm")
+        # Rank 0's host and pid, then 16 hex digits: a pid reused after a SIGKILL cannot collide.
         expect = os.path.join(os.path.abspath(base), f"pynamic-stage.{ranks[0]['host']}.{ranks[0]['pid']}")
-        check(st["dir"] and os.path.isabs(st["dir"]) and os.path.normpath(st["dir"]) == os.path.normpath(expect),
-              f"stage.dir = {st['dir']!r}, expected {expect!r}")
+        name = os.path.normpath(st["dir"] or "")
+        check(st["dir"] and os.path.isabs(st["dir"]) and name.startswith(os.path.normpath(expect) + ".")
+              and re.fullmatch(r"[0-9a-f]{16}", name[len(os.path.normpath(expect)) + 1:]),
+              f"stage.dir = {st['dir']!r}, expected {expect!r}.XXXXXXXXXXXXXXXX (16 hex digits)")
         check(not os.path.exists(st["dir"]), f"stage.dir {st['dir']} still exists after the run")
     else:
         check(st["leaders"] == 0 and st["dir"] is None, f"stage: leaders {st['leaders']}, dir {st['dir']!r} "

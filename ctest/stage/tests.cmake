@@ -36,6 +36,10 @@ function(_pyn_stage_test name mode target)
                     CHECK ${stage_dir} ${S_CHECK} ARGS ${S_ARGS} FIXTURES ${S_FIXTURES})
 endfunction()
 
+# The job directories' names, lock and reaping (pyn_stage_dir.h), one process without MPI.
+pynamic_unit_test(stage.dir.unit "${_s_dir}/test_stage_dir.c" pynamic_core LABELS stage
+                  ARGS "${_s_work}/stage-dir-unit")
+
 set(_s_modes dlopen)
 if(TARGET pynamic-mode-python)
   list(APPEND _s_modes python)

@@ -21,6 +21,7 @@
 #include "pyn_fatal.h"
 #include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
+#include "pyn_interrupt.h"
 #include "pyn_manifest_mpi.h"
 #include "pyn_outputs.h"
 #include "pyn_phase.h"
@@ -33,7 +34,9 @@
 #include "pyn_run_report.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
+#include "pyn_step.h"
 #include "pyn_tool.h"
+#include "pyn_watchdog.h"
 
 #include <errno.h>
 #include <math.h>
@@ -49,16 +52,25 @@
 #error "PYN_DEFAULT_LIBRARY_DIR (library directory relative to the executable's directory) must be defined"
 #endif
 
-/* True on every rank if any rank failed. Doubles as the barrier that ends a phase. */
+/* True on every rank if any rank failed or was sent SIGINT or SIGTERM.
+ * Doubles as the barrier that ends a phase. */
 static int any_failed(struct pyn_run *run)
 {
-    int mine = run->rec.failed != 0, count = 0;
-    MPI_Allreduce(&mine, &count, 1, MPI_INT, MPI_SUM, run->comm);
+    int mine = run->rec.failed != 0 || pyn_interrupt_caught(NULL) != 0, count = 0;
+    if (pyn_watchdog_on()) { /* --timeout: a stuck rank ends the job */
+        MPI_Request req;
+        MPI_Iallreduce(&mine, &count, 1, MPI_INT, MPI_SUM, run->comm, &req);
+        pyn_watchdog_wait(&req, 0);
+    } else {
+        MPI_Allreduce(&mine, &count, 1, MPI_INT, MPI_SUM, run->comm);
+    }
     return count > 0;
 }
 
 static int agree_exit_status(const struct pyn_run *run, int mine)
 {
+    if (mine == PYN_EXIT_OK && pyn_interrupt_caught(NULL))
+        mine = PYN_EXIT_ERROR; /* stop at this agreement; pyn_main says why */
     int worst = mine;
     MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, run->comm);
     return worst;
@@ -216,8 +228,13 @@ static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
     char err[PYN_ERROR_MAX];
     if (so->kind == PYN_STAGE_NONE)
         return PYN_EXIT_OK;
-    if (pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->metrics.node, &run->rec.stage, err,
-                      sizeof err)) {
+    pyn_step_enter(PYN_STEP_STAGE);
+    int rc = pyn_stage_run(&run->stage, so, run->manifest, run->library_dir, run->metrics.node, &run->rec.stage, err,
+                           sizeof err);
+    const char *note = pyn_stage_note(run->stage);
+    if (note)
+        fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, note);
+    if (rc) {
         if (err[0]) {
             pyn_escape_controls(err, sizeof err);
             fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
@@ -238,6 +255,17 @@ static int stage_finish(struct pyn_run *run, char *err, size_t errlen)
     int rc = pyn_stage_finish(run->stage, err, errlen);
     run->stage = NULL;
     return rc;
+}
+
+/* --timeout: collective. Returns the exit status. */
+static int watchdog_setup(struct pyn_run *run)
+{
+    char err[PYN_ERROR_MAX];
+    if (pyn_watchdog_setup(run->comm, run->opt.timeout_s, run->prog, run->rec.host, err, sizeof err) == 0)
+        return PYN_EXIT_OK;
+    if (err[0])
+        fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, err);
+    return PYN_EXIT_ERROR;
 }
 
 void pyn_start_capture(struct pyn_start *start)
@@ -306,6 +334,8 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(run, pyn_run_metrics_setup(&run->metrics, run->comm, &run->opt, run->manifest,
                                                                    run->mode->name, &run->rec, run->prog, stderr));
+    if (run->status == PYN_EXIT_OK)
+        run->status = agree_exit_status(run, watchdog_setup(run));
     struct pyn_stage_options stage_options;
     if (run->status == PYN_EXIT_OK)
         run->status = agree_exit_status(run, stage_check(run, &stage_options));
@@ -337,6 +367,7 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
  * Returns true when this rank should do the phase's work: it has not failed. */
 static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
 {
+    pyn_step_enter(phase == PYN_PHASE_IMPORT ? PYN_STEP_IMPORT : PYN_STEP_VISIT);
     if (phase == PYN_PHASE_IMPORT) {
         char err[PYN_ERROR_MAX];
         int rc = pyn_run_metrics_import_start(&run->metrics, &run->opt, run->manifest, run->library_dir, &run->rec, err,
@@ -346,12 +377,18 @@ static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
         /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
         pyn_fatal_arm(run->prog, run->rank, run->rec.host);
     }
-    MPI_Barrier(run->comm);
+    if (pyn_watchdog_on()) {
+        MPI_Request req;
+        MPI_Ibarrier(run->comm, &req);
+        pyn_watchdog_wait(&req, 0);
+    } else {
+        MPI_Barrier(run->comm);
+    }
     pyn_fs_set_phase(phase);
     pyn_run_metrics_phase_begin(&run->metrics);
     run->phase_t0_ns = pyn_clock_monotonic_ns();
     pyn_progress_arm(&run->progress, run->phase_t0_ns, run->manifest->nmodules);
-    return !run->rec.failed;
+    return !run->rec.failed && !pyn_interrupt_caught(NULL);
 }
 
 /* Stops this rank's clock, checks the import made every module callable,
@@ -456,6 +493,36 @@ static int run_epilogue(struct pyn_run *run, int status)
     return agree_exit_status(run, mine);
 }
 
+/* Collective: the signal (SIGINT or SIGTERM) any rank was sent, or 0, and
+ * the step it came in. */
+static int agree_interrupt(struct pyn_run *run, enum pyn_step *step)
+{
+    enum pyn_step mine_step = PYN_STEP_SETUP;
+    int sig = pyn_interrupt_caught(&mine_step);
+    int mine[2] = {sig, sig ? (int)mine_step : -1}, all[2] = {0, -1};
+    MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, run->comm);
+    *step = (enum pyn_step)all[1];
+    return all[0];
+}
+
+/* After SIGINT or SIGTERM, agreed: the leaders remove their hosts' copies
+ * and rank 0 says what stopped the run, in one line. No report: a time
+ * limit leaves seconds. Returns the exit status, 128 + the signal. */
+static int run_stopped(struct pyn_run *run, int sig, enum pyn_step step)
+{
+    char dir[PYN_ERROR_MAX] = "";
+    const char *staged = pyn_stage_library_dir(run->stage);
+    if (staged)
+        snprintf(dir, sizeof dir, "; the node-local copies under %s were removed", staged);
+    char stage_err[PYN_ERROR_MAX];
+    if (run->stage && stage_finish(run, stage_err, sizeof stage_err))
+        fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, stage_err);
+    if (run->rank == 0)
+        fprintf(stderr, "%s: %s during %s: every rank stopped%s\n", run->prog, pyn_interrupt_signal_name(sig),
+                pyn_step_name(step), dir);
+    return 128 + sig;
+}
+
 static void run_free(struct pyn_run *run)
 {
     pyn_manifest_free(run->manifest);
@@ -471,23 +538,33 @@ static void run_free(struct pyn_run *run)
 int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct pyn_start *start)
 {
     struct pyn_run *run = NULL;
+    /* SIGINT/SIGTERM from here on stop every rank at the next agreement. */
+    pyn_step_enter(PYN_STEP_SETUP);
+    pyn_interrupt_arm();
     bool began = run_begin(&run, &argc, &argv, mode, start);
-    if (!run)
+    if (!run) {
+        pyn_interrupt_disarm();
         return PYN_EXIT_ERROR;
+    }
     if (began) {
         if (mode->prepare)
             mode->prepare(run);
         if (run_phase(run, PYN_PHASE_IMPORT, mode->import))
             run->visited = run_phase(run, PYN_PHASE_VISIT, mode->visit ? mode->visit : pyn_run_visit_entries);
     }
-    int status = run_report(run);
-    if (began && mode->epilogue)
+    enum pyn_step stopped_in;
+    int sig = agree_interrupt(run, &stopped_in);
+    pyn_step_enter(PYN_STEP_END);
+    int status = sig ? run_stopped(run, sig, stopped_in) : run_report(run);
+    if (began && mode->epilogue && !sig)
         status = run_epilogue(run, status);
     pyn_run_metrics_free(&run->metrics);
+    pyn_watchdog_free();
     MPI_Finalize();
     if (mode->cleanup)
         status = mode->cleanup(run, status);
     run_free(run);
+    pyn_interrupt_disarm();
     return status;
 }
 

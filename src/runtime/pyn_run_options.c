@@ -73,6 +73,11 @@ void pyn_run_options_setup(struct pyn_run_options *o, const struct pyn_option *m
         PYN_OPTION_PATH(
             "--pilot-map", "FILE", &o->pilot_map, "pilot_map",
             "with --stage cache: write the map of where every file lives to FILE; with --stage pilot: load by it"),
+        PYN_OPTION_DOUBLE("--timeout", "S", &o->timeout_s, 0, 604800, "seconds", "timeout",
+                          "end the job when staging, the import or the visit (with the agreements around them) has not "
+                          "ended on every rank S seconds after it began; rank 0 names the ranks that did not arrive "
+                          "(default 0: off)",
+                          .def = "0", .text = &o->timeout_text),
         PYN_OPTION_PATH(
             "--fractal-image", "FILE", &o->fractal_image, "fractal_image",
             "write the MPI capability test's image (the original's output.bmp: 400 x 400, 24-bit BMP) to FILE "
@@ -94,7 +99,8 @@ void pyn_run_options_print_help(const struct pyn_run_options *o, const char *pro
     fprintf(out, "usage: %s [LAUNCH_TIME] [options]\n%s\n\n", prog, summary);
     fprintf(out, "Runs under mpiexec/srun or as one process; rank 0 prints the results.\n\noptions:\n");
     pyn_options_print_help(o->tables, out);
-    fprintf(out, "\nexit status: 0 passed, 1 failed (every rank exits 1), 2 usage error\n");
+    fprintf(out, "\nexit status: 0 passed, 1 failed (every rank exits 1), 2 usage error, 128+N stopped by signal N "
+                 "(SIGINT, SIGTERM)\n");
 }
 
 void pyn_run_options_print_version(const char *prog, FILE *out)

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define PYN_RUN_OPTIONS_COUNT 17 /* the shared table's rows, without its end */
+#define PYN_RUN_OPTIONS_COUNT 18 /* the shared table's rows, without its end */
 
 /* --bind: indexed as pyn_bind_names ("core", "none"). */
 enum pyn_bind { PYN_BIND_CORE, PYN_BIND_NONE };
@@ -41,6 +41,8 @@ struct pyn_run_options {
     uint64_t stage_chunk;              /* bytes */
     const char *stage_chunk_text;
     const char *fractal_image; /* --fractal-image */
+    double timeout_s;          /* --timeout: the watchdog (pyn_watchdog.h); 0 off */
+    const char *timeout_text;
     /* The shared table (its targets are the fields above, so o must not
      * move after setup) and the NULL-terminated list the parser takes. */
     struct pyn_option table[PYN_RUN_OPTIONS_COUNT + 1];

@@ -6,6 +6,9 @@
 #include "pyn_clock.h"
 #include "pyn_file.h"
 #include "pyn_fs.h"
+#include "pyn_interrupt.h"
+#include "pyn_stage_dir.h"
+#include "pyn_watchdog.h"
 #include "pyn_stage_map.h"
 #include "pyn_tool.h"
 
@@ -36,6 +39,10 @@ struct pyn_stage {
     struct pyn_stage_file *files; /* sorted by name */
     uint8_t *written;             /* bcast leader: which copies exist */
     struct pyn_audit_map_entry *map;
+    int lock_fd;    /* bcast leader: holds dir's lock for the job's life (pyn_stage_dir.h) */
+    char **cleanup; /* bcast leader: what SIGINT/SIGTERM's handler removes (pyn_interrupt.h) */
+    size_t ncleanup;
+    char note[PYN_STAGE_NOTE_MAX]; /* what the leader reaped, for the caller to print */
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -53,21 +60,18 @@ static int cmp_entry(const void *a, const void *b)
 /* Waits for req without spinning on a core. While rank 0 reads the files,
  * every other rank waits for it; MPICH's blocking calls busy-poll, and with
  * more ranks than cores (a sweep on one machine) the pollers would starve
- * the one rank doing the work. 50 us naps cost nothing at that scale. */
+ * the one rank doing the work. 50 us naps cost nothing at that scale. Under
+ * --timeout's watchdog (pyn_watchdog.h), which ends a stuck staging. */
 static void wait_yielding(MPI_Request *req)
 {
-    int done = 0;
-    MPI_Test(req, &done, MPI_STATUS_IGNORE);
-    while (!done) {
-        nanosleep(&(struct timespec){0, 50000}, NULL);
-        MPI_Test(req, &done, MPI_STATUS_IGNORE);
-    }
+    pyn_watchdog_wait(req, 1);
 }
 
-/* True on every rank when any rank's rc is non-zero (the agreement). */
+/* True on every rank when any rank's rc is non-zero or any rank was sent
+ * SIGINT or SIGTERM (the agreement). */
 static int any_failed(int rc)
 {
-    int mine = rc != 0, any = 0;
+    int mine = rc != 0 || pyn_interrupt_caught(NULL) != 0, any = 0;
     MPI_Request req;
     MPI_Iallreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
     wait_yielding(&req);
@@ -98,6 +102,29 @@ static char *bcast_string(const char *s, int rank)
 
 /* --- bcast ------------------------------------------------------------------- */
 
+/* The leader's copies, search directories and job directory, as paths the
+ * SIGINT/SIGTERM handler can remove without formatting anything. */
+static int arm_cleanup(struct pyn_stage *st, long search_dirs, char *err, size_t errlen)
+{
+    size_t nsearch = search_dirs > 1 ? (size_t)search_dirs : 0, n = st->nfiles + nsearch + 1;
+    if (!(st->cleanup = calloc(n, sizeof *st->cleanup)))
+        return fail(err, errlen, -ENOMEM, "stage: out of memory");
+    size_t k = 0;
+    int bad = 0;
+    for (size_t i = 0; i < st->nfiles; ++i)
+        bad |= asprintf(&st->cleanup[k++], "%s/%s", st->dir, st->files[i].name) < 0;
+    for (long d = search_dirs - 1; d >= 1; --d)
+        bad |= asprintf(&st->cleanup[k++], "%s/search/%ld/", st->dir, d) < 0;
+    if (nsearch)
+        bad |= asprintf(&st->cleanup[k++], "%s/search/", st->dir) < 0;
+    bad |= asprintf(&st->cleanup[k++], "%s/", st->dir) < 0;
+    st->ncleanup = k;
+    if (bad)
+        return fail(err, errlen, -ENOMEM, "stage: out of memory");
+    pyn_interrupt_cleanup(st->cleanup, st->ncleanup);
+    return 0;
+}
+
 /* The leader's node-local directory: the staging directory must exist, be
  * a directory that allows executable mappings, and not hold this job's
  * name already. Mirrors lib/search/1.. so ld.so searches as it would at home. */
@@ -118,8 +145,19 @@ static int make_local_tree(struct pyn_stage *st, const struct pyn_stage_options 
                     "stage: --stage-dir %s is on a file system mounted noexec: ld.so cannot map libraries from it; "
                     "choose another --stage-dir",
                     opt->dir);
-    if (mkdir(st->dir, 0700) != 0)
-        return fail(err, errlen, -errno, "stage: mkdir %s: %s", st->dir, strerror(errno));
+    /* What jobs killed on this host left (their lock is free): removed before
+     * this job adds its own copies. */
+    char names[PYN_STAGE_NOTE_MAX / 2];
+    int reaped = pyn_stage_dir_reap(root, names, sizeof names, err, errlen);
+    if (reaped < 0)
+        return reaped;
+    if (reaped > 0)
+        snprintf(st->note, sizeof st->note,
+                 "stage: removed %d staging director%s of jobs no longer running from %.256s: %s", reaped,
+                 reaped == 1 ? "y" : "ies", root, names);
+    int rc = pyn_stage_dir_create(st->dir, &st->lock_fd, err, errlen);
+    if (rc)
+        return rc;
     st->dir_made = 1;
     if (search_dirs > 1) {
         char path[PATH_MAX];
@@ -134,7 +172,7 @@ static int make_local_tree(struct pyn_stage *st, const struct pyn_stage_options 
             st->search_made = k;
         }
     }
-    return 0;
+    return arm_cleanup(st, search_dirs, err, errlen);
 }
 
 static int write_all(int fd, const char *buf, size_t n)
@@ -186,7 +224,10 @@ static int stream_files(struct pyn_stage *st, MPI_Comm leaders, const char *libr
         const char *name = st->files[i].name;
         int in = -1, out = -1;
         long long header = 0;
-        if (lrank == 0) {
+        /* SIGINT/SIGTERM: rank 0 stops every leader as if it could not read. */
+        if (lrank == 0 && pyn_interrupt_caught(NULL))
+            header = -EINTR, rc = -EINTR;
+        if (lrank == 0 && header == 0) {
             uint64_t t0 = pyn_clock_monotonic_ns();
             snprintf(path, sizeof path, "%s/%s", library_dir, name);
             in = open(path, O_RDONLY | O_CLOEXEC);
@@ -207,7 +248,9 @@ static int stream_files(struct pyn_stage *st, MPI_Comm leaders, const char *libr
         }
         for (;;) {
             uint64_t t0 = pyn_clock_monotonic_ns();
-            if (lrank == 0 && header == 0) {
+            if (lrank == 0 && header == 0 && pyn_interrupt_caught(NULL))
+                header = -EINTR;
+            else if (lrank == 0 && header == 0) {
                 header = read_chunk(in, buf, chunk);
                 if (header < 0)
                     fail(err, errlen, (int)header, "stage: read %s/%s: %s", library_dir, name, strerror((int)-header));
@@ -272,9 +315,10 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
                       "stage: --stage-dir %s is relative and the working directory is "
                       "unknown: getcwd: %s",
                       opt->dir, strerror(errno));
-        int n = snprintf(name, sizeof name, "%s%s%s/pynamic-stage.%s.%ld", cwd, cwd[0] ? "/" : "", opt->dir, host,
-                         (long)getpid());
-        if (rc == 0 && (n < 0 || (size_t)n >= sizeof name))
+        char root[PATH_MAX];
+        int n = snprintf(root, sizeof root, "%s%s%s", cwd, cwd[0] ? "/" : "", opt->dir);
+        if (rc == 0 && (n < 0 || (size_t)n >= sizeof root ||
+                        pyn_stage_dir_name(name, sizeof name, root, host, (long)getpid()) != 0))
             rc = fail(err, errlen, -ENAMETOOLONG,
                       "stage: --stage-dir %.256s...: the job's directory name would be "
                       "longer than PATH_MAX",
@@ -426,6 +470,7 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
     st->kind = opt->kind;
     st->node = node;
     st->leaders = MPI_COMM_NULL; /* not 0 in every MPI: set before any early return */
+    st->lock_fd = -1;
     st->leader = opt->kind == PYN_STAGE_BCAST && node_rank == 0;
     rec->leader = st->leader;
     int rc = pyn_stage_files_list(m, &st->files, &st->nfiles);
@@ -450,11 +495,18 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
     rec->total_s = (double)(pyn_clock_monotonic_ns() - t0) * 1e-9;
     if (failed && rc == 0)
         rc = -ECANCELED;
-    if (rc == -ECANCELED)
+    /* Stopped by a signal: what failed since (a copy the handler removed) is
+     * its consequence; the run says once what stopped it. */
+    if (rc == -ECANCELED || pyn_interrupt_caught(NULL))
         err[0] = '\0';
     if (rc == 0)
         rec->files = (int64_t)st->nfiles;
     return rc;
+}
+
+const char *pyn_stage_note(const struct pyn_stage *st)
+{
+    return st && st->note[0] ? st->note : NULL;
 }
 
 const char *pyn_stage_library_dir(const struct pyn_stage *st)
@@ -481,24 +533,33 @@ int pyn_stage_finish(struct pyn_stage *st, char *err, size_t errlen)
     /* The host's ranks are done with the copies before the leader removes them. */
     if (st->kind == PYN_STAGE_BCAST)
         MPI_Barrier(st->node);
+    pyn_interrupt_cleanup(NULL, 0);
+    /* The SIGINT/SIGTERM handler may have removed some already. */
+    int gone_ok = pyn_interrupt_caught(NULL) != 0;
+#define REMOVED(call) ((call) == 0 || (gone_ok && errno == ENOENT))
     char path[PATH_MAX];
     for (size_t i = 0; st->written && i < st->nfiles; ++i) {
         snprintf(path, sizeof path, "%s/%s", st->dir, st->files[i].name);
-        if (st->written[i] && unlink(path) != 0 && rc == 0)
+        if (st->written[i] && !REMOVED(unlink(path)) && rc == 0)
             rc = fail(err, errlen, -errno, "stage: remove %s: %s", path, strerror(errno));
     }
     for (long k = st->search_made; k >= 1; --k) {
         snprintf(path, sizeof path, "%s/search/%ld", st->dir, k);
-        if (rmdir(path) != 0 && rc == 0)
+        if (!REMOVED(rmdir(path)) && rc == 0)
             rc = fail(err, errlen, -errno, "stage: remove %s: %s", path, strerror(errno));
     }
     if (st->search_root_made) {
         snprintf(path, sizeof path, "%s/search", st->dir);
-        if (rmdir(path) != 0 && rc == 0)
+        if (!REMOVED(rmdir(path)) && rc == 0)
             rc = fail(err, errlen, -errno, "stage: remove %s: %s", path, strerror(errno));
     }
-    if (st->dir_made && rmdir(st->dir) != 0 && rc == 0)
+    if (st->dir_made && !REMOVED(rmdir(st->dir)) && rc == 0)
         rc = fail(err, errlen, -errno, "stage: remove %s: %s", st->dir, strerror(errno));
+#undef REMOVED
+    pyn_stage_dir_unlock(st->lock_fd);
+    for (size_t i = 0; i < st->ncleanup; ++i)
+        free(st->cleanup[i]);
+    free(st->cleanup);
     if (st->leaders != MPI_COMM_NULL)
         MPI_Comm_free(&st->leaders);
     pyn_stage_files_free(st->files, st->nfiles);

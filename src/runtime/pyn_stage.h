@@ -44,6 +44,12 @@ struct pyn_stage;
 int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, const struct pyn_manifest *m,
                   const char *library_dir, MPI_Comm node, struct pyn_stage_record *rec, char *err, size_t errlen);
 
+/* A leader's note, one line, for the caller to print (NULL: none): the
+ * staging directories of jobs no longer running it removed from
+ * --stage-dir (pyn_stage_dir.h). */
+#define PYN_STAGE_NOTE_MAX 1024
+const char *pyn_stage_note(const struct pyn_stage *st);
+
 /* Where the run loads its libraries from: the node-local copy (bcast), or
  * NULL (every other strategy loads from library_dir). */
 const char *pyn_stage_library_dir(const struct pyn_stage *st);

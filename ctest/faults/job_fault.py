@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""What ends a job from outside, under the MPI launcher: a signal, a SIGKILL, a stuck rank.
+
+    job_fault.py signal --signal INT|TERM --when create|dlopen|barrier [launch options] -- PROGRAM [ARG...]
+        The fault rank pauses at the point (kill_shim.c, PYN_FAULT_ACTION=pause) and, once it is there, the
+        launcher is sent the signal (mpiexec forwards it to every rank, as Slurm's time limit sends SIGTERM to
+        each). The job must end within --bound, non-zero, print --expect-once exactly once, and leave nothing
+        under --stage-dir.
+    job_fault.py reap [launch options] -- PROGRAM [ARG...]
+        A first run is killed with SIGKILL on the fault rank while it writes a node-local copy (the shim's
+        kill at create): it must leave its directory under --stage-dir. A directory whose lock this script
+        holds stands for a job still running. A second run, the same command without the shim, must pass,
+        print --expect-once (the reaping), remove the killed job's directory and leave the locked one alone.
+    job_fault.py stuck [launch options] -- PROGRAM [ARG...]
+        The fault rank stops itself (SIGSTOP, at --when); the job must still end within --bound, non-zero,
+        printing --expect-once exactly once.
+
+Launch options: --launcher, --numproc-flag, --preflags (one string), --ranks, --shim, --fault-rank,
+--fault-module, --workdir, --stage-dir, --bound, --expect-once REGEX, --expect-output REGEX (any number).
+The shim is preloaded through the launcher's environment, so the signal the launcher forwards reaches the
+program itself. Every check is a line "CHECK FAILED: ..." and exit status 1; no process of the run may be
+left (found in /proc by a token in the environment).
+"""
+import argparse
+import fcntl
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
+from pynamictest import check, checked, fail  # noqa: E402
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", choices=["signal", "reap", "stuck"])
+    p.add_argument("--launcher", required=True)
+    p.add_argument("--numproc-flag", default="-n")
+    p.add_argument("--preflags", default="")
+    p.add_argument("--ranks", type=int, required=True)
+    p.add_argument("--shim", required=True)
+    p.add_argument("--fault-rank", type=int, default=0)
+    p.add_argument("--fault-module", default="libmodule3.so")
+    p.add_argument("--when", choices=["create", "dlopen", "barrier"], default="dlopen")
+    p.add_argument("--signal", choices=["INT", "TERM"], default="TERM")
+    p.add_argument("--workdir", required=True)
+    p.add_argument("--stage-dir", help="the run's --stage-dir: must hold no pynamic-stage.* afterwards")
+    p.add_argument("--bound", type=float, default=30.0)
+    p.add_argument("--expect-once", help="regex exactly one line of the job's stderr must match")
+    p.add_argument("--expect-output", action="append", default=[], help="regex stdout or stderr must match")
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args = p.parse_args(argv[:cut])
+    args.command = argv[cut + 1:]
+    if not args.command:
+        p.error("no program given after --")
+    return args
+
+
+def processes_with_token(token):
+    found = []
+    needle = f"PYN_FAULT_TOKEN={token}".encode()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def staged(stage_dir):
+    return sorted(n for n in os.listdir(stage_dir) if n.startswith("pynamic-stage.")) if stage_dir else []
+
+
+class Job:
+    """One launch: started in a session of its own, so a hang is killed whole."""
+
+    def __init__(self, args, env_extra, name):
+        self.args, self.name = args, name
+        self.token = uuid.uuid4().hex
+        env = dict(os.environ, PYN_FAULT_TOKEN=self.token, **env_extra)
+        cmd = ([args.launcher] + shlex.split(args.preflags) + [args.numproc_flag, str(args.ranks)] + args.command)
+        print(f"{name}: running: {shlex.join(cmd)}", flush=True)
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+
+    def wait(self):
+        """Returns (hung, status, stdout, stderr, leftover pids)."""
+        hung = False
+        try:
+            out, err = self.proc.communicate(timeout=self.args.bound)
+        except subprocess.TimeoutExpired:
+            hung = True
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            out, err = self.proc.communicate()
+        print(f"{self.name}: launcher exited {self.proc.returncode} after {time.monotonic() - self.t0:.2f} s",
+              flush=True)
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+        time.sleep(0.2)
+        leftovers = processes_with_token(self.token)
+        for pid in leftovers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        return hung, self.proc.returncode, out, err, leftovers
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def shim_env(args, action):
+    env = {"LD_PRELOAD": os.path.abspath(args.shim) + (" " + os.environ["LD_PRELOAD"]
+                                                       if os.environ.get("LD_PRELOAD") else ""),
+           "PYN_FAULT_RANK": str(args.fault_rank), "PYN_FAULT_MODULE": args.fault_module,
+           "PYN_FAULT_WHEN": args.when, "PYN_FAULT_ACTION": action,
+           # An ASan-built program insists on its runtime coming first; the shim comes first here.
+           "ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"}
+    return env
+
+
+def check_output(args, job, hung, status, out, err, leftovers, expect_zero=False):
+    check(not hung, f"HANG: {job.name} was still running after {args.bound} s and was killed")
+    if expect_zero:
+        check(status == 0, f"{job.name}: the launcher exited {status}, expected 0")
+    else:
+        check(status != 0, f"{job.name}: the launcher exited 0")
+    check(not leftovers, f"{job.name}: processes of the run left behind (killed now): {leftovers}")
+    if args.expect_once:
+        lines = [line for line in err.splitlines() if re.search(args.expect_once, line)]
+        check(len(lines) == 1, f"{job.name}: {len(lines)} lines of stderr match {args.expect_once!r}, expected 1")
+    for pattern in args.expect_output:
+        check(re.search(pattern, out) or re.search(pattern, err), f"neither stdout nor stderr matches {pattern!r}")
+
+
+def run_signal(args):
+    ready = os.path.join(args.workdir, "ready")
+    if os.path.exists(ready):
+        os.remove(ready)
+    env = shim_env(args, "pause")
+    env["PYN_FAULT_READY"] = ready
+    job = Job(args, env, "job")
+    deadline = time.monotonic() + args.bound
+    while not os.path.exists(ready) and job.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not os.path.exists(ready):
+        job.kill()
+        out, err = job.proc.communicate()
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+        fail(f"rank {args.fault_rank} never reached the fault point ({args.when} {args.fault_module})")
+    print(f"job: rank {args.fault_rank} paused at {args.when} {args.fault_module}: sending SIG{args.signal} to the "
+          "launcher", flush=True)
+    job.proc.send_signal(getattr(signal, "SIG" + args.signal))
+    result = job.wait()
+
+    def verdict():
+        check_output(args, job, *result)
+        left = staged(args.stage_dir)
+        check(not left, f"left under --stage-dir {args.stage_dir}: {left}")
+
+    return checked(verdict)
+
+
+def run_reap(args):
+    for name in staged(args.stage_dir):  # an earlier run of this test
+        subprocess.run(["rm", "-rf", os.path.join(args.stage_dir, name)], check=True)
+    first = Job(args, shim_env(args, "kill"), "killed job")
+    hung, status, out, err, leftovers = first.wait()
+    killed = staged(args.stage_dir)
+
+    # A job still running elsewhere on the host: its leader holds the lock.
+    live = os.path.join(args.stage_dir, "pynamic-stage.otherhost.1.0123456789abcdef")
+    os.makedirs(live, exist_ok=True)
+    with open(os.path.join(live, "libmodule0.so"), "w") as f:
+        f.write("a copy of a job still running")
+    fd = os.open(live, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        second = Job(args, {}, "next job")
+        result = second.wait()
+    finally:
+        os.close(fd)
+
+    def verdict():
+        check(not hung and status != 0, f"the killed job: hung {hung}, launcher status {status}")
+        check(killed, f"the job killed while staging left nothing under {args.stage_dir}: the fault was not made")
+        check_output(args, second, *result, expect_zero=True)
+        left = staged(args.stage_dir)
+        check(set(left) == {os.path.basename(live)},
+              f"after the next job, {args.stage_dir} holds {left}; expected only the running job's "
+              f"{os.path.basename(live)} (the killed job's {killed} removed)")
+        check(os.path.exists(os.path.join(live, "libmodule0.so")), "the running job's copy was removed")
+
+    rc = checked(verdict)
+    subprocess.run(["rm", "-rf", live], check=True)
+    return rc
+
+
+def run_stuck(args):
+    job = Job(args, shim_env(args, "stop"), "job")
+    result = job.wait()
+    return checked(lambda: check_output(args, job, *result))
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    if args.stage_dir:
+        os.makedirs(args.stage_dir, exist_ok=True)
+    if not os.access(args.shim, os.R_OK):
+        fail(f"the fault-injection shim {args.shim} is missing")
+
+    def end_job(signum, frame):  # CTest's timeout: take the job down with this script
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, end_job)
+    return {"signal": run_signal, "reap": run_reap, "stuck": run_stuck}[args.what](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -84,7 +84,47 @@ _pyn_fault_test(faults.module-unreadable.serial dlopen pyn_fault_python FIXTURES
         "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/module-unreadable/libmodule1\\.so: open: Permission denied\\)"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/module-unreadable")
 
+# Libraries built for another machine or class (docs/reliability.md, "Messages that name the cause"): ld.so
+# skips them and says "No such file or directory" (or names no file); the runtime, after the import phase, reads
+# the file's ELF header and says what is wrong with it, in every mode (the Python modes' ImportError is ld.so's).
+set(_f_foreign "an ELF file for AArch64 \\(e_machine 183\\). this process is x86-64 \\(e_machine 62\\)")
+_pyn_fault_fixture(faults.fixture.module-foreign-machine faults_module_foreign_machine
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-foreign-machine"
+             --elf-machine libmodule1.so:183)
+_pyn_fault_fixture(faults.fixture.marker-foreign-machine faults_marker_foreign_machine
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/marker-foreign-machine"
+             --elf-machine libmodulebegin.so:183)
+_pyn_fault_test(faults.module-foreign-machine.serial dlopen ${_dl} FIXTURES faults_module_foreign_machine
+  CHECK ${_fail} --one-line-error --expect-stderr
+        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+  ARGS --lib-dir "${_f_work}/module-foreign-machine")
+_pyn_fault_test(faults.module-foreign-machine.python.parallel python pynamic-mode-python RANKS ${_f_np}
+  FIXTURES faults_module_foreign_machine
+  CHECK ${_fail} --expect-stderr
+        "rank [0-9]+ \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+  ARGS --lib-dir "${_f_work}/module-foreign-machine")
+if(_py_driver)
+  pynamic_mode_test(faults.module-foreign-machine.driver.serial python-driver "${PYNAMIC_DRIVER}"
+    INTERPRETER "${Python3_EXECUTABLE}" LABELS python faults TIMEOUT ${_f_timeout}
+    FIXTURES faults_module_foreign_machine
+    CHECK ${_fail} --expect-stderr
+          "rank 0 \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+    ARGS --lib-dir "${_f_work}/module-foreign-machine")
+endif()
+# Opened by its path: ld.so's message names the file but not the fault.
+_pyn_fault_test(faults.marker-foreign-machine.serial dlopen ${_dl} FIXTURES faults_marker_foreign_machine
+  CHECK ${_fail} --one-line-error --expect-stderr
+        "rank 0 \\(.*\\): import: dlopen: .*/marker-foreign-machine/libmodulebegin\\.so: cannot open shared object file: No such file or directory \\(ld\\.so rejected .*/marker-foreign-machine/libmodulebegin\\.so: ${_f_foreign}\\)"
+  ARGS --lib-dir "${_f_work}/marker-foreign-machine")
+
 if(PYNAMIC_NUM_UTILITIES GREATER 0)
+  # A 32-bit utility library found while searching: ld.so names neither the file nor its machine.
+  _pyn_fault_fixture(faults.fixture.utility-32-bit faults_utility_32_bit
+    ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-32-bit" --elf-class libutility0.so:32)
+  _pyn_fault_test(faults.utility-32-bit.serial dlopen ${_dl} FIXTURES faults_utility_32_bit
+    CHECK ${_fail} --one-line-error --expect-stderr
+          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: wrong ELF class: ELFCLASS32 \\(ld\\.so skipped .*/utility-32-bit/libutility0\\.so: a 32-bit ELF file \\(ELFCLASS32, for x86-64\\). this process is 64-bit\\)"
+    ARGS --lib-dir "${_f_work}/utility-32-bit")
   _pyn_fault_fixture(faults.fixture.utility-missing faults_utility_missing
     ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-missing" --remove libutility0.so)
   _pyn_fault_fixture(faults.fixture.utility-unreadable faults_utility_unreadable

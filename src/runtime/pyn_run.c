@@ -341,6 +341,9 @@ static bool phase_end(struct pyn_run *run, enum pyn_phase phase)
         /* A rank with no error of its own only stopped: reports list the
          * ranks that failed, not every rank the failure ended. */
         run->rec.stopped = !run->rec.failed;
+        /* After the clocks: what is wrong with a library ld.so passed over. */
+        if (phase == PYN_PHASE_IMPORT && run->rec.failed)
+            pyn_loader_explain(run->rec.error, sizeof run->rec.error, pyn_run_library_dir(run));
         return false;
     }
     if (run->rank == 0) {

@@ -359,6 +359,26 @@ _pyn_fault_test(faults.usage-crlf-launch-time.serial dlopen ${_dl}
 _pyn_fault_test(faults.usage-flag-with-value.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "option --lazy takes no value \\(got 'yes'\\)" ARGS --lazy=yes)
 
+# --- the user's locale: the driver's python3 takes LC_CTYPE from the environment, and MPI_Init then runs
+# under it. Turkish has a dotless i, so MPICH's and UCX's case-insensitive option parsing failed there and
+# MPI_Init aborted. The fixture builds the locale and proves it is in effect and breaks ASCII case folding.
+_pyn_fault_fixture(faults.fixture.turkish-locale faults_turkish_locale
+  "${Python3_EXECUTABLE}" "${_f_dir}/make_locale.py" --to "${_f_work}/locale")
+if(_py_driver)
+  foreach(_f_ranks 1 ${_f_np})
+    if(_f_ranks EQUAL 1)
+      set(_f_name faults.driver-turkish-locale.serial)
+      set(_f_launch "")
+    else()
+      set(_f_name faults.driver-turkish-locale.parallel)
+      set(_f_launch RANKS ${_f_ranks})
+    endif()
+    pynamic_mode_test(${_f_name} python-driver "${PYNAMIC_DRIVER}" INTERPRETER "${Python3_EXECUTABLE}" ${_f_launch}
+      LABELS python faults TIMEOUT ${_f_timeout} FIXTURES faults_turkish_locale CHECK --launch-time before)
+    set_tests_properties(${_f_name} PROPERTIES ENVIRONMENT "LOCPATH=${_f_work}/locale;LC_ALL=tr_TR.UTF-8")
+  endforeach()
+endif()
+
 # --- a preset value out of range: configuring fails with the generator's line
 add_test(NAME faults.preset-out-of-range
   COMMAND "${Python3_EXECUTABLE}" "${_f_dir}/bad_config.py" --source "${PROJECT_SOURCE_DIR}"

@@ -35,6 +35,7 @@
 #include "pyn_tool.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdbool.h>
@@ -231,9 +232,18 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     pyn_rusage_record_init(&run->rec.rusage);
 
     pyn_fs_set_phase(PYN_PHASE_MPI_INIT);
+    /* In the C locale, on this thread only: MPICH and UCX parse their
+     * settings with strcasecmp/toupper, which a Turkish LC_CTYPE (dotless i)
+     * breaks, and the driver's python3 runs under the user's LC_CTYPE. */
+    locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t caller_locale = c_locale ? uselocale(c_locale) : (locale_t)0;
     uint64_t t0 = pyn_clock_monotonic_ns();
     MPI_Init(argc, argv);
     run->rec.phase_s[PYN_PHASE_MPI_INIT] = seconds_since(t0);
+    if (c_locale) {
+        uselocale(caller_locale);
+        freelocale(c_locale);
+    }
     pyn_fs_set_phase(PYN_FS_OTHER);
     run->comm = MPI_COMM_WORLD;
     MPI_Comm_rank(run->comm, &run->rank);

@@ -347,6 +347,24 @@ _pyn_fault_test(faults.usage-bad-launch-time.parallel linked pynamic-mode-linked
 _pyn_fault_test(faults.usage-future-launch-time.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "launch time '4102444800' is not a plausible time in seconds since the epoch"
   ARGS 4102444800)
+# A launch time after the process began (an hour ahead: another host's clock): one clock-skew line from rank 0,
+# exit 0, the startup null in the reports and "unknown" in the original's line, never a negative number.
+set(_f_skew "clock skew: launch time [0-9]+\\.[0-9]+ is after")
+_pyn_fault_test(faults.launch-time-future.serial dlopen ${_dl}
+  CHECK --launch-time future --expect-stdout "Pynamic: startup time = unknown secs" --forbid-stdout "= -[0-9]"
+        --expect-stderr "^pynamic-mode-dlopen: ${_f_skew} 1 of 1 rank started \\(by up to 3[0-9][0-9][0-9]\\.[0-9]+ s, rank 0\\): startup not measured \\(null in the reports\\)")
+_pyn_fault_test(faults.launch-time-future.parallel linked pynamic-mode-linked RANKS ${_f_np}
+  CHECK --launch-time future --expect-stdout "Pynamic: startup time = unknown secs" --forbid-stdout "= -[0-9]"
+        --expect-stderr "^pynamic-mode-linked: ${_f_skew} ${_f_np} of ${_f_np} ranks started" --forbid-stderr "skew(.|\n)*skew")
+# Long before the run (1973), or not a plain decimal number (an exponent; hex): usage errors.
+_pyn_fault_test(faults.usage-old-launch-time.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "launch time '100000000' is more than 7 days before now \\([0-9]+\\): not this job's launch"
+  ARGS 100000000)
+_pyn_fault_test(faults.usage-exponent-launch-time.parallel linked pynamic-mode-linked RANKS ${_f_np}
+  CHECK ${_usage} --expect-stderr "launch time '1\\.8e9' is not a plain decimal number of seconds since the epoch"
+  ARGS 1.8e9)
+_pyn_fault_test(faults.usage-hex-launch-time.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "launch time '0x6B12A9C0' is not a number of seconds since the epoch" ARGS 0x6B12A9C0)
 _pyn_fault_test(faults.usage-nan-launch-time.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "launch time 'nan' is not a number" ARGS --launch-time nan)
 _pyn_fault_test(faults.usage-launch-time-twice.serial dlopen ${_dl}

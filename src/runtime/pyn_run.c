@@ -32,6 +32,7 @@
 #include "pyn_run_report.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
+#include "pyn_startup.h"
 #include "pyn_tool.h"
 
 #include <errno.h>
@@ -85,13 +86,17 @@ static void record_startup(struct pyn_run *run, double main_epoch_s, double age_
 {
     struct pyn_rank_record *r = &run->rec;
     r->startup_exec_s = age_rc == 0 ? age_s : NAN;
-    r->startup_launch_s = NAN;
+    r->startup_launch_s = r->clock_skew_s = NAN;
     run->info.startup_exec_resolution_s = age_rc == 0 ? age_res_s : NAN;
+    r->phase_s[PYN_PHASE_STARTUP] = r->startup_exec_s;
     if (isfinite(run->info.launch_time)) {
-        r->startup_launch_s = main_epoch_s - run->info.launch_time;
+        /* A launch after main began is the clocks' skew: no startup, never a negative one. */
+        r->clock_skew_s = pyn_startup_skew_s(run->info.launch_time, main_epoch_s);
+        if (isnan(r->clock_skew_s))
+            r->startup_launch_s = main_epoch_s - run->info.launch_time;
+        r->phase_s[PYN_PHASE_STARTUP] = r->startup_launch_s;
         run->info.startup_source = "launch_time";
     }
-    r->phase_s[PYN_PHASE_STARTUP] = isfinite(r->startup_launch_s) ? r->startup_launch_s : r->startup_exec_s;
 }
 
 /* --fractal-image, on rank 0 before anything else. Returns the exit status. */
@@ -293,8 +298,7 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     run->info.pilot_map = stage_options.pilot_map;
     run->info.stage_chunk_bytes = stage_options.chunk_bytes;
     record_startup(run, start->epoch_s, start->age_s, start->age_resolution_s, start->age_ok ? 0 : -1);
-    double mine = run->rec.phase_s[PYN_PHASE_STARTUP], slowest = 0;
-    MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, run->comm);
+    double slowest = pyn_startup_slowest(run->comm, &run->rec, run->info.launch_time, run->prog, stderr);
     if (run->rank == 0) {
         pyn_compat_print_header(stdout, run->info.run_on, run->nranks);
         pyn_compat_print_startup(stdout, slowest);

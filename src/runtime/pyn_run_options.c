@@ -116,8 +116,8 @@ static int is_plain_decimal(const char *text)
     return frac > 0 && text[whole + 1 + frac] == '\0';
 }
 
-/* A millisecond timestamp would otherwise give a huge startup, one of last
- * month a huge one too: the plausible range depends on the clock, so its
+/* A millisecond timestamp, or one of last month, would otherwise give a
+ * huge startup: the plausible range depends on the clock, so its
  * messages say so. A launch after main began, within the day, is
  * clock skew between hosts, which pyn_startup.h reports. */
 static int parse_launch_time(const char *text, double *out, char *err, size_t errlen)

@@ -6,7 +6,8 @@
 #   bench/install-deps.sh --tests  also what the test suite uses: clang (fuzzing), valgrind, strace,
 #                                  Slurm with munge (a one-host cluster for the srun tests), and
 #                                  python3-jsonschema (every report a test reads is validated against
-#                                  docs/report.schema.json)
+#                                  docs/report.schema.json), locales (the locale sources: the driver is
+#                                  tested under a Turkish locale built with localedef)
 set -euo pipefail
 
 packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-dev libhwloc-dev libfuse3-dev fuse3
@@ -14,7 +15,7 @@ packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-de
 case "${1:-}" in
   "") ;;
   --tests) packages+=(clang valgrind strace slurmctld slurmd slurm-client munge gnuplot-nox python3-jsonschema
-              libhwloc-plugins python3-mpi4py) ;;
+              libhwloc-plugins python3-mpi4py locales) ;;
   *) echo "install-deps: unknown argument '$1' (allowed: --tests)" >&2; exit 2 ;;
 esac
 

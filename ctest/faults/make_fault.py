@@ -11,6 +11,8 @@ input.
         --truncate NAME:SIZE   cut NAME to SIZE bytes ("half": half its size; "loaded-half": half of
                                what ld.so maps, so that loading it reads past the end)
         --mode NAME:OCTAL      chmod NAME (000: unreadable for the test's user)
+        --elf-machine NAME:N   set NAME's e_machine to N (183: AArch64): a library built for another machine
+        --elf-class NAME:32    set NAME's EI_CLASS to 32-bit (as gcc -m32 builds it)
   make_fault.py file --from FILE --to DEST [--truncate SIZE] [--tamper-checksum] [--mode OCTAL]
       copies a manifest and breaks it: cut it short (invalid JSON), change one
       module's checksum (valid JSON that no longer folds to the total), chmod.
@@ -75,6 +77,26 @@ def chmod(path, mode_text):
     print(f"make_fault: {path}: mode {mode_text}")
 
 
+def patch_elf(path, field, value_text):
+    """Rewrites one field of the ELF header in place (e_machine, or EI_CLASS), and checks that it changed."""
+    with open(path, "r+b") as f:
+        head = bytearray(f.read(20))
+        if head[:4] != b"\x7fELF":
+            die(f"{path}: not an ELF file")
+        order = "<" if head[5] == 1 else ">"
+        if field == "machine":
+            offset, new = 18, struct.pack(order + "H", int(value_text))
+        elif value_text in ("32", "64"):
+            offset, new = 4, bytes([1 if value_text == "32" else 2])
+        else:
+            die(f"--elf-class {value_text}: expected 32 or 64")
+        if head[offset:offset + len(new)] == new:
+            die(f"{path}: its {field} is {value_text} already: nothing would be broken")
+        f.seek(offset)
+        f.write(new)
+    print(f"make_fault: {path}: ELF {field} set to {value_text}")
+
+
 def make_libdir(args):
     dest = os.path.abspath(args.to)
     shutil.rmtree(dest, ignore_errors=True)
@@ -103,6 +125,10 @@ def make_libdir(args):
     for op in args.mode:
         name, mode = split_op(op, "--mode")
         chmod(os.path.join(libdir, name), mode)
+    for field in ("machine", "class"):
+        for op in getattr(args, f"elf_{field}"):
+            name, value = split_op(op, f"--elf-{field}")
+            patch_elf(os.path.join(libdir, name), field, value)
 
 
 def make_file(args):
@@ -145,6 +171,8 @@ def main():
     p.add_argument("--remove", action="append", default=[])
     p.add_argument("--truncate", action="append", default=[])
     p.add_argument("--mode", action="append", default=[])
+    p.add_argument("--elf-machine", action="append", default=[])
+    p.add_argument("--elf-class", action="append", default=[])
     p.add_argument("--tamper-checksum", action="store_true")
     args = p.parse_args()
     if args.what != "dir" and not args.source:

@@ -86,7 +86,47 @@ _pyn_fault_test(faults.module-unreadable.serial dlopen pyn_fault_python FIXTURES
         "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/module-unreadable/libmodule1\\.so: open: Permission denied\\)"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/module-unreadable")
 
+# Libraries built for another machine or class (docs/reliability.md, "Messages that name the cause"): ld.so
+# skips them and says "No such file or directory" (or names no file); the runtime, after the import phase, reads
+# the file's ELF header and says what is wrong with it, in every mode (the Python modes' ImportError is ld.so's).
+set(_f_foreign "an ELF file for AArch64 \\(e_machine 183\\). this process is x86-64 \\(e_machine 62\\)")
+_pyn_fault_fixture(faults.fixture.module-foreign-machine faults_module_foreign_machine
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/module-foreign-machine"
+             --elf-machine libmodule1.so:183)
+_pyn_fault_fixture(faults.fixture.marker-foreign-machine faults_marker_foreign_machine
+  ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/marker-foreign-machine"
+             --elf-machine libmodulebegin.so:183)
+_pyn_fault_test(faults.module-foreign-machine.serial dlopen ${_dl} FIXTURES faults_module_foreign_machine
+  CHECK ${_fail} --one-line-error --expect-stderr
+        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+  ARGS --lib-dir "${_f_work}/module-foreign-machine")
+_pyn_fault_test(faults.module-foreign-machine.python.parallel python pynamic-mode-python RANKS ${_f_np}
+  FIXTURES faults_module_foreign_machine
+  CHECK ${_fail} --expect-stderr
+        "rank [0-9]+ \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+  ARGS --lib-dir "${_f_work}/module-foreign-machine")
+if(_py_driver)
+  pynamic_mode_test(faults.module-foreign-machine.driver.serial python-driver "${PYNAMIC_DRIVER}"
+    INTERPRETER "${Python3_EXECUTABLE}" LABELS python faults TIMEOUT ${_f_timeout}
+    FIXTURES faults_module_foreign_machine
+    CHECK ${_fail} --expect-stderr
+          "rank 0 \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+    ARGS --lib-dir "${_f_work}/module-foreign-machine")
+endif()
+# Opened by its path: ld.so's message names the file but not the fault.
+_pyn_fault_test(faults.marker-foreign-machine.serial dlopen ${_dl} FIXTURES faults_marker_foreign_machine
+  CHECK ${_fail} --one-line-error --expect-stderr
+        "rank 0 \\(.*\\): import: dlopen: .*/marker-foreign-machine/libmodulebegin\\.so: cannot open shared object file: No such file or directory \\(ld\\.so rejected .*/marker-foreign-machine/libmodulebegin\\.so: ${_f_foreign}\\)"
+  ARGS --lib-dir "${_f_work}/marker-foreign-machine")
+
 if(PYNAMIC_NUM_UTILITIES GREATER 0)
+  # A 32-bit utility library found while searching: ld.so names neither the file nor its machine.
+  _pyn_fault_fixture(faults.fixture.utility-32-bit faults_utility_32_bit
+    ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-32-bit" --elf-class libutility0.so:32)
+  _pyn_fault_test(faults.utility-32-bit.serial dlopen ${_dl} FIXTURES faults_utility_32_bit
+    CHECK ${_fail} --one-line-error --expect-stderr
+          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: wrong ELF class: ELFCLASS32 \\(ld\\.so skipped .*/utility-32-bit/libutility0\\.so: a 32-bit ELF file \\(ELFCLASS32, for x86-64\\). this process is 64-bit\\)"
+    ARGS --lib-dir "${_f_work}/utility-32-bit")
   _pyn_fault_fixture(faults.fixture.utility-missing faults_utility_missing
     ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-missing" --remove libutility0.so)
   _pyn_fault_fixture(faults.fixture.utility-unreadable faults_utility_unreadable
@@ -364,6 +404,24 @@ _pyn_fault_test(faults.usage-bad-launch-time.parallel linked pynamic-mode-linked
 _pyn_fault_test(faults.usage-future-launch-time.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "launch time '4102444800' is not a plausible time in seconds since the epoch"
   ARGS 4102444800)
+# A launch time after the process began (an hour ahead: another host's clock): one clock-skew line from rank 0,
+# exit 0, the startup null in the reports and "unknown" in the original's line, never a negative number.
+set(_f_skew "clock skew: launch time [0-9]+\\.[0-9]+ is after")
+_pyn_fault_test(faults.launch-time-future.serial dlopen ${_dl}
+  CHECK --launch-time future --expect-stdout "Pynamic: startup time = unknown secs" --forbid-stdout "= -[0-9]"
+        --expect-stderr "^pynamic-mode-dlopen: ${_f_skew} 1 of 1 rank started \\(by up to 3[0-9][0-9][0-9]\\.[0-9]+ s, rank 0\\): startup not measured \\(null in the reports\\)")
+_pyn_fault_test(faults.launch-time-future.parallel linked pynamic-mode-linked RANKS ${_f_np}
+  CHECK --launch-time future --expect-stdout "Pynamic: startup time = unknown secs" --forbid-stdout "= -[0-9]"
+        --expect-stderr "^pynamic-mode-linked: ${_f_skew} ${_f_np} of ${_f_np} ranks started" --forbid-stderr "skew(.|\n)*skew")
+# Long before the run (1973), or not a plain decimal number (an exponent; hex): usage errors.
+_pyn_fault_test(faults.usage-old-launch-time.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "launch time '100000000' is more than 7 days before now \\([0-9]+\\): not this job's launch"
+  ARGS 100000000)
+_pyn_fault_test(faults.usage-exponent-launch-time.parallel linked pynamic-mode-linked RANKS ${_f_np}
+  CHECK ${_usage} --expect-stderr "launch time '1\\.8e9' is not a plain decimal number of seconds since the epoch"
+  ARGS 1.8e9)
+_pyn_fault_test(faults.usage-hex-launch-time.serial dlopen ${_dl}
+  CHECK ${_usage} --expect-stderr "launch time '0x6B12A9C0' is not a number of seconds since the epoch" ARGS 0x6B12A9C0)
 _pyn_fault_test(faults.usage-nan-launch-time.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "launch time 'nan' is not a number" ARGS --launch-time nan)
 _pyn_fault_test(faults.usage-launch-time-twice.serial dlopen ${_dl}
@@ -375,6 +433,26 @@ _pyn_fault_test(faults.usage-crlf-launch-time.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "launch time '1700000000\\\\r' is not a number" ARGS "1700000000\r")
 _pyn_fault_test(faults.usage-flag-with-value.serial dlopen ${_dl}
   CHECK ${_usage} --expect-stderr "option --lazy takes no value \\(got 'yes'\\)" ARGS --lazy=yes)
+
+# --- the user's locale: the driver's python3 takes LC_CTYPE from the environment, and MPI_Init then runs
+# under it. Turkish has a dotless i, so MPICH's and UCX's case-insensitive option parsing failed there and
+# MPI_Init aborted. The fixture builds the locale and proves it is in effect and breaks ASCII case folding.
+_pyn_fault_fixture(faults.fixture.turkish-locale faults_turkish_locale
+  "${Python3_EXECUTABLE}" "${_f_dir}/make_locale.py" --to "${_f_work}/locale")
+if(_py_driver)
+  foreach(_f_ranks 1 ${_f_np})
+    if(_f_ranks EQUAL 1)
+      set(_f_name faults.driver-turkish-locale.serial)
+      set(_f_launch "")
+    else()
+      set(_f_name faults.driver-turkish-locale.parallel)
+      set(_f_launch RANKS ${_f_ranks})
+    endif()
+    pynamic_mode_test(${_f_name} python-driver "${PYNAMIC_DRIVER}" INTERPRETER "${Python3_EXECUTABLE}" ${_f_launch}
+      LABELS python faults TIMEOUT ${_f_timeout} FIXTURES faults_turkish_locale CHECK --launch-time before)
+    set_tests_properties(${_f_name} PROPERTIES ENVIRONMENT "LOCPATH=${_f_work}/locale;LC_ALL=tr_TR.UTF-8")
+  endforeach()
+endif()
 
 # --- a preset value out of range: configuring fails with the generator's line
 add_test(NAME faults.preset-out-of-range

@@ -48,7 +48,8 @@ def prepare(args):
 def launch(args, out):
     """Runs the program as asked, passing its stdout and stderr on; returns (the CompletedProcess, the launch
     time given to the program or None)."""
-    launch_time = f"{time.time():.9f}" if args.launch_time != "none" else None
+    ahead = 3600 if args.launch_time == "future" else 0
+    launch_time = f"{time.time() + ahead:.9f}" if args.launch_time != "none" else None
     cmd = build_command(args, out.report, out.csv, launch_time)
     print("running:", shlex.join(cmd), flush=True)
     env = dict(os.environ, PYN_EXIT_DIR=out.exit_dir)

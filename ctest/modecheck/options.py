@@ -14,8 +14,9 @@ def parse_args(description):
     p.add_argument("--preflags", default="", help="launcher flags before the program (one string)")
     p.add_argument("--last-rank-args", default=None,
                    help="extra arguments for the last rank only (MPMD launch): to make one rank fail")
-    p.add_argument("--launch-time", choices=["none", "before", "after", "option"], default="none",
-                   help="pass `date +%%s.%%N` as the first positional argument, after the options, or as --launch-time")
+    p.add_argument("--launch-time", choices=["none", "before", "after", "option", "future"], default="none",
+                   help="pass `date +%%s.%%N` as the first positional argument, after the options, or as --launch-time; "
+                        "future: an hour ahead, as --launch-time (clock skew: every rank's startup must be null)")
     p.add_argument("--no-report", action="store_true", help="do not ask for --json/--csv")
     p.add_argument("--report-stem", default="report", metavar="NAME",
                    help="the reports' file names in the work directory: NAME.json and NAME.csv (default report)")

@@ -51,13 +51,24 @@ def check_report(report, manifest, args, launch_time, report_path):
         where = f"ranks[{i}]"
         check(r["rank"] == i, f"{where}.rank = {r['rank']}")
         check(r["host"], f"{where}.host empty")
-        for key in ("startup_s", "import_s", "visit_s", "total_s", "mpi_init_s", "startup_exec_s"):
+        skewed = args.launch_time == "future"
+        for key in ("import_s", "visit_s", "mpi_init_s", "startup_exec_s") + (() if skewed else ("startup_s", "total_s")):
             positive(r[key], f"{where}.{key}")
-        close(r["total_s"], r["startup_s"] + r["import_s"] + r["visit_s"], 1e-9, f"{where}.total_s")
-        if launch_time:
-            check(r["startup_launch_s"] is not None and r["startup_s"] == r["startup_launch_s"], f"{where}.startup_launch_s")
+        if skewed:
+            # The launch time is an hour after the process began: clock skew, so no startup (and no total).
+            check(r["startup_s"] is None and r["startup_launch_s"] is None and r["total_s"] is None,
+                  f"{where}: startup_s {r['startup_s']}, startup_launch_s {r['startup_launch_s']}, total_s "
+                  f"{r['total_s']}: expected null with a launch time in the future")
+            check(r["clock_skew_s"] is not None and 3500 < r["clock_skew_s"] < 3700,
+                  f"{where}.clock_skew_s = {r['clock_skew_s']}, expected about 3600")
         else:
-            check(r["startup_launch_s"] is None and r["startup_s"] == r["startup_exec_s"], f"{where}.startup_exec_s")
+            close(r["total_s"], r["startup_s"] + r["import_s"] + r["visit_s"], 1e-9, f"{where}.total_s")
+            check(r["clock_skew_s"] is None, f"{where}.clock_skew_s = {r['clock_skew_s']}, expected null")
+            if launch_time:
+                check(r["startup_launch_s"] is not None and r["startup_s"] == r["startup_launch_s"],
+                      f"{where}.startup_launch_s")
+            else:
+                check(r["startup_launch_s"] is None and r["startup_s"] == r["startup_exec_s"], f"{where}.startup_exec_s")
         check(r["checksum_ok"] is True and r["checksum"] == manifest["expected_checksum"],
               f"{where}.checksum {r['checksum']} (ok={r['checksum_ok']}), expected {manifest['expected_checksum']}")
         # Built in: the code is in the executable, so the loader must have
@@ -74,6 +85,9 @@ def check_report(report, manifest, args, launch_time, report_path):
     for metric in METRICS:
         s = report["summary"][metric]
         values = [r[metric] for r in report["ranks"]]
+        if all(v is None for v in values):
+            check(s["min"] is None and s["max"] is None and s["mean"] is None, f"summary.{metric} of no values")
+            continue
         check(s["min"] == min(values) and s["max"] == max(values), f"summary.{metric} min/max disagree with the ranks")
         check(s["min"] <= s["median"] <= s["max"] and s["min"] <= s["mean"] <= s["max"], f"summary.{metric} order")
         # 1e-9 of the value or absolute, whichever is larger: a rate runs to millions.

@@ -65,6 +65,35 @@ add_test(NAME fixture.python.shadowed-module
 set_tests_properties(fixture.python.shadowed-module PROPERTIES FIXTURES_SETUP python_shadowed_module
                      LABELS "serial;parallel;python" TIMEOUT 60)
 
+# A module of another build named libmodule3, earlier on sys.path than the generated one: on PYTHONPATH for the
+# driver, in a search directory (--search-root) for the embedding modes. The run names the file it imported
+# (docs/reliability.md, "Messages that name the cause"), after the import phase, instead of failing the visit's
+# check with "the libraries ... were not built from this manifest".
+if(PYNAMIC_NUM_MODULES GREATER 3)
+  add_library(pynamic_test_impostor MODULE "${CMAKE_CURRENT_LIST_DIR}/impostor_module.c")
+  target_link_libraries(pynamic_test_impostor PRIVATE Python3::Module)
+  target_compile_definitions(pynamic_test_impostor PRIVATE PYN_IMPOSTOR=libmodule3)
+  set_target_properties(pynamic_test_impostor PROPERTIES PREFIX "" OUTPUT_NAME libmodule3 SUFFIX ".so"
+                        LIBRARY_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/python/impostor")
+  add_test(NAME fixture.python.impostor-search-root
+    COMMAND "${CMAKE_COMMAND}" -E copy "$<TARGET_FILE:pynamic_test_impostor>" "${_py_work}/python-impostor-root/dir0/libmodule3.so")
+  set_tests_properties(fixture.python.impostor-search-root PROPERTIES FIXTURES_SETUP python_impostor_root
+                       LABELS "serial;parallel;python" TIMEOUT 60)
+  set(_py_imported "import: libmodule3: Python imported .*/libmodule3\\.so, not .*/lib/libmodule3\\.so: the sys\\.path entry")
+  pynamic_mode_test(faults.python-shadowed-module.parallel python pynamic-mode-python RANKS ${_py_np}
+                    LABELS python faults FIXTURES python_impostor_root
+                    CHECK --expect-exit 1 --forbid-stderr "not built from this manifest"
+                          --expect-stderr "rank [0-9]+ \\(.*\\): ${_py_imported} .*/python-impostor-root/dir0 comes before the modules' directory and shadows it$"
+                    ARGS --search-root "${_py_work}/python-impostor-root")
+  if(_py_driver)
+    pynamic_driver_test(faults.driver-shadowed-module.serial LABELS faults
+                        CHECK --expect-exit 1 --forbid-stderr "not built from this manifest"
+                              --expect-stderr "rank 0 \\(.*\\): ${_py_imported} .*/python/impostor \\(from PYTHONPATH\\) comes before the modules' directory and shadows it$")
+    set_tests_properties(faults.driver-shadowed-module.serial PROPERTIES
+                         ENVIRONMENT "PYTHONPATH=${CMAKE_CURRENT_BINARY_DIR}/python/impostor")
+  endif()
+endif()
+
 # --- failures: the module and the Python exception named, non-zero on every rank, no hang
 # A module missing: the import of libmodulebegin, which needs every module, names it (as in the original).
 set(_py_missing --expect-exit 1

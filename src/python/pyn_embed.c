@@ -14,6 +14,7 @@
 #include "pyn_fs.h"
 #include "pyn_pyconfig.h"
 #include "pyn_pyerr.h"
+#include "pyn_pyorigin.h"
 #include "pyn_results.h"
 #include "pyn_tool.h"
 
@@ -293,12 +294,13 @@ void pyn_embed_before_phase(struct pyn_run *run, enum pyn_phase phase)
 
 void pyn_embed_after_phase(struct pyn_run *run, enum pyn_phase phase, bool all_ok)
 {
-    (void)run;
-    (void)all_ok;
     uint64_t after[3];
     const uint64_t *before = py.phase_counts;
     importer_counts(after);
     pyn_fs_add_importer((int)phase, after[0] - before[0], after[1] - before[1], after[2] - before[2]);
+    /* A search directory (--search-root) may hold a module of the same name. */
+    if (phase == PYN_PHASE_IMPORT && all_ok && py.setup->loading != PYN_EMBED_BUILTIN)
+        pyn_py_check_imported(run);
 }
 
 void pyn_embed_prepare(struct pyn_run *run)

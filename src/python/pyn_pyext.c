@@ -17,6 +17,7 @@
 #include <Python.h>
 
 #include "pyn_pyerr.h"
+#include "pyn_pyorigin.h"
 #include "pyn_pymode.h"
 #include "pyn_results.h"
 #include "pyn_run.h"
@@ -119,6 +120,15 @@ static void driver_prepare(struct pyn_run *run)
         call_hook(run, "prepare", NULL);
 }
 
+/* After the import phase's agreement, outside the clocks: a module found
+ * earlier on the script's sys.path (PYTHONPATH) is named here, not blamed
+ * on the tree at the visit's check. */
+static void driver_after_phase(struct pyn_run *run, enum pyn_phase phase, bool all_ok)
+{
+    if (phase == PYN_PHASE_IMPORT && all_ok)
+        pyn_py_check_imported(run);
+}
+
 static int driver_import(struct pyn_run *run)
 {
     call_hook(run, "import_all", NULL);
@@ -155,6 +165,7 @@ static const struct pyn_mode driver_mode = {
     .options = pyn_py_options,
     .stages = 1, /* bcast through search_path() (no auditor here for a path cache) */
     .prepare = driver_prepare,
+    .after_phase = driver_after_phase,
     .import = driver_import,
     .visit = driver_visit,
     .epilogue = driver_epilogue,

@@ -195,7 +195,7 @@ const struct pyn_field pyn_fields[] = {
      PYN_NULL_NAN, NULL, PYN_SUMMARY_NONE, PYN_TEXT_NONE, NULL, NULL, 0, "process creation to main (10 ms resolution)"},
     {"startup_launch_s", "startup_launch_s", NULL, "s", PYN_FIELD_REAL, PYN_STORE_F64, AT(startup_launch_s), NULL,
      PYN_NULL_NAN, NULL, PYN_SUMMARY_NONE, PYN_TEXT_NONE, NULL, NULL, 0,
-     "the launch time to main; null without a launch time"},
+     "the launch time to main; null without a launch time, or when it is after main began (clock_skew_s)"},
     {"checksum", "checksum", NULL, NULL, PYN_FIELD_HEX, PYN_STORE_U64, AT(checksum), NULL, PYN_NULL_NEVER, NULL,
      PYN_SUMMARY_NONE, PYN_TEXT_NONE, NULL, NULL, 0, "fold of the checksums the modules' visits returned"},
     FLAG("checksum_ok", "checksum_ok", checksum_ok, 0, "the checksum is the manifest's"),
@@ -269,6 +269,10 @@ const struct pyn_field pyn_fields[] = {
     {"modules_per_s", "modules_per_s", "modules/s", "1/s", PYN_FIELD_REAL, PYN_STORE_F64, 0, get_modules_per_s,
      PYN_NULL_NAN, NULL, PYN_SUMMARY_SPREAD, PYN_TEXT_RATES, NULL, NULL, 0,
      "modules_imported / import_s: the import rate; null when the import was not measured"},
+    {"clock_skew_s", "clock_skew_s", NULL, "s", PYN_FIELD_REAL, PYN_STORE_F64, AT(clock_skew_s), NULL, PYN_NULL_NAN,
+     NULL, PYN_SUMMARY_NONE, PYN_TEXT_NONE, NULL, NULL, 0,
+     "how far the launch time is after this rank's main began (the clocks disagree): startup_s and "
+     "startup_launch_s are then null; null when it is not after, or without a launch time"},
 };
 const size_t pyn_field_count = sizeof pyn_fields / sizeof pyn_fields[0];
 

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "pyn_loader.h"
 
+#include "pyn_elf_check.h"
 #include "pyn_tool.h"
 
 #include <dlfcn.h>
@@ -20,31 +21,35 @@ char *pyn_loader_path(const char *dir, const char *file)
     return path;
 }
 
-/* ld.so reports a dependency it found but could not open (unreadable,
- * a directory) as "cannot open shared object file: No such file or
- * directory", having moved on to the next candidate. When the library sits
- * beside the one being opened (RUNPATH $ORIGIN), say what is really wrong.
- * Only on the error path: costs nothing in a run that loads. */
-static void explain_skipped_dependency(const char *name, const char *why, char *err, size_t errlen)
+/* ld.so's messages for a library it passed over: while searching it skips
+ * a candidate it cannot open or of another class or machine, and opening a
+ * path of another machine it says "No such file or directory" too. */
+static const char *const skipped_tails[] = {": cannot open shared object file", ": wrong ELF class"};
+
+void pyn_loader_explain(char *err, size_t errlen, const char *library_dir)
 {
-    const char *tail = strstr(why, ": cannot open shared object file");
-    const char *slash = strrchr(name, '/');
-    if (!tail || !slash)
+    const char *tail = NULL;
+    int direct_ok = 0;
+    for (size_t i = 0; !tail && i < sizeof skipped_tails / sizeof *skipped_tails; ++i)
+        if ((tail = strstr(err, skipped_tails[i])))
+            direct_ok = i == 0; /* a path of the wrong class is named by ld.so already */
+    if (!tail)
         return;
-    const char *dep = tail;
-    while (dep > why && dep[-1] != ' ')
-        --dep;
-    if (dep == tail || memchr(dep, '/', (size_t)(tail - dep)))
+    const char *name = tail;
+    while (name > err && name[-1] != ' ')
+        --name;
+    size_t len = (size_t)(tail - name);
+    int direct = name[0] == '/';
+    if (len == 0 || (direct && !direct_ok) || (!direct && memchr(name, '/', len)) || (!direct && !library_dir))
         return;
     char *path = NULL;
-    if (asprintf(&path, "%.*s/%.*s", (int)(slash - name), name, (int)(tail - dep), dep) < 0)
+    if ((direct ? asprintf(&path, "%.*s", (int)len, name) : asprintf(&path, "%s/%.*s", library_dir, (int)len, name)) <
+        0)
         return;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    int e = errno;
-    if (fd >= 0)
-        close(fd);
-    else if (e != ENOENT)
-        pyn_format_middle(err, errlen, "%s (ld.so skipped %s: open: %s)", err, path, strerror(e));
+    char why[256];
+    int rc = pyn_elf_check_loadable(path, why, sizeof why);
+    if (rc != 0 && rc != -ENOENT)
+        pyn_format_middle(err, errlen, "%s (ld.so %s %s: %s)", err, direct ? "rejected" : "skipped", path, why);
     free(path);
 }
 
@@ -60,7 +65,6 @@ void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen)
             pyn_format_middle(err, errlen, "dlopen: %s", why);
         else
             pyn_format_middle(err, errlen, "dlopen %s: %s", name, why);
-        explain_skipped_dependency(name, why, err, errlen);
     }
     return h;
 }

@@ -17,6 +17,18 @@ char *pyn_loader_path(const char *dir, const char *file);
  * in err. */
 void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen);
 
+/* After a failed import, outside the timed phases: when err (one line)
+ * holds ld.so's message for a library it passed over ("NAME: cannot open
+ * shared object file", "NAME: wrong ELF class", which ld.so says of a file
+ * that exists but it cannot use), looks at that file (NAME when it is an
+ * absolute path, else library_dir/NAME, where the generated libraries'
+ * RUNPATH $ORIGIN points) with pyn_elf_check_loadable and appends what is
+ * wrong with it: " (ld.so skipped PATH: open: Permission denied)",
+ * " (ld.so rejected PATH: an ELF file for AArch64 ...)". Leaves err as it
+ * is when the file is not there or looks loadable. For every mode: the
+ * Python modes' ImportError carries ld.so's text. */
+void pyn_loader_explain(char *err, size_t errlen, const char *library_dir);
+
 /* Looks up lib->entry in handle. Returns 0, or -ENOENT with
  * "dlsym <entry> in <file>: <dlerror>" in err. */
 int pyn_loader_entry(void *handle, const struct pyn_library *lib, pyn_entry_fn *fn, char *err, size_t errlen);

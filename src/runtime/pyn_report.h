@@ -57,7 +57,7 @@ void pyn_report_text_print_errors(const struct pyn_results *res, FILE *out, cons
 /* The original Pynamic's result lines, byte-compatible, printed as the run
  * reaches each point (site scripts parse them with awk '{print $(NF-1)}'). */
 void pyn_compat_print_header(FILE *out, const char *date, int nranks);
-void pyn_compat_print_startup(FILE *out, double seconds);
+void pyn_compat_print_startup(FILE *out, double seconds); /* NaN: "startup time = unknown secs" */
 void pyn_compat_print_import(FILE *out, double seconds);
 void pyn_compat_print_visit(FILE *out, double seconds);
 void pyn_compat_print_verdict(FILE *out, int passed);

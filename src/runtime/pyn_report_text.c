@@ -20,7 +20,11 @@ void pyn_compat_print_header(FILE *out, const char *date, int nranks)
 
 void pyn_compat_print_startup(FILE *out, double seconds)
 {
-    fprintf(out, "Pynamic: startup time = %.6f secs\n", seconds);
+    /* Unknown (clock skew): a word where scripts take $(NF-1), never a negative number. */
+    if (isfinite(seconds))
+        fprintf(out, "Pynamic: startup time = %.6f secs\n", seconds);
+    else
+        fprintf(out, "Pynamic: startup time = unknown secs\n");
     fprintf(out, "Pynamic: driver beginning... now importing modules\n");
     pyn_flush(out);
 }

@@ -41,6 +41,7 @@ struct pyn_rank_record {
     double phase_s[PYN_PHASE_COUNT];       /* startup_s holds the reported startup (see startup_source) */
     double startup_exec_s;                 /* process creation to main, no clock agreement needed */
     double startup_launch_s;               /* launch time to main; NaN without a launch time */
+    double clock_skew_s;                   /* the launch time is this much after main began; else NaN */
     char host[PYN_HOST_MAX];
     char error[PYN_ERROR_MAX];
     /* Page faults, page cache, placement (docs/metrics.md). */

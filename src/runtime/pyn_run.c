@@ -34,11 +34,13 @@
 #include "pyn_run_report.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
+#include "pyn_startup.h"
 #include "pyn_step.h"
 #include "pyn_tool.h"
 #include "pyn_watchdog.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <mpi.h>
 #include <signal.h>
@@ -98,13 +100,17 @@ static void record_startup(struct pyn_run *run, double main_epoch_s, double age_
 {
     struct pyn_rank_record *r = &run->rec;
     r->startup_exec_s = age_rc == 0 ? age_s : NAN;
-    r->startup_launch_s = NAN;
+    r->startup_launch_s = r->clock_skew_s = NAN;
     run->info.startup_exec_resolution_s = age_rc == 0 ? age_res_s : NAN;
+    r->phase_s[PYN_PHASE_STARTUP] = r->startup_exec_s;
     if (isfinite(run->info.launch_time)) {
-        r->startup_launch_s = main_epoch_s - run->info.launch_time;
+        /* A launch after main began is the clocks' skew: no startup, never a negative one. */
+        r->clock_skew_s = pyn_startup_skew_s(run->info.launch_time, main_epoch_s);
+        if (isnan(r->clock_skew_s))
+            r->startup_launch_s = main_epoch_s - run->info.launch_time;
+        r->phase_s[PYN_PHASE_STARTUP] = r->startup_launch_s;
         run->info.startup_source = "launch_time";
     }
-    r->phase_s[PYN_PHASE_STARTUP] = isfinite(r->startup_launch_s) ? r->startup_launch_s : r->startup_exec_s;
 }
 
 /* Every output (pyn_outputs.h), on rank 0 after the manifest is read and
@@ -297,9 +303,18 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
      * as CPython does, SIGPIPE is ignored and the write returns EPIPE. */
     signal(SIGPIPE, SIG_IGN);
     pyn_fs_set_phase(PYN_PHASE_MPI_INIT);
+    /* In the C locale, on this thread only: MPICH and UCX parse their
+     * settings with strcasecmp/toupper, which a Turkish LC_CTYPE (dotless i)
+     * breaks, and the driver's python3 runs under the user's LC_CTYPE. */
+    locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t caller_locale = c_locale ? uselocale(c_locale) : (locale_t)0;
     uint64_t t0 = pyn_clock_monotonic_ns();
     MPI_Init(argc, argv);
     run->rec.phase_s[PYN_PHASE_MPI_INIT] = seconds_since(t0);
+    if (c_locale) {
+        uselocale(caller_locale);
+        freelocale(c_locale);
+    }
     pyn_fs_set_phase(PYN_FS_OTHER);
     run->comm = MPI_COMM_WORLD;
     MPI_Comm_rank(run->comm, &run->rank);
@@ -351,8 +366,7 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     run->info.pilot_map = stage_options.pilot_map;
     run->info.stage_chunk_bytes = stage_options.chunk_bytes;
     record_startup(run, start->epoch_s, start->age_s, start->age_resolution_s, start->age_ok ? 0 : -1);
-    double mine = run->rec.phase_s[PYN_PHASE_STARTUP], slowest = 0;
-    MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, run->comm);
+    double slowest = pyn_startup_slowest(run->comm, &run->rec, run->info.launch_time, run->prog, stderr);
     if (run->rank == 0) {
         pyn_compat_print_header(stdout, run->info.run_on, run->nranks);
         pyn_compat_print_startup(stdout, slowest);
@@ -416,6 +430,9 @@ static bool phase_end(struct pyn_run *run, enum pyn_phase phase)
         /* A rank with no error of its own only stopped: reports list the
          * ranks that failed, not every rank the failure ended. */
         run->rec.stopped = !run->rec.failed;
+        /* After the clocks: what is wrong with a library ld.so passed over. */
+        if (phase == PYN_PHASE_IMPORT && run->rec.failed)
+            pyn_loader_explain(run->rec.error, sizeof run->rec.error, pyn_run_library_dir(run));
         return false;
     }
     if (run->rank == 0) {

@@ -108,22 +108,52 @@ void pyn_run_options_print_version(const char *prog, FILE *out)
     fprintf(out, "%s (pynamic) %s\n", prog, PYN_VERSION);
 }
 
-/* A millisecond timestamp would otherwise give a huge negative startup.
- * The plausible range depends on the clock, so its message says so. */
+/* Digits, then optionally a point and digits: what date +%s(.%N) prints.
+ * strtod would also take a sign, an exponent or hex. */
+static int is_plain_decimal(const char *text)
+{
+    size_t whole = strspn(text, "0123456789");
+    if (whole == 0)
+        return 0;
+    if (text[whole] == '\0')
+        return 1;
+    size_t frac = text[whole] == '.' ? strspn(text + whole + 1, "0123456789") : 0;
+    return frac > 0 && text[whole + 1 + frac] == '\0';
+}
+
+/* A millisecond timestamp, or one of last month, would otherwise give a
+ * huge startup: the plausible range depends on the clock, so its
+ * messages say so. A launch after main began, within the day, is
+ * clock skew between hosts, which pyn_startup.h reports. */
 static int parse_launch_time(const char *text, double *out, char *err, size_t errlen)
 {
     char line[256];
     double now = pyn_clock_realtime_s();
-    int rc =
-        pyn_opt_parse_double(NULL, text, 1e8, floor(now) + 86400, "seconds since the epoch", out, line, sizeof line);
-    if (rc == -ERANGE)
-        snprintf(err, errlen,
-                 "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected date +%%s "
-                 "or date +%%s.%%N)",
-                 text, now);
-    else if (rc)
+    double min = floor(now - PYN_LAUNCH_TIME_MAX_AGE_S), max = floor(now) + 86400;
+    int rc = pyn_opt_parse_double(NULL, text, min, max, "seconds since the epoch", out, line, sizeof line);
+    if (rc == 0 || rc == -ERANGE) {
+        double v = strtod(text, NULL);
+        if (!is_plain_decimal(text))
+            snprintf(err, errlen,
+                     "launch time '%s' is not a plain decimal number of seconds since the epoch (no sign, exponent "
+                     "or hex: date +%%s or date +%%s.%%N)",
+                     text);
+        else if (rc == -ERANGE && v < min)
+            snprintf(err, errlen,
+                     "launch time '%s' is more than %.0f days before now (%.0f): not this job's launch (take it with "
+                     "date +%%s or date +%%s.%%N when the job is launched)",
+                     text, PYN_LAUNCH_TIME_MAX_AGE_S / 86400, now);
+        else if (rc == -ERANGE)
+            snprintf(err, errlen,
+                     "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected "
+                     "date +%%s or date +%%s.%%N)",
+                     text, now);
+        else
+            return 0;
+    } else {
         snprintf(err, errlen, "launch time %s (date +%%s or date +%%s.%%N)", line);
-    return rc ? -EINVAL : 0;
+    }
+    return -EINVAL;
 }
 
 int pyn_run_options_launch_time(struct pyn_run_options *o, const char *const *positional, size_t npositional,

@@ -61,10 +61,15 @@ void pyn_run_options_print_version(const char *prog, FILE *out);
 
 /* The launch time, from --launch-time or the one positional argument (as
  * the original takes it), in seconds since the epoch: what `date +%s` and
- * `date +%s.%N` print (pyn_opt_parse_double), and nothing implausible. Stores it in *launch_time
- * and leaves *launch_time alone when none is given; sets o->launch_time to
- * the text used. Returns 0, or -EINVAL with one line in err (given twice,
- * not a number, implausible; control characters escaped). */
+ * `date +%s.%N` print, a plain decimal number (digits, then optionally a
+ * point and digits: no sign, exponent or hex), from PYN_LAUNCH_TIME_MAX_AGE_S
+ * before now to a day after (later than main's start but within the
+ * day is clock skew, for pyn_startup.h). Stores it in *launch_time and
+ * leaves *launch_time alone when none is given; sets o->launch_time to the
+ * text used. Returns 0, or -EINVAL with one line in err (given twice, not a
+ * number, not plain decimal, too old, too far ahead; control characters
+ * escaped). */
+#define PYN_LAUNCH_TIME_MAX_AGE_S (7 * 86400.0)
 int pyn_run_options_launch_time(struct pyn_run_options *o, const char *const *positional, size_t npositional,
                                 double *launch_time, char *err, size_t errlen);
 

@@ -371,7 +371,7 @@ static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
         if (rc)
             pyn_run_fail(run, rc, "%s", err);
         /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
-        pyn_fatal_arm(run->prog, run->rank, run->rec.host);
+        pyn_fatal_arm(run->prog, run->rank, run->rec.host, "import");
     }
     if (pyn_watchdog_on()) {
         MPI_Request req;
@@ -476,9 +476,17 @@ int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct
     int status = sig ? pyn_run_end_stopped(run, sig, stopped_in) : pyn_run_end_report(run);
     if (began && mode->epilogue && !sig)
         status = pyn_run_end_epilogue(run, status);
+    /* After the verdict nothing may die silently: MPI_Finalize, the mode's
+     * clean-up and ld.so's at exit (the libraries' destructors, reading
+     * files a site may have rebuilt under the run) say what faulted. Armed
+     * again after MPI_Finalize, in case the MPI library put back actions of
+     * its own there. */
+    static const char after_report[] = "after the report (MPI_Finalize, clean-up, exit)";
+    pyn_fatal_arm(run->prog, run->rank, run->rec.host, after_report);
     pyn_run_metrics_free(&run->metrics);
     pyn_watchdog_free();
     MPI_Finalize();
+    pyn_fatal_arm(run->prog, run->rank, run->rec.host, after_report);
     if (mode->cleanup)
         status = mode->cleanup(run, status);
     run_free(run);
@@ -486,10 +494,26 @@ int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct
     return status;
 }
 
+/* After the verdict no code of the generated libraries may run again:
+ * ld.so's clean-up at exit runs their destructors, from files a site may
+ * have rebuilt under the job, and by then MPI's transport (UCX) has put the
+ * default action for SIGBUS back, so a fault there would end the process
+ * without a line. The process ends here as exit would, without that
+ * clean-up. A sanitizer build exits normally: its leak check runs at exit. */
+static int end_process(int status)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return status;
+#else
+    fflush(NULL);
+    _exit(status);
+#endif
+}
+
 int pyn_main(int argc, char **argv, const struct pyn_mode *mode)
 {
     /* Taken before anything else: the end of the startup phase. */
     struct pyn_start start;
     pyn_start_capture(&start);
-    return pyn_main_at(argc, argv, mode, &start);
+    return end_process(pyn_main_at(argc, argv, mode, &start));
 }

@@ -42,6 +42,17 @@ target_link_libraries(pyn_fault_kill PRIVATE ${CMAKE_DL_LIBS})
 # MPI's header only, for MPI_Barrier's type: the shim finds the real one with dlsym, so it links no MPI.
 target_include_directories(pyn_fault_kill PRIVATE ${MPI_C_INCLUDE_DIRS})
 
+# The LD_PRELOAD shim that truncates a library in place at MPI_Finalize,
+# after the report (faults.library-truncated-after-report.serial).
+add_library(pyn_fault_finalize_truncate MODULE "${_f_dir}/finalize_truncate_shim.c")
+set_target_properties(pyn_fault_finalize_truncate PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF PREFIX "lib")
+target_compile_options(pyn_fault_finalize_truncate PRIVATE -Wall -Wextra)
+target_link_libraries(pyn_fault_finalize_truncate PRIVATE ${CMAKE_DL_LIBS})
+# env in front of the mode, to preload the shim into the rank only.
+find_program(PYNAMIC_ENV_EXECUTABLE env REQUIRED)
+add_executable(pyn_fault_env IMPORTED)
+set_target_properties(pyn_fault_env PROPERTIES IMPORTED_LOCATION "${PYNAMIC_ENV_EXECUTABLE}")
+
 function(_pyn_fault_fixture name fixture)
   add_test(NAME ${name} COMMAND ${ARGN})
   set_tests_properties(${name} PROPERTIES FIXTURES_SETUP ${fixture} LABELS "faults;serial;parallel" TIMEOUT 60)
@@ -81,6 +92,21 @@ _pyn_fault_test(faults.module-truncated.serial dlopen ${_dl} FIXTURES faults_mod
   CHECK --expect-exit 135 --expect-stderr
         "rank 0 \\(.*\\): import: fatal signal SIGBUS while loading .*/libmodulebegin\\.so \\(the fault is in .*/module-truncated/libmodule1\\.so\\)"
   ARGS --lib-dir "${_f_work}/module-truncated")
+# A library truncated in place after the report (a site rebuilding its tree
+# under a running job): the verdict stands and the process ends cleanly,
+# without ld.so's clean-up running the truncated library's destructor (which
+# took SIGBUS, exit 135, no line). Sanitizer builds exit normally (their leak
+# check runs at exit): not there.
+if(NOT PYNAMIC_SANITIZERS)
+  _pyn_fault_fixture(faults.fixture.rebuilt-after-report faults_rebuilt_after_report
+    ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/rebuilt-after-report")
+  _pyn_fault_test(faults.library-truncated-after-report.serial dlopen pyn_fault_env
+    FIXTURES faults_rebuilt_after_report
+    CHECK --expect-exit 0
+    ARGS LD_PRELOAD=$<TARGET_FILE:pyn_fault_finalize_truncate>
+         PYN_FAULT_TRUNCATE_AT_FINALIZE=${_f_work}/rebuilt-after-report/libmodule1.so
+         $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/rebuilt-after-report")
+endif()
 _pyn_fault_test(faults.module-unreadable.serial dlopen pyn_fault_python FIXTURES faults_module_unreadable
   CHECK ${_fail} --expect-stderr
         "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/module-unreadable/libmodule1\\.so: open: Permission denied\\)"

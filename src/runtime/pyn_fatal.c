@@ -1,4 +1,4 @@
-/* The fatal-signal reporter of the import phase (pyn_fatal.h). The handler
+/* The fatal-signal reporter of the import phase and the exit (pyn_fatal.h). The handler
  * may run inside the loader with its locks held, so it makes only
  * async-signal-safe calls: write, strlen, signal, raise, and the open, read
  * and close of /proc/self/maps in pyn_fault_mapping_path. Everything it
@@ -16,7 +16,7 @@
 
 static const int fatal_signals[] = {SIGBUS, SIGSEGV, SIGILL, SIGFPE};
 #define NFATAL (sizeof fatal_signals / sizeof fatal_signals[0])
-static char fatal_prefix[PYN_HOST_MAX + 128];
+static char fatal_prefix[PYN_HOST_MAX + 512];
 static const char *volatile fatal_loading;
 static struct sigaction fatal_saved[NFATAL];
 
@@ -55,7 +55,7 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *context)
     raise(sig);
 }
 
-void pyn_fatal_arm(const char *prog, int rank, const char *host)
+static void install(struct sigaction *saved)
 {
     for (size_t i = 0; i < NFATAL; ++i) {
         struct sigaction sa;
@@ -63,10 +63,15 @@ void pyn_fatal_arm(const char *prog, int rank, const char *host)
         sa.sa_sigaction = on_fatal_signal;
         sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
         sigemptyset(&sa.sa_mask);
-        sigaction(fatal_signals[i], &sa, &fatal_saved[i]);
+        sigaction(fatal_signals[i], &sa, saved ? &saved[i] : NULL);
     }
-    snprintf(fatal_prefix, sizeof fatal_prefix, "%s: rank %d (%s): import: fatal signal ", prog, rank, host);
+}
+
+void pyn_fatal_arm(const char *prog, int rank, const char *host, const char *step)
+{
+    snprintf(fatal_prefix, sizeof fatal_prefix, "%s: rank %d (%s): %s: fatal signal ", prog, rank, host, step);
     fatal_loading = NULL;
+    install(fatal_saved);
 }
 
 void pyn_fatal_disarm(void)

@@ -8,7 +8,8 @@
  * broadcast), pyn_run_metrics (faults, page cache, placement), pyn_stage,
  * pyn_progress, pyn_fatal (the import's fatal-signal line) and
  * pyn_run_report (gather and writers); pyn_run_access.c holds the calls
- * the hooks make, pyn_run_visit.c the shared visit and its check.
+ * the hooks make, pyn_run_visit.c the shared visit and its check,
+ * pyn_run_end.c how a run ends (reports, epilogue, or stopped by a signal).
  *
  * Every step that can fail on some ranks ends in an agreement (an
  * allreduce), so either all ranks go on or all stop together: a failure
@@ -19,7 +20,6 @@
 
 #include "pyn_clock.h"
 #include "pyn_fatal.h"
-#include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
 #include "pyn_interrupt.h"
 #include "pyn_manifest_mpi.h"
@@ -31,7 +31,6 @@
 #include "pyn_run_env.h"
 #include "pyn_run_metrics.h"
 #include "pyn_run_options.h"
-#include "pyn_run_report.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
 #include "pyn_startup.h"
@@ -69,7 +68,7 @@ static int any_failed(struct pyn_run *run)
     return count > 0;
 }
 
-static int agree_exit_status(const struct pyn_run *run, int mine)
+int pyn_run_agree_status(const struct pyn_run *run, int mine)
 {
     if (mine == PYN_EXIT_OK && pyn_interrupt_caught(NULL))
         mine = PYN_EXIT_ERROR; /* stop at this agreement; pyn_main says why */
@@ -81,16 +80,6 @@ static int agree_exit_status(const struct pyn_run *run, int mine)
 static double seconds_since(uint64_t t0_ns)
 {
     return (double)(pyn_clock_monotonic_ns() - t0_ns) * 1e-9;
-}
-
-/* Gathers every rank's record to rank 0, which summarises and writes the
- * reports. Returns this rank's exit status, agreed across ranks. */
-static int finish(struct pyn_run *run)
-{
-    struct pyn_results res = {.info = &run->info, .fractal = run->fractal};
-    snprintf(res.fs_error, sizeof res.fs_error, "%s", run->fs_error);
-    memcpy(res.span_s, run->span_s, sizeof res.span_s);
-    return pyn_run_report(&res, &run->rec, run->opt.csv_path, run->opt.json_path, run->prog, run->comm, stdout, stderr);
 }
 
 /* Startup as the original defines it (launch time to main) when a launch
@@ -255,14 +244,6 @@ static int stage_run(struct pyn_run *run, const struct pyn_stage_options *so)
     return PYN_EXIT_OK;
 }
 
-/* Collective: the leaders remove their hosts' copies. Returns 0 or -errno with err. */
-static int stage_finish(struct pyn_run *run, char *err, size_t errlen)
-{
-    int rc = pyn_stage_finish(run->stage, err, errlen);
-    run->stage = NULL;
-    return rc;
-}
-
 /* --timeout: collective. Returns the exit status. */
 static int watchdog_setup(struct pyn_run *run)
 {
@@ -343,19 +324,20 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
             pyn_run_options_print_version(run->prog, stdout);
         return false;
     }
-    run->status = agree_exit_status(run, prepare(run, positional, npositional));
+    run->status = pyn_run_agree_status(run, prepare(run, positional, npositional));
     if (run->status == PYN_EXIT_OK)
-        run->status = agree_exit_status(run, check_outputs(run));
+        run->status = pyn_run_agree_status(run, check_outputs(run));
     if (run->status == PYN_EXIT_OK)
-        run->status = agree_exit_status(run, pyn_run_metrics_setup(&run->metrics, run->comm, &run->opt, run->manifest,
-                                                                   run->mode->name, &run->rec, run->prog, stderr));
+        run->status =
+            pyn_run_agree_status(run, pyn_run_metrics_setup(&run->metrics, run->comm, &run->opt, run->manifest,
+                                                            run->mode->name, &run->rec, run->prog, stderr));
     if (run->status == PYN_EXIT_OK)
-        run->status = agree_exit_status(run, watchdog_setup(run));
+        run->status = pyn_run_agree_status(run, watchdog_setup(run));
     struct pyn_stage_options stage_options;
     if (run->status == PYN_EXIT_OK)
-        run->status = agree_exit_status(run, stage_check(run, &stage_options));
+        run->status = pyn_run_agree_status(run, stage_check(run, &stage_options));
     if (run->status == PYN_EXIT_OK)
-        run->status = agree_exit_status(run, stage_run(run, &stage_options));
+        run->status = pyn_run_agree_status(run, stage_run(run, &stage_options));
     if (run->status != PYN_EXIT_OK)
         return false;
     run->info.manifest = run->manifest;
@@ -389,7 +371,7 @@ static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
         if (rc)
             pyn_run_fail(run, rc, "%s", err);
         /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
-        pyn_fatal_arm(run->prog, run->rank, run->rec.host);
+        pyn_fatal_arm(run->prog, run->rank, run->rec.host, "import");
     }
     if (pyn_watchdog_on()) {
         MPI_Request req;
@@ -459,87 +441,6 @@ static bool run_phase(struct pyn_run *run, enum pyn_phase phase, int (*work)(str
     return all_ok;
 }
 
-/* After the phases: verification, the MPI capability test, staging's
- * removal, gather and reports. Returns the exit status, agreed. */
-static int run_report(struct pyn_run *run)
-{
-    int status = run->status;
-    if (run->manifest && status == PYN_EXIT_OK) {
-        char fs_err[PYN_ERROR_MAX];
-        run->rec.fs_ok = pyn_fs_tally(run->manifest, run->rec.fs, fs_err, sizeof fs_err) == 0;
-        if (!run->rec.fs_ok)
-            snprintf(run->fs_error, sizeof run->fs_error, "%s", fs_err);
-        if (run->visited)
-            pyn_run_verify_visit(run);
-        pyn_run_metrics_finish(&run->metrics, &run->rec);
-        /* The MPI capability test, after the visit's figures are taken (its buffers stay out of the peak RSS).
-         * Collective: the visit's agreement set visited on every rank, or on none. Its failure is the run's,
-         * not a rank's: pyn_fractal_mpi_run agrees on it, and the reports carry it. */
-        if (run->visited)
-            pyn_fractal_mpi_run(run->comm, run->opt.fractal_image, &run->rec.fractal, &run->fractal);
-        char stage_err[PYN_ERROR_MAX];
-        if (stage_finish(run, stage_err, sizeof stage_err))
-            pyn_run_fail(run, -EIO, "%s", stage_err);
-        status = finish(run);
-    } else if (run->stage) {
-        char stage_err[PYN_ERROR_MAX];
-        if (stage_finish(run, stage_err, sizeof stage_err))
-            fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, stage_err);
-    }
-    return status;
-}
-
-/* The mode's last words, after the reports (collective). Failing there (the
- * driver's closing line cannot be written) fails the run on every rank, said
- * once unless the run had failed already. Returns the exit status, agreed. */
-static int run_epilogue(struct pyn_run *run, int status)
-{
-    int failed_before = run->rec.failed;
-    run->mode->epilogue(run, status);
-    int mine = status, out_rc = run->rank == 0 ? pyn_flush_check(stdout) : 0;
-    if (!failed_before && run->rec.failed) {
-        if (status == PYN_EXIT_OK)
-            fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, run->rec.error);
-        mine = PYN_EXIT_ERROR;
-    } else if (out_rc) {
-        if (status == PYN_EXIT_OK)
-            fprintf(stderr, "%s: rank 0: write the closing lines to standard output: %s\n", run->prog,
-                    strerror(-out_rc));
-        mine = PYN_EXIT_ERROR;
-    }
-    return agree_exit_status(run, mine);
-}
-
-/* Collective: the signal (SIGINT or SIGTERM) any rank was sent, or 0, and
- * the step it came in. */
-static int agree_interrupt(struct pyn_run *run, enum pyn_step *step)
-{
-    enum pyn_step mine_step = PYN_STEP_SETUP;
-    int sig = pyn_interrupt_caught(&mine_step);
-    int mine[2] = {sig, sig ? (int)mine_step : -1}, all[2] = {0, -1};
-    MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, run->comm);
-    *step = (enum pyn_step)all[1];
-    return all[0];
-}
-
-/* After SIGINT or SIGTERM, agreed: the leaders remove their hosts' copies
- * and rank 0 says what stopped the run, in one line. No report: a time
- * limit leaves seconds. Returns the exit status, 128 + the signal. */
-static int run_stopped(struct pyn_run *run, int sig, enum pyn_step step)
-{
-    char dir[PYN_ERROR_MAX] = "";
-    const char *staged = pyn_stage_library_dir(run->stage);
-    if (staged)
-        snprintf(dir, sizeof dir, "; the node-local copies under %s were removed", staged);
-    char stage_err[PYN_ERROR_MAX];
-    if (run->stage && stage_finish(run, stage_err, sizeof stage_err))
-        fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, stage_err);
-    if (run->rank == 0)
-        fprintf(stderr, "%s: %s during %s: every rank stopped%s\n", run->prog, pyn_interrupt_signal_name(sig),
-                pyn_step_name(step), dir);
-    return 128 + sig;
-}
-
 static void run_free(struct pyn_run *run)
 {
     pyn_manifest_free(run->manifest);
@@ -570,14 +471,22 @@ int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct
             run->visited = run_phase(run, PYN_PHASE_VISIT, mode->visit ? mode->visit : pyn_run_visit_entries);
     }
     enum pyn_step stopped_in;
-    int sig = agree_interrupt(run, &stopped_in);
+    int sig = pyn_run_end_interrupted(run, &stopped_in);
     pyn_step_enter(PYN_STEP_END);
-    int status = sig ? run_stopped(run, sig, stopped_in) : run_report(run);
+    int status = sig ? pyn_run_end_stopped(run, sig, stopped_in) : pyn_run_end_report(run);
     if (began && mode->epilogue && !sig)
-        status = run_epilogue(run, status);
+        status = pyn_run_end_epilogue(run, status);
+    /* After the verdict nothing may die silently: MPI_Finalize, the mode's
+     * clean-up and ld.so's at exit (the libraries' destructors, reading
+     * files a site may have rebuilt under the run) say what faulted. Armed
+     * again after MPI_Finalize, in case the MPI library put back actions of
+     * its own there. */
+    static const char after_report[] = "after the report (MPI_Finalize, clean-up, exit)";
+    pyn_fatal_arm(run->prog, run->rank, run->rec.host, after_report);
     pyn_run_metrics_free(&run->metrics);
     pyn_watchdog_free();
     MPI_Finalize();
+    pyn_fatal_arm(run->prog, run->rank, run->rec.host, after_report);
     if (mode->cleanup)
         status = mode->cleanup(run, status);
     run_free(run);
@@ -585,10 +494,26 @@ int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct
     return status;
 }
 
+/* After the verdict no code of the generated libraries may run again:
+ * ld.so's clean-up at exit runs their destructors, from files a site may
+ * have rebuilt under the job, and by then MPI's transport (UCX) has put the
+ * default action for SIGBUS back, so a fault there would end the process
+ * without a line. The process ends here as exit would, without that
+ * clean-up. A sanitizer build exits normally: its leak check runs at exit. */
+static int end_process(int status)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return status;
+#else
+    fflush(NULL);
+    _exit(status);
+#endif
+}
+
 int pyn_main(int argc, char **argv, const struct pyn_mode *mode)
 {
     /* Taken before anything else: the end of the startup phase. */
     struct pyn_start start;
     pyn_start_capture(&start);
-    return pyn_main_at(argc, argv, mode, &start);
+    return end_process(pyn_main_at(argc, argv, mode, &start));
 }

@@ -88,7 +88,10 @@ void pyn_start_capture(struct pyn_start *start);
  * and returns the exit status for main: 0 when every rank verified its
  * checksum, 1 on any failure (after all ranks have agreed on it, so none is
  * left waiting), 2 on a usage error. Takes the end of the startup phase
- * first thing: call it first thing in main. */
+ * first thing: call it first thing in main. Outside sanitizer builds it
+ * ends the process itself with that status (_exit, after flushing), so
+ * that ld.so's clean-up never runs the generated libraries' destructors
+ * after the verdict (pyn_run.c says why). */
 int pyn_main(int argc, char **argv, const struct pyn_mode *mode);
 
 /* The same, for a caller whose first line ran before main could (the Python

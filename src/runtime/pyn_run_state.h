@@ -1,7 +1,8 @@
 /* pyn_run_state.h: what a run holds, for the runtime's own files only
  * (pyn_run.c, the lifecycle; pyn_run_access.c, the calls a mode's hooks
- * make; pyn_run_visit.c, the shared visit and its verification). Modes see
- * struct pyn_run as opaque (pyn_run.h). */
+ * make; pyn_run_visit.c, the shared visit and its verification;
+ * pyn_run_end.c, how a run ends). Modes see struct pyn_run as opaque
+ * (pyn_run.h). */
 #ifndef PYN_RUN_STATE_H
 #define PYN_RUN_STATE_H
 
@@ -12,6 +13,7 @@
 #include "pyn_run_metrics.h"
 #include "pyn_run_options.h"
 #include "pyn_stage.h"
+#include "pyn_step.h"
 
 #include <mpi.h>
 #include <stdbool.h>
@@ -52,5 +54,23 @@ int pyn_run_visit_entries(struct pyn_run *run);
  * manifest and folds the run's total the same way the generator did, into
  * the rank's record; a mismatch is this rank's error. */
 void pyn_run_verify_visit(struct pyn_run *run);
+
+/* Collective: the worst of every rank's exit status. */
+int pyn_run_agree_status(const struct pyn_run *run, int mine);
+
+/* The end of a run (pyn_run_end.c); every call is collective. */
+/* The signal (SIGINT or SIGTERM) any rank was sent, or 0, and the step it
+ * came in. */
+int pyn_run_end_interrupted(struct pyn_run *run, enum pyn_step *step);
+/* After SIGINT or SIGTERM, agreed: the leaders remove their hosts' copies
+ * and rank 0 says what stopped the run, in one line; no report (a time
+ * limit leaves seconds). Returns 128 + the signal. */
+int pyn_run_end_stopped(struct pyn_run *run, int sig, enum pyn_step step);
+/* Verification, the MPI capability test, staging's removal, gather and
+ * reports. Returns the exit status, agreed. */
+int pyn_run_end_report(struct pyn_run *run);
+/* The mode's epilogue hook; a failure there (a closing line that cannot be
+ * written) fails the run on every rank. Returns the exit status, agreed. */
+int pyn_run_end_epilogue(struct pyn_run *run, int status);
 
 #endif

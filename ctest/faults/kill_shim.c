@@ -18,8 +18,8 @@
  *   segv   raises SIGSEGV (a crash in a library's constructor),
  *   exit   calls _exit(3) (a library that exits the process),
  *   stop   raises SIGSTOP (a stuck rank: the process stops, threads and all),
- *   pause  creates the file PYN_FAULT_READY and sleeps until a signal
- *          handler runs (at most 60 s), then carries on: the test sends its
+ *   pause  creates the file PYN_FAULT_READY and waits until a signal
+ *          handler runs (at most 3 s), then carries on: the test sends its
  *          signal when the file appears, so it arrives at that point.
  * Any other call is passed to the real function. The product has no test
  * hooks; this is the whole mechanism. Never linked into anything but this test. */
@@ -27,6 +27,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <mpi.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,13 +71,26 @@ static void fault(const char *where)
     fprintf(stderr, "fault-injection: rank %s (pid %ld): %s %s\n", my_rank(), (long)getpid(), action, where);
     fflush(stderr);
     if (strcmp(action, "pause") == 0) {
+        /* SIGINT and SIGTERM blocked from before the ready file to the wait,
+         * which unblocks them atomically (ppoll): a signal the test sends
+         * once the file exists cannot slip in before the wait and be missed.
+         * A process-directed signal may be taken by another thread (MPI's),
+         * which does not end this wait: then it ends after PAUSE_S, still
+         * well before the runtime's grace (PYN_INTERRUPT_GRACE_S, 10 s). */
+        enum { PAUSE_S = 3 };
+        sigset_t stop, saved;
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGINT);
+        sigaddset(&stop, SIGTERM);
+        sigprocmask(SIG_BLOCK, &stop, &saved);
         const char *ready = getenv("PYN_FAULT_READY");
         /* The raw system call: this shim's open() must not see it. */
         int fd = ready ? (int)syscall(SYS_openat, AT_FDCWD, ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
         if (fd >= 0)
             close(fd);
-        struct timespec t = {60, 0};
-        nanosleep(&t, NULL); /* EINTR as soon as a handler has run */
+        struct timespec t = {PAUSE_S, 0};
+        ppoll(NULL, 0, &t, &saved); /* EINTR as soon as a handler has run on this thread */
+        sigprocmask(SIG_SETMASK, &saved, NULL);
         return;
     }
     if (strcmp(action, "stop") == 0) {

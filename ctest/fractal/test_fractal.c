@@ -9,7 +9,7 @@
  * One "CHECK FAILED:" line per failed check (pyn_check.h); exits 1 if any
  * failed. */
 #define _GNU_SOURCE
-#include "pyn_check.h"
+#include "pyn_check_workdir.h"
 #include "pyn_fractal.h"
 
 #include <dirent.h>
@@ -195,18 +195,6 @@ static void check_header(const uint8_t *h, const char *what)
 }
 
 /* Entries of dir besides . and .. (-1 when it cannot be read). */
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
 static void test_bmp(const char *work)
 {
     uint8_t h[PYN_FRACTAL_BMP_HEADER_BYTES];
@@ -228,8 +216,8 @@ static void test_bmp(const char *work)
         check_header(file, path);
         CHECK(memcmp(file + 54, image, PYN_FRACTAL_IMAGE_BYTES) == 0, "%s: the rows are not the image's", path);
     }
-    CHECK(count_entries(work) == 1, "%s holds %d entries after the write, expected only image.bmp", work,
-          count_entries(work));
+    CHECK(pyn_check_count_entries(work) == 1, "%s holds %d entries after the write, expected only image.bmp", work,
+          pyn_check_count_entries(work));
     int rc = pyn_fractal_write_bmp(missing, image, err, sizeof err);
     CHECK(rc == -ENOENT && strstr(err, "fractal: --fractal-image: write ") &&
               strstr(err, "create temporary file: No such file or directory"),
@@ -241,45 +229,15 @@ static void test_bmp(const char *work)
     free(missing);
 }
 
-/* mkdir -p. */
-static int make_dirs(const char *path)
-{
-    char *p = strdup(path);
-    int rc = p ? 0 : -1;
-    for (size_t i = 1; p && p[i - 1] && rc == 0; ++i)
-        if (p[i] == '/' || p[i] == '\0') {
-            char saved = p[i];
-            p[i] = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST)
-                rc = -1;
-            p[i] = saved;
-        }
-    free(p);
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s WORKDIR\n", argv[0]);
-        return 2;
-    }
     char *work = NULL;
-    if (make_dirs(argv[1]) != 0 || asprintf(&work, "%s/run.XXXXXX", argv[1]) < 0 || !mkdtemp(work)) {
-        fprintf(stderr, "%s: cannot make a directory under %s: %s\n", argv[0], argv[1], strerror(errno));
-        return 1;
-    }
+    int status = pyn_check_workdir_begin(argc, argv, &work);
+    if (status)
+        return status;
     test_rows();
     test_pixels();
     test_verify();
     test_bmp(work);
-    if (pyn_check_status()) {
-        fprintf(stderr, "work directory %s left as it is\n", work);
-        free(work);
-        return 1;
-    }
-    rmdir(work);
-    free(work);
-    printf("all checks passed\n");
-    return 0;
+    return pyn_check_workdir_end(work);
 }

@@ -10,7 +10,7 @@
 #include "pyn_file.h"
 #include "pyn_outputs.h"
 
-#include "pyn_check.h"
+#include "pyn_check_workdir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,18 +24,6 @@
 static char err[512];
 
 /* Entries of dir besides . and .. (-1 when it cannot be read). */
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
 static char *join(const char *a, const char *b)
 {
     char *p = NULL;
@@ -66,7 +54,8 @@ static void test_outputs_among_themselves(const char *work)
     mkdir(sub, 0777);
     const struct pyn_output good[] = {{"--json", json}, {"--csv", NULL}, {"--fractal-image", join(work, "f.bmp")}};
     CHECK(pyn_outputs_check(good, 3, NULL, 0, err, sizeof err) == 0, "good outputs refused: %s", err);
-    CHECK(count_entries(work) == 1, "the check left something in %s (%d entries)", work, count_entries(work));
+    CHECK(pyn_check_count_entries(work) == 1, "the check left something in %s (%d entries)", work,
+          pyn_check_count_entries(work));
     free((char *)good[2].path);
 
     /* Neither exists yet: the resolved directory and name decide. */
@@ -199,8 +188,8 @@ static void test_long_name(const char *work)
     rc = pyn_file_write_atomic(path, "{}\n", 3, err, sizeof err);
     CHECK(rc == 0, "writing a %d-byte name: %d, %s", NAME_MAX, rc, err);
     struct stat st;
-    CHECK(stat(path, &st) == 0 && st.st_size == 3 && count_entries(work) == 1,
-          "after writing a %d-byte name: %d entries in %s", NAME_MAX, count_entries(work), work);
+    CHECK(stat(path, &st) == 0 && st.st_size == 3 && pyn_check_count_entries(work) == 1,
+          "after writing a %d-byte name: %d entries in %s", NAME_MAX, pyn_check_count_entries(work), work);
     char *tmp = NULL;
     int fd = pyn_file_create_temp(path, &tmp);
     CHECK(fd >= 0 && tmp && strlen(strrchr(tmp, '/') + 1) == 32 + 11 && strncmp(strrchr(tmp, '/') + 1, name, 32) == 0,
@@ -214,45 +203,15 @@ static void test_long_name(const char *work)
     free(path);
 }
 
-/* mkdir -p. */
-static int make_dirs(const char *path)
-{
-    char *p = strdup(path);
-    int rc = p ? 0 : -1;
-    for (size_t i = 1; p && p[i - 1] && rc == 0; ++i)
-        if (p[i] == '/' || p[i] == '\0') {
-            char saved = p[i];
-            p[i] = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST)
-                rc = -1;
-            p[i] = saved;
-        }
-    free(p);
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s WORKDIR\n", argv[0]);
-        return 2;
-    }
     char *work = NULL;
-    if (make_dirs(argv[1]) != 0 || asprintf(&work, "%s/run.XXXXXX", argv[1]) < 0 || !mkdtemp(work)) {
-        fprintf(stderr, "%s: cannot make a directory under %s: %s\n", argv[0], argv[1], strerror(errno));
-        return 1;
-    }
+    int status = pyn_check_workdir_begin(argc, argv, &work);
+    if (status)
+        return status;
     test_outputs_among_themselves(work);
     test_inputs(work);
     test_places(work);
     test_long_name(work);
-    if (pyn_check_status()) {
-        fprintf(stderr, "work directory %s left as it is\n", work);
-        free(work);
-        return 1;
-    }
-    rmdir(work);
-    free(work);
-    printf("all checks passed\n");
-    return 0;
+    return pyn_check_workdir_end(work);
 }

@@ -17,6 +17,15 @@
 #   process, no launcher): no options, label serial, 1 processor. Scripts
 #   that pass options on to run_mode.py take the same ones.
 
+# The programs a test may start in front of a mode (a target name for
+# pynamic_mode_test): env, to set a variable or preload a shim in the ranks
+# only, and Python, for a wrapper such as ctest/faults/fault_env.py.
+find_program(PYNAMIC_ENV_EXECUTABLE env REQUIRED)
+add_executable(pyn_test_env IMPORTED)
+set_target_properties(pyn_test_env PROPERTIES IMPORTED_LOCATION "${PYNAMIC_ENV_EXECUTABLE}")
+add_executable(pyn_test_python IMPORTED)
+set_target_properties(pyn_test_python PROPERTIES IMPORTED_LOCATION "${Python3_EXECUTABLE}")
+
 set(PYNAMIC_RUN_MODE "${CMAKE_CURRENT_LIST_DIR}/run_mode.py")
 set(PYNAMIC_TEST_WORK "${CMAKE_BINARY_DIR}/ctest/work")
 

@@ -34,6 +34,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
 from pynamictest import check, checked, fail  # noqa: E402
+from rank_fault import processes_with_token  # noqa: E402  (pid, command line) of every process of a run
 
 
 def parse_args():
@@ -60,21 +61,6 @@ def parse_args():
     if not args.command:
         p.error("no program given after --")
     return args
-
-
-def processes_with_token(token):
-    found = []
-    needle = f"PYN_FAULT_TOKEN={token}".encode()
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if needle in f.read().split(b"\0"):
-                    found.append(int(pid))
-        except OSError:
-            pass
-    return found
 
 
 def staged(stage_dir):
@@ -109,7 +95,7 @@ class Job:
         sys.stderr.write(err)
         time.sleep(0.2)
         leftovers = processes_with_token(self.token)
-        for pid in leftovers:
+        for pid, _ in leftovers:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:

@@ -27,11 +27,6 @@ list(JOIN MPIEXEC_PREFLAGS " " _f_mpipre)
 # What MPICH's hydra prints when a rank dies before MPI_Finalize.
 set(_f_banner "BAD TERMINATION OF ONE OF YOUR APPLICATION PROCESSES")
 
-# The program run_mode.py starts is Python running fault_env.py (an imported
-# target, so pynamic_mode_test can name it like a mode).
-add_executable(pyn_fault_python IMPORTED)
-set_target_properties(pyn_fault_python PROPERTIES IMPORTED_LOCATION "${Python3_EXECUTABLE}")
-
 # The LD_PRELOAD shim that kills a rank. Never sanitized: it is preloaded
 # into ASan-built programs, which then need verify_asan_link_order=0
 # (rank_fault.py sets it).
@@ -48,10 +43,6 @@ add_library(pyn_fault_finalize_truncate MODULE "${_f_dir}/finalize_truncate_shim
 set_target_properties(pyn_fault_finalize_truncate PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF PREFIX "lib")
 target_compile_options(pyn_fault_finalize_truncate PRIVATE -Wall -Wextra)
 target_link_libraries(pyn_fault_finalize_truncate PRIVATE ${CMAKE_DL_LIBS})
-# env in front of the mode, to preload the shim into the rank only.
-find_program(PYNAMIC_ENV_EXECUTABLE env REQUIRED)
-add_executable(pyn_fault_env IMPORTED)
-set_target_properties(pyn_fault_env PROPERTIES IMPORTED_LOCATION "${PYNAMIC_ENV_EXECUTABLE}")
 
 function(_pyn_fault_fixture name fixture)
   add_test(NAME ${name} COMMAND ${ARGN})
@@ -100,14 +91,14 @@ _pyn_fault_test(faults.module-truncated.serial dlopen ${_dl} FIXTURES faults_mod
 if(NOT PYNAMIC_SANITIZERS)
   _pyn_fault_fixture(faults.fixture.rebuilt-after-report faults_rebuilt_after_report
     ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/rebuilt-after-report")
-  _pyn_fault_test(faults.library-truncated-after-report.serial dlopen pyn_fault_env
+  _pyn_fault_test(faults.library-truncated-after-report.serial dlopen pyn_test_env
     FIXTURES faults_rebuilt_after_report
     CHECK --expect-exit 0
     ARGS LD_PRELOAD=$<TARGET_FILE:pyn_fault_finalize_truncate>
          PYN_FAULT_TRUNCATE_AT_FINALIZE=${_f_work}/rebuilt-after-report/libmodule1.so
          $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/rebuilt-after-report")
 endif()
-_pyn_fault_test(faults.module-unreadable.serial dlopen pyn_fault_python FIXTURES faults_module_unreadable
+_pyn_fault_test(faults.module-unreadable.serial dlopen pyn_test_python FIXTURES faults_module_unreadable
   CHECK ${_fail} --expect-stderr
         "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/module-unreadable/libmodule1\\.so: open: Permission denied\\)"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/module-unreadable")
@@ -163,7 +154,7 @@ if(PYNAMIC_NUM_UTILITIES GREATER 0)
     ARGS --lib-dir "${_f_work}/utility-missing")
   # ld.so skips a dependency it cannot read and reports "No such file or
   # directory"; the runtime adds what is wrong with the file.
-  _pyn_fault_test(faults.utility-unreadable.serial dlopen pyn_fault_python FIXTURES faults_utility_unreadable
+  _pyn_fault_test(faults.utility-unreadable.serial dlopen pyn_test_python FIXTURES faults_utility_unreadable
     CHECK ${_fail} --expect-stderr
           "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/utility-unreadable/libutility0\\.so: open: Permission denied\\)"
     ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/utility-unreadable")
@@ -354,7 +345,7 @@ _pyn_fault_test(faults.manifest-tampered.serial dlopen ${_dl} FIXTURES faults_ma
   CHECK ${_setup} --expect-stderr
         "rank 0: manifest .*/tampered\\.json: expected_checksum: 0x[0-9a-f]{16}, but the module checksums fold to 0x"
   ARGS --manifest "${_f_work}/manifests/tampered.json")
-_pyn_fault_test(faults.manifest-unreadable.serial dlopen pyn_fault_python FIXTURES faults_manifest_unreadable
+_pyn_fault_test(faults.manifest-unreadable.serial dlopen pyn_test_python FIXTURES faults_manifest_unreadable
   CHECK ${_setup} --expect-stderr "rank 0: read .*/unreadable\\.json: open: Permission denied"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --manifest "${_f_work}/manifests/unreadable.json")
 _pyn_fault_test(faults.manifest-is-a-directory.serial dlopen ${_dl}
@@ -369,14 +360,14 @@ _pyn_fault_test(faults.library-dir-missing.parallel dlopen ${_dl} RANKS ${_f_np}
 # (data blocks, or inodes). An earlier report at the path must survive
 # whole; nothing else may be left (no partial report, no temporary file).
 set(_fs "${_f_work}/full")
-_pyn_fault_test(faults.report-disk-full.serial dlopen pyn_fault_python
+_pyn_fault_test(faults.report-disk-full.serial dlopen pyn_test_python
   CHECK --no-report --expect-exit 1 --one-line-error
         --expect-stderr "rank 0: write ${_fs}/r\\.json: write: No space left on device"
   ARGS "${_f_env}" --tmpfs "${_fs}" "--keep=r.json={\"an\": \"earlier report\"}" --fill blocks --only-keep
        -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
 # Out of inodes, read-only, not writable, not a file: found by the check of
 # the outputs before the run (a usage error, nothing measured), not after it.
-_pyn_fault_test(faults.report-disk-full-inodes.serial dlopen pyn_fault_python
+_pyn_fault_test(faults.report-disk-full-inodes.serial dlopen pyn_test_python
   CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
         --expect-stderr "^${_dl}: --csv ${_fs}/r\\.csv: cannot create a file in directory ${_fs}: No space left on device$"
   ARGS "${_f_env}" --tmpfs "${_fs}" --inodes 16 --fill inodes --only-keep
@@ -394,25 +385,25 @@ add_test(NAME faults.report-disk-full.parallel
           -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
 set_tests_properties(faults.report-disk-full.parallel PROPERTIES LABELS "faults;parallel" PROCESSORS ${_f_np}
                      TIMEOUT ${_f_timeout})
-_pyn_fault_test(faults.report-read-only-fs.serial dlopen pyn_fault_python
+_pyn_fault_test(faults.report-read-only-fs.serial dlopen pyn_test_python
   CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
         --expect-stderr "^${_dl}: --json ${_fs}/r\\.json: cannot create a file in directory ${_fs}: Read-only file system$"
   ARGS "${_f_env}" --tmpfs "${_fs}" --read-only --only-keep -- $<TARGET_FILE:${_dl}> --json "${_fs}/r.json")
 # /dev/full as the report path: refused, and the device is never renamed over.
-_pyn_fault_test(faults.report-dev-full.serial dlopen pyn_fault_python
+_pyn_fault_test(faults.report-dev-full.serial dlopen pyn_test_python
   CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
         --expect-stderr "^${_dl}: --json /dev/full: it exists and is not a regular file. give a file path$"
   ARGS "${_f_env}" --char-device /dev/full -- $<TARGET_FILE:${_dl}> --json /dev/full)
 # A directory nobody may write into (mode 555).
 _pyn_fault_fixture(faults.fixture.report-dir-read-only faults_report_dir
   ${_f_make} dir --to "${_f_work}/report-dir-555" --mode 555)
-_pyn_fault_test(faults.report-dir-not-writable.serial dlopen pyn_fault_python FIXTURES faults_report_dir
+_pyn_fault_test(faults.report-dir-not-writable.serial dlopen pyn_test_python FIXTURES faults_report_dir
   CHECK --no-report --expect-exit 2 --one-line-error --forbid-stdout "."
         --expect-stderr "^${_dl}: --json ${_f_work}/report-dir-555/r\\.json: cannot create a file in directory ${_f_work}/report-dir-555: Permission denied$"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --json "${_f_work}/report-dir-555/r.json")
 # The CSV cannot be written but the JSON can. The run exits 1, so the JSON it
 # leaves must not say passed (fault_env.py --report-must-not-pass checks that).
-_pyn_fault_test(faults.report-csv-disk-full.serial dlopen pyn_fault_python
+_pyn_fault_test(faults.report-csv-disk-full.serial dlopen pyn_test_python
   CHECK --no-report --expect-exit 1
         --expect-stderr "rank 0: write ${_fs}/r\\.csv: write: No space left on device"
   ARGS "${_f_env}" --tmpfs "${_fs}" --fill blocks --only-keep --report-must-not-pass

@@ -36,20 +36,13 @@ set_target_properties(pyn_fault_hypot PROPERTIES C_STANDARD 11 C_EXTENSIONS OFF 
 target_compile_options(pyn_fault_hypot PRIVATE -Wall -Wextra)
 target_link_libraries(pyn_fault_hypot PRIVATE ${CMAKE_DL_LIBS})
 
-# The programs run_mode.py starts in front of the mode: env (to preload the
-# shim into the ranks only) and Python (for fault_env.py).
-find_program(PYNAMIC_ENV_EXECUTABLE env REQUIRED)
-add_executable(pyn_fractal_env IMPORTED)
-set_target_properties(pyn_fractal_env PROPERTIES IMPORTED_LOCATION "${PYNAMIC_ENV_EXECUTABLE}")
-add_executable(pyn_fractal_python IMPORTED)
-set_target_properties(pyn_fractal_python PROPERTIES IMPORTED_LOCATION "${Python3_EXECUTABLE}")
 
 # --- the image at 3 ranks: 133, 133 and 134 rows
 pynamic_mode_test(fractal.image.parallel dlopen ${_fr_dl} RANKS 3 LABELS fractal
                   CHECK --fractal-image "${PYNAMIC_TEST_WORK}/fractal.image.parallel/image.bmp")
 
 # --- a wrong share: rank 1's rows (133..265) all take 0 iterations, so row 133 is the first wrong one
-pynamic_mode_test(fractal.wrong-row.parallel dlopen pyn_fractal_env RANKS 3 LABELS fractal
+pynamic_mode_test(fractal.wrong-row.parallel dlopen pyn_test_env RANKS 3 LABELS fractal
                   CHECK --expect-exit 1 --one-line-error
                         --expect-stderr "^${_fr_dl}: rank 0 \\(.*\\): fractal: row 133 \\(computed by rank 1 of 3\\) differs from the recomputation from pixel 0 on: .* \\(133 of 400 rows differ\\)$"
                         --expect-fractal-failure "^fractal: row 133 \\(computed by rank 1 of 3\\)"
@@ -78,7 +71,7 @@ add_test(NAME fractal.fixture.dir-555
 set_tests_properties(fractal.fixture.dir-555 PROPERTIES FIXTURES_SETUP fractal_dir_555 LABELS "fractal;serial"
                                                      TIMEOUT 60)
 set(_fr_ro "${PYNAMIC_TEST_WORK}/fractal.usage.dir-not-writable")
-pynamic_mode_test(fractal.usage.dir-not-writable dlopen pyn_fractal_python LABELS fractal FIXTURES fractal_dir_555
+pynamic_mode_test(fractal.usage.dir-not-writable dlopen pyn_test_python LABELS fractal FIXTURES fractal_dir_555
                   CHECK ${_fr_usage} --expect-absent "${_fr_ro}/r.json"
                         --expect-stderr "^${_fr_dl}: --fractal-image ${_fr_work}/dir-555/f\\.bmp: cannot create a file in directory ${_fr_work}/dir-555: Permission denied$"
                   ARGS "${_fr_env}" --drop-dac -- $<TARGET_FILE:${_fr_dl}> --json "${_fr_ro}/r.json"
@@ -87,7 +80,7 @@ pynamic_mode_test(fractal.usage.dir-not-writable dlopen pyn_fractal_python LABEL
 # --- the image does not fit (a 64 KiB tmpfs: the path check passes, the 480 kB write cannot): exit 1, one line,
 # no temporary file left there (--only-keep), the report says the run failed
 set(_fr_full "${_fr_work}/full")
-pynamic_mode_test(fractal.image-write-fails dlopen pyn_fractal_python LABELS fractal
+pynamic_mode_test(fractal.image-write-fails dlopen pyn_test_python LABELS fractal
                   CHECK --expect-exit 1 --one-line-error
                         --expect-stderr "^${_fr_dl}: rank 0 \\(.*\\): fractal: --fractal-image: write ${_fr_full}/f\\.bmp: write: No space left on device$"
                         --expect-stdout "Pynamic: mpi test passed!"

@@ -141,10 +141,7 @@ add_test(NAME fixture.python.shared-user-dir
 os.makedirs(d, exist_ok=True); os.chmod(d, 0o777)" "${_py_work}/python-shared-tmp")
 set_tests_properties(fixture.python.shared-user-dir PROPERTIES FIXTURES_SETUP python_shared_user_dir
                      LABELS "serial;parallel;python" TIMEOUT 60)
-find_program(PYNAMIC_ENV_EXECUTABLE env REQUIRED)
-add_executable(pyn_python_env IMPORTED)
-set_target_properties(pyn_python_env PROPERTIES IMPORTED_LOCATION "${PYNAMIC_ENV_EXECUTABLE}")
-pynamic_mode_test(faults.search-root-not-private.serial python pyn_python_env LABELS "python;faults"
+pynamic_mode_test(faults.search-root-not-private.serial python pyn_test_env LABELS "python;faults"
                   FIXTURES python_shared_user_dir
                   CHECK --expect-exit 1 --one-line-error
                         --expect-stderr "rank 0 .*search path: .*/python-shared-tmp/pynamic-[0-9]+ is not a private directory of uid [0-9]+ \\(it is a directory of uid [0-9]+, mode 777\\): remove it, or give --search-root DIR$"

@@ -123,7 +123,7 @@ _pyn_stage_test(stage.fault.dir-not-a-directory.parallel dlopen pynamic-mode-dlo
 # a user namespace; a fault that cannot be set up fails with status 98).
 # --only-keep: afterwards it holds nothing, no file and no directory.
 set(_s_tmp "${_s_work}/tmpfs")
-_pyn_stage_test(stage.fault.dir-full.serial dlopen pyn_fault_python LABELS faults NO_STAGE_DIR
+_pyn_stage_test(stage.fault.dir-full.serial dlopen pyn_test_python LABELS faults NO_STAGE_DIR
   CHECK ${_s_fail}
         --expect-stderr "${_s_who} write ${_s_tmp}/pynamic-stage\\.[^/]+/lib[a-z0-9]+\\.so: No space left on device"
   ARGS "${_s_env}" --tmpfs "${_s_tmp}" --size 65536 --only-keep
@@ -148,17 +148,17 @@ add_test(NAME stage.fault.dir-noexec.parallel
           -- $<TARGET_FILE:pynamic-mode-python> --stage bcast)
 set_tests_properties(stage.fault.dir-full.parallel stage.fault.dir-noexec.parallel PROPERTIES
                      LABELS "stage;faults;parallel" PROCESSORS ${_s_np} TIMEOUT 60)
-_pyn_stage_test(stage.fault.dir-no-inodes.serial dlopen pyn_fault_python LABELS faults NO_STAGE_DIR
+_pyn_stage_test(stage.fault.dir-no-inodes.serial dlopen pyn_test_python LABELS faults NO_STAGE_DIR
   CHECK ${_s_fail} --expect-stderr "${_s_who} mkdir ${_s_tmp}/pynamic-stage\\.[^/]+: No space left on device"
   ARGS "${_s_env}" --tmpfs "${_s_tmp}" --inodes 16 --fill inodes --only-keep
        -- $<TARGET_FILE:pynamic-mode-dlopen> --stage bcast --stage-dir "${_s_tmp}")
-_pyn_stage_test(stage.fault.dir-read-only.serial dlopen pyn_fault_python LABELS faults NO_STAGE_DIR
+_pyn_stage_test(stage.fault.dir-read-only.serial dlopen pyn_test_python LABELS faults NO_STAGE_DIR
   CHECK ${_s_fail} --expect-stderr "${_s_who} mkdir ${_s_tmp}/pynamic-stage\\.[^/]+: Read-only file system"
   ARGS "${_s_env}" --tmpfs "${_s_tmp}" --read-only --only-keep
        -- $<TARGET_FILE:pynamic-mode-dlopen> --stage bcast --stage-dir "${_s_tmp}")
 
 # The shared tree: rank 0 cannot read a library, or it is missing.
-_pyn_stage_test(stage.fault.library-unreadable.bcast.parallel dlopen pyn_fault_python RANKS ${_s_np} LABELS faults
+_pyn_stage_test(stage.fault.library-unreadable.bcast.parallel dlopen pyn_test_python RANKS ${_s_np} LABELS faults
   FIXTURES faults_module_unreadable
   CHECK ${_s_fail} --expect-stderr "${_s_who} read .*/module-unreadable/libmodule1\\.so: open: Permission denied"
   ARGS "${_s_env}" --drop-dac -- $<TARGET_FILE:pynamic-mode-dlopen> --stage bcast

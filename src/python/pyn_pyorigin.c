@@ -68,7 +68,10 @@ static int check_one(struct pyn_run *run, const struct pyn_library *lib, PyObjec
     else if (!imported)
         rc = pyn_run_fail(run, -ENOENT, "import: %s: Python imported a module with no file, not %s", lib->name,
                           expected);
-    else if (!same_file(imported, expected)) {
+    /* The path as Python built it (a sys.path entry and the file name) is
+     * the run's own spelling when nothing shadows it: no stat then, so the
+     * check adds no metadata traffic on every rank at scale. */
+    else if (strcmp(imported, expected) != 0 && !same_file(imported, expected)) {
         char *dir_copy = strdup(imported);
         const char *dir = dir_copy ? dirname(dir_copy) : "?";
         rc = pyn_run_fail(run, -EEXIST,

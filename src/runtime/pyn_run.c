@@ -476,17 +476,13 @@ int pyn_main_at(int argc, char **argv, const struct pyn_mode *mode, const struct
     int status = sig ? pyn_run_end_stopped(run, sig, stopped_in) : pyn_run_end_report(run);
     if (began && mode->epilogue && !sig)
         status = pyn_run_end_epilogue(run, status);
-    /* After the verdict nothing may die silently: MPI_Finalize, the mode's
-     * clean-up and ld.so's at exit (the libraries' destructors, reading
-     * files a site may have rebuilt under the run) say what faulted. Armed
-     * again after MPI_Finalize, in case the MPI library put back actions of
-     * its own there. */
-    static const char after_report[] = "after the report (MPI_Finalize, clean-up, exit)";
-    pyn_fatal_arm(run->prog, run->rank, run->rec.host, after_report);
+    /* After the verdict nothing may die silently: MPI_Finalize and the
+     * mode's clean-up say what faulted (pyn_main then ends the process
+     * before ld.so's clean-up: end_process). */
+    pyn_fatal_arm(run->prog, run->rank, run->rec.host, "after the report (MPI_Finalize, clean-up, exit)");
     pyn_run_metrics_free(&run->metrics);
     pyn_watchdog_free();
     MPI_Finalize();
-    pyn_fatal_arm(run->prog, run->rank, run->rec.host, after_report);
     if (mode->cleanup)
         status = mode->cleanup(run, status);
     run_free(run);

@@ -22,6 +22,7 @@
 Standard library (and readelf, from binutils) only.
 """
 import argparse
+import atexit
 import filecmp
 import json
 import os
@@ -35,7 +36,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_MODE = os.path.join(os.path.dirname(HERE), "run_mode.py")
 sys.path.insert(0, os.path.dirname(HERE))  # ctest/: pynamictest
-from pynamictest import check, checked, load_report  # noqa: E402
+from pynamictest import REPORT_SCHEMA, check, checked, load_report  # noqa: E402
 
 
 def is_elf(path):
@@ -113,6 +114,24 @@ def tree_state(root):
     return state
 
 
+def reachable_by_anyone(prefix):
+    """For --as-user: the checkout may sit in a directory only its owner can enter (a clone made under
+    mktemp -d), so the other user gets a world-readable copy, owned by root, of the installed tree and of what
+    run_mode.py reads (its modules, pynamictest.py, docs/report.schema.json), and a work directory of its own
+    beside it. Returns (top, prefix, run_mode.py, workdir); top is removed when the script exits."""
+    top = tempfile.mkdtemp(prefix="pynamic-as-user.")
+    atexit.register(shutil.rmtree, top, True)
+    os.chmod(top, 0o755)
+    ctest = os.path.dirname(RUN_MODE)
+    shutil.copytree(prefix, os.path.join(top, "prefix"), symlinks=True)
+    shutil.copytree(ctest, os.path.join(top, "ctest"), ignore=lambda d, names: [
+        n for n in names if n == "__pycache__" or (d == ctest and n not in ("run_mode.py", "pynamictest.py",
+                                                                              "modecheck"))])
+    os.makedirs(os.path.join(top, "docs"))
+    shutil.copy2(REPORT_SCHEMA, os.path.join(top, "docs"))
+    return top, os.path.join(top, "prefix"), os.path.join(top, "ctest", "run_mode.py"), os.path.join(top, "work")
+
+
 def do_run(a):
     prefix = os.path.abspath(a.prefix)
     if a.copy_to:
@@ -120,13 +139,18 @@ def do_run(a):
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(prefix, dest, symlinks=True)
         prefix = dest
-    args = [x.replace("@PREFIX@", prefix) for x in a.rest]
+    args = list(a.rest)
     if args and args[0] == "--":
         args = args[1:]
+    run_mode = RUN_MODE
+    if a.as_user:
+        _, prefix, run_mode, workdir = reachable_by_anyone(prefix)
+        args[args.index("--workdir") + 1] = workdir
+    args = [x.replace("@PREFIX@", prefix) for x in args]
     workdir = args[args.index("--workdir") + 1]
     before = tree_state(prefix)
     elsewhere = tempfile.mkdtemp(prefix="pynamic-elsewhere.")
-    cmd, env, user = [sys.executable, RUN_MODE] + args, None, None
+    cmd, env, user = [sys.executable, run_mode] + args, None, None
     try:
         if a.as_user:
             user = pwd.getpwnam(a.as_user)

@@ -2,8 +2,8 @@
 import argparse
 
 
-def parse_args(description):
-    """The options; description: run_mode.py's own (its --help)."""
+def parse_args(description, argv=None):
+    """The options (argv, default the command line's); description: run_mode.py's own (its --help)."""
     p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--manifest", required=True, help="the manifest the run must match")
     p.add_argument("--workdir", required=True, help="directory for reports and per-rank exit codes")
@@ -61,7 +61,7 @@ def parse_args(description):
                         "stdout says 'module test passed!' then 'mpi test FAILED!', the report's summary.fractal "
                         "says passed false with an error matching REGEX, and no rank has an error of its own")
     p.add_argument("command", nargs=argparse.REMAINDER, help="-- program and its arguments")
-    args = p.parse_args()
+    args = p.parse_args(argv)
     if args.command and args.command[0] == "--":
         args.command = args.command[1:]
     if not args.command:

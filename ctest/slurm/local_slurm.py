@@ -8,8 +8,10 @@ configuration read or changed.
   local_slurm.py status --dir DIR
 
 start writes DIR/slurm.conf (the node is this host, with the CPU count and
-memory `slurmd -C` reports; MpiDefault=pmi2; free TCP ports; state, spool
-and logs in DIR; munge's key and socket in a private temporary directory),
+memory `slurmd -C` reports; MpiDefault=pmi2; EnforcePartLimits=ALL, so a job
+the cluster can never run is refused at submission, not left pending; free
+TCP ports; state, spool and logs in DIR; munge's key and socket in a private
+temporary directory),
 starts munged, slurmctld and slurmd in the foreground of their own sessions
 (their PIDs are known exactly), waits at most --wait seconds until sinfo
 shows the node idle, runs one trivial srun step, and records what it
@@ -23,6 +25,10 @@ its tests for long. stop cancels the cluster's jobs, shuts the daemons down
 and the watchdog, and checks that none of them is left. Only processes this
 script started are signalled: a recorded PID is signalled only while its
 command line still names this cluster's configuration or socket.
+
+status prints each recorded process and whether it still runs (by the same
+test) and exits 0 when all four run, 3 when no cluster is recorded in DIR,
+1 when some are gone (stop cleans up).
 
 Tests use it with SLURM_CONF=DIR/slurm.conf. Needs root (slurmd launches
 the job steps) and the binaries given on the command line or on PATH.
@@ -136,6 +142,9 @@ SwitchType=switch/none
 SchedulerType=sched/builtin
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
+# A job this cluster can never run (more nodes or CPUs than it has, a longer time than MaxTime) is refused at
+# submission with Slurm's reason, instead of pending forever.
+EnforcePartLimits=ALL
 MpiDefault=pmi2
 ReturnToService=2
 InactiveLimit=0
@@ -246,13 +255,19 @@ def reap(pid):
         pass
 
 
+def daemon_markers(state):
+    """What each recorded process's command line must contain to be ours (a PID may have been reused). The
+    watchdog's ends with a space: DIR must not match a longer directory name that starts with it."""
+    return {"slurmctld": state["conf"], "slurmd": state["conf"], "munged": state.get("munge_socket", "\0"),
+            "watchdog": f"watchdog --dir {state['dir']} "}
+
+
 def stop_cluster(state, tools, quiet=False):
     """Stops everything the state records; returns the list of survivors (should be empty)."""
     conf = state["conf"]
     env = cluster_env(conf)
     pids = state.get("pids", {})
-    markers = {"slurmctld": conf, "slurmd": conf, "munged": state.get("munge_socket", "\0"),
-               "watchdog": f"watchdog --dir {state['dir']}"}
+    markers = daemon_markers(state)
 
     def run(argv, timeout):
         try:
@@ -383,6 +398,7 @@ def start(args):
                                     start_new_session=True, close_fds=True)
         state["pids"]["watchdog"] = watchdog.pid
         state["started"] = time.time()
+        state["lifetime"] = args.lifetime
         save_state(d, state)
         log(f"cluster up: node {node} idle, SLURM_CONF={conf}; watchdog (pid {watchdog.pid}) stops it after "
             f"{args.lifetime:.0f} s if the cleanup never runs")
@@ -420,12 +436,22 @@ def stop(args):
 
 
 def status(args):
-    state = load_state(os.path.abspath(args.dir))
+    """Exit 0 when every daemon recorded is running, 3 when no cluster is recorded, 1 when some are gone."""
+    d = os.path.abspath(args.dir)
+    state = load_state(d)
     if not state:
-        print("no cluster")
-        return 1
+        print(f"no cluster in {d}")
+        return 3
+    markers = daemon_markers(state)
+    alive = {name: bool(pid and ours(pid, markers[name]) and not zombie(pid)) for name, pid in state["pids"].items()}
     for name, pid in state["pids"].items():
-        print(f"{name}: pid {pid} {'running' if cmdline(pid) else 'gone'}")
+        print(f"{name}: pid {pid} {'running' if alive[name] else 'gone'}")
+    expected = set(DAEMONS) | {"watchdog"}
+    if set(state["pids"]) != expected or not all(alive.values()):
+        print(f"cluster in {d} is not whole (recorded: {', '.join(sorted(state['pids']))}); stop cleans up")
+        return 1
+    left = state.get("started", time.time()) + state.get("lifetime", 0) - time.time()
+    print(f"running: SLURM_CONF={state['conf']}; the watchdog stops it in {max(0, left) / 60:.0f} min")
     return 0
 
 

@@ -96,3 +96,54 @@ if(_slurm_enabled)
                       CHECK --no-report --expect-exit 1
                             --expect-stderr "rank 0: launched as one of ${_np} tasks \\(SLURM_STEP_NUM_TASKS=${_np}\\) but MPI_COMM_WORLD has 1 rank")
 endif()
+
+# bench/slurm.sh, the local Slurm for users (docs/launchers.md), as the docs
+# use it, on a cluster of its own in the build tree (never the user's
+# /var/tmp/pynamic-slurm-USER): start, status, a refused second start, the
+# docs' srun line on 4 ranks (SLURM_OVERCOMMIT from env.sh: no --overcommit),
+# jobs that cannot be placed refused at once, stop with nothing left.
+if(_slurm_enabled)
+  set(_sh_dir "${PYNAMIC_TEST_WORK}/slurm-sh")
+  set(_sh_test "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_LIST_DIR}/slurm_sh_test.py")
+  set(_sh_script "${PROJECT_SOURCE_DIR}/bench/slurm.sh")
+  set(_sh_docs "${PROJECT_SOURCE_DIR}/docs/launchers.md")
+  set(_sh_line --docs "${_sh_docs}" --build-dir "${CMAKE_BINARY_DIR}")
+  set(_sh_env "")
+  foreach(_var SLURM_JOB_ID SLURM_JOBID SLURM_STEP_ID SLURM_STEPID SLURM_JOB_NODELIST SLURM_NODELIST SLURM_NTASKS
+               SLURM_NPROCS SLURM_NNODES SLURM_JOB_NUM_NODES SLURM_CONF SLURM_OVERCOMMIT PYNAMIC_SLURM_DIR)
+    list(APPEND _sh_env "${_var}=unset:")
+  endforeach()
+
+  add_test(NAME slurm.sh.start COMMAND ${_sh_test} start --script "${_sh_script}" --dir "${_sh_dir}")
+  set_tests_properties(slurm.sh.start PROPERTIES FIXTURES_SETUP slurm_sh TIMEOUT 200)
+  add_test(NAME slurm.sh.stop COMMAND ${_sh_test} stop --script "${_sh_script}" --dir "${_sh_dir}")
+  set_tests_properties(slurm.sh.stop PROPERTIES FIXTURES_CLEANUP slurm_sh TIMEOUT 150)
+  add_test(NAME slurm.sh.status COMMAND ${_sh_test} status --script "${_sh_script}" --dir "${_sh_dir}")
+  add_test(NAME slurm.sh.start-again COMMAND ${_sh_test} start-again --script "${_sh_script}" --dir "${_sh_dir}")
+  add_test(NAME slurm.sh.docs-srun
+           COMMAND ${_sh_test} docs-run --dir "${_sh_dir}" ${_sh_line} --manifest "${PYNAMIC_MANIFEST}"
+                   --workdir "${PYNAMIC_TEST_WORK}/slurm.sh.docs-srun"
+                   --line "srun --mpi=pmi2 -n 4 build/ci/pynamic-mode-dlopen $(date +%s.%N) --json report.json")
+  add_test(NAME slurm.sh.refuses-N2
+           COMMAND ${_sh_test} docs-refused --dir "${_sh_dir}" ${_sh_line}
+                   --workdir "${PYNAMIC_TEST_WORK}/slurm.sh.refuses-N2"
+                   --line "srun --mpi=pmi2 -N 2 build/ci/pynamic-mode-dlopen"
+                   --expect-stderr "Unable to allocate resources: Node count specification invalid")
+  add_test(NAME slurm.sh.refuses-n1000
+           COMMAND ${_sh_test} docs-refused --dir "${_sh_dir}" ${_sh_line}
+                   --workdir "${PYNAMIC_TEST_WORK}/slurm.sh.refuses-n1000"
+                   --line "srun --mpi=pmi2 -n 1000 build/ci/pynamic-mode-dlopen"
+                   --expect-stderr "Unable to create step for job [0-9]+: Task count specification invalid")
+  # The four run on the cluster one after another: a second start's refusal is checked on a quiet cluster, and
+  # a refused job's "nothing left in the queue" is not another test's job.
+  set_tests_properties(slurm.sh.status slurm.sh.start-again slurm.sh.docs-srun slurm.sh.refuses-N2
+                       slurm.sh.refuses-n1000 PROPERTIES FIXTURES_REQUIRED slurm_sh RESOURCE_LOCK slurm_sh
+                       TIMEOUT 150)
+  set_tests_properties(slurm.sh.docs-srun PROPERTIES PROCESSORS 4)
+  add_test(NAME slurm.sh.not-root
+           COMMAND ${_sh_test} not-root --script "${_sh_script}" --dir "${PYNAMIC_TEST_WORK}/not-root-slurm-sh")
+  set_tests_properties(slurm.sh.not-root PROPERTIES TIMEOUT 60)
+  set_tests_properties(slurm.sh.start slurm.sh.stop slurm.sh.status slurm.sh.start-again slurm.sh.docs-srun
+                       slurm.sh.refuses-N2 slurm.sh.refuses-n1000 slurm.sh.not-root
+                       PROPERTIES LABELS slurm ENVIRONMENT_MODIFICATION "${_sh_env}")
+endif()

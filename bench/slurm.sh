@@ -83,13 +83,14 @@ need_root() {
 # Each program's path, found as local_slurm.py would (PATH, then /usr/sbin and /sbin); a missing one is named.
 tool_args=()
 find_tools() {
-  local missing=() prog path
+  local missing=() prog d found dirs
+  IFS=: read -r -a dirs <<<"$PATH:/usr/sbin:/sbin"
   for prog in "${daemons[@]}"; do
-    if path=$(PATH=$PATH:/usr/sbin:/sbin command -v "$prog"); then
-      tool_args+=("--$prog" "$path")
-    else
-      missing+=("$prog")
-    fi
+    found=
+    for d in "${dirs[@]}"; do
+      [[ -n $d && -f $d/$prog && -x $d/$prog ]] && { found=$d/$prog; break; }
+    done
+    if [[ -n $found ]]; then tool_args+=("--$prog" "$found"); else missing+=("$prog"); fi
   done
   ((${#missing[@]} == 0)) || die "not installed: ${missing[*]} (Debian: sudo bench/install-deps.sh --tests, or apt-get install slurmctld slurmd slurm-client munge)"
 }

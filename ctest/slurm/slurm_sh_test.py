@@ -17,6 +17,9 @@ the test's own (--dir), so no test touches a user's cluster.
                                                    or the cluster's munge directory; status then exits 3 and says
                                                    not running; env.sh removed
   slurm_sh_test.py not-root --script S --dir D     start and stop as user nobody: exit 1, "needs root"
+  slurm_sh_test.py no-daemons --script S --dir D   start where no Slurm or munge program is found (each one
+                                                   hidden under /dev/null in a mount namespace of its own):
+                                                   exit 1, one line naming all eight, D not created
 """
 import argparse
 import json
@@ -43,7 +46,7 @@ OUTER_VARS = ("SLURM_JOB_ID", "SLURM_JOBID", "SLURM_STEP_ID", "SLURM_STEPID", "S
 def parse():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("action", choices=["start", "status", "start-again", "docs-run", "docs-refused", "stop",
-                                      "not-root"])
+                                      "not-root", "no-daemons"])
     p.add_argument("--script", help="bench/slurm.sh")
     p.add_argument("--dir", required=True, help="the cluster's directory (slurm.sh --dir)")
     p.add_argument("--docs", help="docs/launchers.md")
@@ -220,10 +223,32 @@ def not_root(args):
     check(not os.path.exists(args.dir), f"{args.dir} was created by a refused start")
 
 
+PROGRAMS = ("munged", "slurmctld", "slurmd", "srun", "sinfo", "scontrol", "squeue", "scancel")
+
+
+def no_daemons(args):
+    found = set()
+    for d in (os.environ.get("PATH", "") + ":/usr/sbin:/sbin").split(":"):
+        for prog in PROGRAMS:
+            if d and os.path.isfile(os.path.join(d, prog)):
+                found.add(os.path.realpath(os.path.join(d, prog)))
+    hide = "".join(f"mount --bind /dev/null {shlex.quote(p)} && " for p in sorted(found))
+    unshare = shutil.which("unshare")
+    check(unshare, "unshare (util-linux) not found")
+    proc = run([unshare, "--mount", "--propagation", "private", "/bin/sh", "-c",
+                f"{hide}exec {shlex.quote(args.script)} start --dir {shlex.quote(args.dir)}"], echo=True)
+    print(proc.stdout + proc.stderr)
+    check(proc.returncode == 1, f"start without the programs exited {proc.returncode}, expected 1")
+    check(re.fullmatch(rf"bench/slurm\.sh: not installed: {' '.join(PROGRAMS)} \(Debian: sudo "
+                       rf"bench/install-deps\.sh --tests.*\)\n", proc.stderr),
+          f"stderr is not the one line naming the eight programs: {proc.stderr!r}")
+    check(not os.path.exists(args.dir), f"{args.dir} was created by a refused start")
+
+
 def main():
     args = parse()
     body = {"start": start, "status": status, "start-again": start_again, "docs-run": docs_run,
-            "docs-refused": docs_refused, "stop": stop, "not-root": not_root}[args.action]
+            "docs-refused": docs_refused, "stop": stop, "not-root": not_root, "no-daemons": no_daemons}[args.action]
     return checked(body, args)
 
 

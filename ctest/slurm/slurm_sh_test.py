@@ -5,7 +5,8 @@ the test's own (--dir), so no test touches a user's cluster.
   slurm_sh_test.py start   --script S --dir D      start (a cluster an interrupted run left in D is stopped
                                                    first); prints the env.sh line; env.sh sets SLURM_CONF and
                                                    SLURM_OVERCOMMIT=1
-  slurm_sh_test.py status  --script S --dir D      exit 0, every daemon running, the env.sh line
+  slurm_sh_test.py status  --script S --dir D      exit 0, every daemon running, the env.sh line, the
+                                                   watchdog's lifetime the 20 min start asked for
   slurm_sh_test.py start-again --script S --dir D  refused (exit 1, "already running"), the cluster untouched
   slurm_sh_test.py docs-run --dir D --docs MD --line L --build-dir B --manifest M --workdir W
         L is a line of MD; run as written (after `. D/env.sh`) in W, where build/ci links to B: exit 0 within
@@ -90,6 +91,15 @@ def status(args):
     for name in ("munged", "slurmctld", "slurmd", "watchdog"):
         check(re.search(rf"^{name}: pid \d+ running$", proc.stdout, re.M), f"status does not show {name} running")
     check(env_line(args) in proc.stdout, f"status does not print {env_line(args)!r}")
+    # start's --lifetime 20m reached the watchdog.
+    state = pids(args)
+    with open(f"/proc/{state['pids']['watchdog']}/cmdline", "rb") as f:
+        watchdog = f.read().split(b"\0")
+    check(state.get("lifetime") == 1200 and b"--lifetime" in watchdog
+          and float(watchdog[watchdog.index(b"--lifetime") + 1]) == 1200,
+          f"the watchdog's lifetime: recorded {state.get('lifetime')}, command line {watchdog}, expected 1200 s")
+    check(re.search(r"the watchdog stops it in (1[0-9]|20) min", proc.stdout),
+          "status does not say the watchdog stops the cluster within 20 min")
 
 
 def start_again(args):

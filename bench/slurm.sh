@@ -95,11 +95,12 @@ find_tools() {
   ((${#missing[@]} == 0)) || die "not installed: ${missing[*]} (Debian: sudo bench/install-deps.sh --tests, or apt-get install slurmctld slurmd slurm-client munge)"
 }
 
-# The directory the root daemons write in: created here (0755), or else a real directory of root's that only
+# The directory the root daemons write in: created here, or else a real directory of root's that only
 # root may write, so no other user can plant a link or a file there.
 check_dir() {
   if [[ ! -e $dir && ! -L $dir ]]; then
-    mkdir -p -m 0755 -- "$dir" || die "cannot create $dir"
+    # umask 022: every user who runs srun must read slurm.conf, parents included.
+    (umask 022 && mkdir -p -- "$dir") || die "cannot create $dir"
   fi
   [[ -d $dir && ! -L $dir ]] || die "$dir is not a directory (or is a symbolic link): choose another with --dir"
   local owner mode
@@ -130,9 +131,10 @@ case $action in
     need_root
     find_tools
     check_dir
-    if out=$(status_of); then
+    if status_of >/dev/null; then
       die "a cluster is already running in $dir (SLURM_CONF=$dir/slurm.conf; $me status shows it, $me stop stops it)"
     fi
+    rm -f -- "$env_file" # a dead cluster's, if the watchdog or a reboot ended it
     python3 "$local_slurm" start --dir "$dir" --wait 60 --lifetime "$lifetime_s" "${tool_args[@]}" \
       || die "start failed (above: the daemons' last log lines; their logs are in $dir)"
     write_env

@@ -18,6 +18,8 @@ the test's own (--dir), so no test touches a user's cluster.
                                                    or the cluster's munge directory; status then exits 3 and says
                                                    not running; env.sh removed
   slurm_sh_test.py not-root --script S --dir D     start and stop as user nobody: exit 1, "needs root"
+  slurm_sh_test.py unsafe-dir --script S --dir D    start refuses, writing nothing, a DIR (made under D) that
+                                                   is another user's, that others may write, or a link
   slurm_sh_test.py no-daemons --script S --dir D   start where no Slurm or munge program is found (each one
                                                    hidden under /dev/null in a mount namespace of its own):
                                                    exit 1, one line naming all eight, D not created
@@ -47,7 +49,7 @@ OUTER_VARS = ("SLURM_JOB_ID", "SLURM_JOBID", "SLURM_STEP_ID", "SLURM_STEPID", "S
 def parse():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("action", choices=["start", "status", "start-again", "docs-run", "docs-refused", "stop",
-                                      "not-root", "no-daemons"])
+                                      "not-root", "no-daemons", "unsafe-dir"])
     p.add_argument("--script", help="bench/slurm.sh")
     p.add_argument("--dir", required=True, help="the cluster's directory (slurm.sh --dir)")
     p.add_argument("--docs", help="docs/launchers.md")
@@ -255,10 +257,33 @@ def no_daemons(args):
     check(not os.path.exists(args.dir), f"{args.dir} was created by a refused start")
 
 
+def unsafe_dir(args):
+    shutil.rmtree(args.dir, ignore_errors=True)
+    os.makedirs(args.dir)
+    others = os.path.join(args.dir, "others")
+    os.mkdir(others)
+    os.chown(others, 65534, 65534)
+    writable = os.path.join(args.dir, "writable")
+    os.mkdir(writable)
+    os.chmod(writable, 0o777)
+    link = os.path.join(args.dir, "link")
+    os.symlink(writable, link)
+    for target, why in ((others, r"belongs to uid 65534, not root"), (writable, r"is writable by group or others"),
+                        (link, r"is not a directory \(or is a symbolic link\)")):
+        proc = run([args.script, "start", "--dir", target], echo=True)
+        print(proc.stdout + proc.stderr)
+        check(proc.returncode == 1, f"start --dir {target} exited {proc.returncode}, expected 1")
+        check(re.fullmatch(rf"bench/slurm\.sh: {re.escape(target)} {why}.*\n", proc.stderr),
+              f"start --dir {target}: stderr is not the one line saying it {why!r}: {proc.stderr!r}")
+        check(not os.listdir(target), f"a refused start wrote in {target}: {os.listdir(target)}")
+    shutil.rmtree(args.dir)
+
+
 def main():
     args = parse()
     body = {"start": start, "status": status, "start-again": start_again, "docs-run": docs_run,
-            "docs-refused": docs_refused, "stop": stop, "not-root": not_root, "no-daemons": no_daemons}[args.action]
+            "docs-refused": docs_refused, "stop": stop, "not-root": not_root, "no-daemons": no_daemons,
+            "unsafe-dir": unsafe_dir}[args.action]
     return checked(body, args)
 
 

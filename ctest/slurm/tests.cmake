@@ -144,8 +144,10 @@ if(_slurm_enabled)
            COMMAND ${_sh_test} not-root --script "${_sh_script}" --dir "${PYNAMIC_TEST_WORK}/not-root-slurm-sh")
   add_test(NAME slurm.sh.no-daemons
            COMMAND ${_sh_test} no-daemons --script "${_sh_script}" --dir "${PYNAMIC_TEST_WORK}/no-daemons-slurm-sh")
-  set_tests_properties(slurm.sh.not-root slurm.sh.no-daemons PROPERTIES TIMEOUT 60)
+  add_test(NAME slurm.sh.unsafe-dir
+           COMMAND ${_sh_test} unsafe-dir --script "${_sh_script}" --dir "${PYNAMIC_TEST_WORK}/unsafe-dir-slurm-sh")
+  set_tests_properties(slurm.sh.not-root slurm.sh.no-daemons slurm.sh.unsafe-dir PROPERTIES TIMEOUT 60)
   set_tests_properties(slurm.sh.start slurm.sh.stop slurm.sh.status slurm.sh.start-again slurm.sh.docs-srun
                        slurm.sh.refuses-N2 slurm.sh.refuses-n1000 slurm.sh.not-root slurm.sh.no-daemons
-                       PROPERTIES LABELS slurm ENVIRONMENT_MODIFICATION "${_sh_env}")
+                       slurm.sh.unsafe-dir PROPERTIES LABELS slurm ENVIRONMENT_MODIFICATION "${_sh_env}")
 endif()

@@ -30,7 +30,9 @@ the sweep. Then gnuplot draws, per file system (OUT/*.gp and *.dat hold each plo
     OUT/total-vs-ranks-FS.png     the slowest rank's total (staging included) against ranks
     OUT/fs-ops-vs-ranks-FS.png    file-system operations against ranks
 
-one line per mode, stage strategy and cache state, and OUT/summary.md tabulates the medians over repeats (the
+one line per mode, stage strategy and cache state (a point type each; the point is the median of the
+repeats and its error bar spans their min to max; the title names the tree and, on mdsfs, the metadata
+service time), and OUT/summary.md tabulates the medians over repeats (the
 slowest rank's total with staging, and the file-system operations, at each rank count) with the ratio of the
 largest rank count to the smallest. --plots-only redraws both from an existing OUT/sweep.csv.
 Needs root for the mdsfs mounts.
@@ -60,7 +62,7 @@ SECONDS = summarised_seconds()
 COLUMNS = ["fs", "mode", "stage", "cache", "ranks", "repeat", "status", "import_span_s",
            *[f"{k[:-2]}_max_s" for k in SECONDS],
            "import_opens", "import_enoent", "import_stats", "import_majflt", "stage_shared_ops", "fs_ops", "fs_ops_lookup_enoent",
-           "fs_clients", "report", "note"]
+           "fs_clients", "tree", "mds_latency_us", "report", "note"]
 
 
 def die(msg):
@@ -115,6 +117,7 @@ def row_of(report, args_row):
     row = dict(args_row)
     row.update({
         "status": "passed" if report["result"]["passed"] else "failed",
+        "tree": report["config"]["arguments"],
         "import_span_s": report["spans"]["import_s"],
         **{f"{k[:-2]}_max_s": summary_max(report, k) for k in SECONDS},
         "import_opens": fs_import["opens"]["sum"] if fs_import else None,
@@ -160,7 +163,8 @@ def sweep(args, build):
                                 if cache == "cold":
                                     cmd += ["--cold"]
                                 base = {"fs": fs, "mode": mode, "stage": stage, "cache": cache, "ranks": ranks,
-                                        "repeat": rep, "report": os.path.relpath(report, args.out)}
+                                        "repeat": rep, "report": os.path.relpath(report, args.out),
+                                        "mds_latency_us": args.mds_latency_us if server else None}
                                 if server:
                                     server.reset()
                                 if os.path.exists(report):
@@ -230,6 +234,20 @@ def summary(args):
     print(f"summary: {os.path.join(args.out, 'summary.md')}")
 
 
+def plot_title(stem, fs, rows):
+    """What the plot shows, on which tree, and on mdsfs the metadata service time: a PNG read on its own
+    (pasted into a report) must say what it measured. Repeats: bars span min to max, points are medians."""
+    mine = [r for r in rows if r["fs"] == fs]
+    trees = ", ".join(sorted({r.get("tree") or "?" for r in mine}))
+    where = fs
+    if fs == "mdsfs":
+        lat = ", ".join(sorted({r.get("mds_latency_us") or "?" for r in mine}))
+        where = f"mdsfs, {lat} us per metadata op"
+    reps = max(int(r["repeat"]) for r in mine) + 1
+    bars = f", median of {reps} runs, bars min-max" if reps > 1 else ", 1 run per point"
+    return f"{stem.replace('-', ' ')} ({where}); tree {trees}{bars}".replace("'", "")
+
+
 def plots(args):
     if not shutil.which("gnuplot"):
         die("gnuplot not found: install it (apt-get install gnuplot-nox, or bench/install-deps.sh --tests)")
@@ -252,21 +270,24 @@ def plots(args):
                 for r in rows:
                     if r["fs"] == fs and (r["mode"], r["stage"], r["cache"]) == s and r[metric] != "":
                         pts.setdefault(int(r["ranks"]), []).append(float(r[metric]))
-                if pts:  # the median of the repeats at each rank count
+                if pts:  # at each rank count: the median of the repeats, and their min and max for the error bar
                     titles.append(" ".join(s))
-                    blocks.append("\n".join(f"{n} {sorted(v)[len(v) // 2]}" for n, v in sorted(pts.items())))
+                    blocks.append("\n".join(f"{n} {median(v)} {min(v)} {max(v)}" for n, v in sorted(pts.items())))
             if not blocks:
                 continue
             data = os.path.join(args.out, f"{stem}-{fs}.dat")
             write_atomic(data, "\n\n\n".join(blocks) + "\n")
             png = os.path.join(args.out, f"{stem}-{fs}.png")
             tmp_png = f"{png}.tmp.{os.getpid()}.png"
-            plot = ", ".join(f"'{data}' index {i} using 1:2 with linespoints title '{t}'" for i, t in enumerate(titles))
+            # Error bars span the repeats; each series has its own point type (gnuplot has 14), so
+            # lines of one colour family stay apart in print.
+            plot = ", ".join(f"'{data}' index {i} using 1:2:3:4 with yerrorlines pt {i % 14 + 1} title '{t}'"
+                             for i, t in enumerate(titles))
             gp = os.path.join(args.out, f"{stem}-{fs}.gp")
             write_atomic(gp, "\n".join([
                 "set terminal pngcairo size 900,600 noenhanced",
                 f"set output '{tmp_png}'",
-                f"set title '{stem.replace('-', ' ')} ({fs})'",
+                f"set title '{plot_title(stem, fs, rows)}'",
                 "set xlabel 'MPI ranks'", f"set ylabel \"{ylabel}\"",
                 "set logscale x 2", "set key top left", "set grid", "set yrange [0:*]",
                 f"plot {plot}", ""]))

@@ -462,10 +462,24 @@ static void test_help(void)
         CHECK(0, "open_memstream failed");
         return;
     }
-    pyn_options_print_help(tables, f);
+    pyn_options_print_help(tables, NULL, f);
     fclose(f);
     CHECK(text && strstr(text, "\n  --chunk SIZE             a size\n") && strncmp(text, "  --flag ", 8) == 0,
           "help:\n%s", text ? text : "(null)");
+    free(text);
+
+    /* An omitted option leaves no line; the others stay. */
+    static const char *const omit[] = {"--chunk", NULL};
+    text = NULL;
+    f = open_memstream(&text, &len);
+    if (!f) {
+        CHECK(0, "open_memstream failed");
+        return;
+    }
+    pyn_options_print_help(tables, omit, f);
+    fclose(f);
+    CHECK(text && !strstr(text, "--chunk") && strncmp(text, "  --flag ", 8) == 0, "help without --chunk:\n%s",
+          text ? text : "(null)");
     free(text);
 }
 

@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fail("a setting reported other than once", NULL);
         FILE *devnull = fopen("/dev/null", "w");
         if (devnull) {
-            pyn_options_print_help(tables, devnull);
+            pyn_options_print_help(tables, NULL, devnull);
             fclose(devnull);
         }
     }

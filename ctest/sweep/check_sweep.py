@@ -6,12 +6,14 @@
 The sweep: dlopen and linked, 1 and 2 ranks, warm and cold, on the local disk and on pynamic-mdsfs.
 Checked: one CSV row per combination; the linked mode's cold runs skipped with its own message (it maps
 its libraries before main) and every other run passed; on mdsfs the baseline's served operations grow
-with the ranks and there is one client per rank at least; every plot is a PNG file.
+with the ranks and there is one client per rank at least; every plot is a PNG file whose script names
+the tree (and on mdsfs the service time) in its title, draws min-max error bars and a point type per series.
 """
 import argparse
 import csv
 import itertools
 import os
+import re
 import subprocess
 import sys
 
@@ -56,13 +58,40 @@ def main():
     for r in rows:
         if r["fs"] == "mdsfs" and r["status"] == "passed" and int(r["fs_clients"]) < int(r["ranks"]):
             fail(f"mdsfs {r['mode']} {r['ranks']} ranks: {r['fs_clients']} clients")
+    trees = {r["tree"] for r in rows if r["status"] == "passed"}
+    if len(trees) != 1 or not next(iter(trees)):
+        fail(f"sweep.csv's tree column holds {sorted(trees)}: expected the one tree's arguments")
+    tree = next(iter(trees))
     for fs in ("local", "mdsfs"):
         for stem in ("import-vs-ranks", "total-vs-ranks", "fs-ops-vs-ranks"):
             png = os.path.join(a.out, f"{stem}-{fs}.png")
             with open(png, "rb") as f:
                 if f.read(8) != b"\x89PNG\r\n\x1a\n":
                     fail(f"{png} is not a PNG file")
+            check_plot_script(os.path.join(a.out, f"{stem}-{fs}"), fs, tree)
     print("ok")
+
+
+def check_plot_script(base, fs, tree):
+    """The plot says what it shows (tree; on mdsfs the service time), draws min-max error bars around the
+    median, and gives each series its own point type."""
+    with open(base + ".gp") as f:
+        gp = f.read()
+    title = next((line for line in gp.splitlines() if line.startswith("set title")), "")
+    if tree not in title or (fs == "mdsfs" and "mdsfs, 0 us per metadata op" not in title):
+        fail(f"{base}.gp: title {title!r} does not name the tree {tree!r}" +
+             (" and the metadata service time" if fs == "mdsfs" else ""))
+    plot = next((line for line in gp.splitlines() if line.startswith("plot ")), "")
+    series = plot.count(" title ")
+    points = re.findall(r"using 1:2:3:4 with yerrorlines pt (\d+) ", plot)
+    if series < 2 or len(points) != series or len(set(points)) != series:
+        fail(f"{base}.gp: {series} series, point types {points}: expected error bars and a point type each")
+    with open(base + ".dat") as f:
+        for line in f:
+            if line.strip():
+                n, med, lo, hi = (float(x) for x in line.split())
+                if not lo <= med <= hi:
+                    fail(f"{base}.dat: {line.strip()!r}: the median is not between min and max")
 
 
 if __name__ == "__main__":

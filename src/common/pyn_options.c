@@ -133,10 +133,20 @@ static int parse(const struct pyn_option *const *tables, int argc, char **argv, 
     return 0;
 }
 
-void pyn_options_print_help(const struct pyn_option *const *tables, FILE *out)
+static int is_omitted(const char *name, const char *const *omit)
+{
+    for (size_t k = 0; omit && omit[k]; ++k)
+        if (strcmp(name, omit[k]) == 0)
+            return 1;
+    return 0;
+}
+
+void pyn_options_print_help(const struct pyn_option *const *tables, const char *const *omit, FILE *out)
 {
     for (size_t t = 0; tables[t]; ++t)
         for (const struct pyn_option *o = tables[t]; o->kind != PYN_OPT_END; ++o) {
+            if (is_omitted(o->name, omit))
+                continue;
             char left[64];
             snprintf(left, sizeof left, "%s%s%s", o->name, o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
             fprintf(out, "  %-24s %s\n", left, o->help);

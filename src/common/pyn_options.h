@@ -100,8 +100,10 @@ struct pyn_option {
 int pyn_options_parse(const struct pyn_option *const *tables, int argc, char **argv, const char **positional,
                       size_t max_positional, size_t *npositional, char *err, size_t errlen);
 
-/* Prints one line per option ("  --json FILE   help") to out. */
-void pyn_options_print_help(const struct pyn_option *const *tables, FILE *out);
+/* Prints one line per option ("  --json FILE   help") to out, except the
+ * options named in omit (NULL-terminated; NULL: none): what a program
+ * refuses is not offered. */
+void pyn_options_print_help(const struct pyn_option *const *tables, const char *const *omit, FILE *out);
 
 /* Calls fn once per reported setting (a row with a key), with its value as
  * text. A row with a text slot shows the text in effect: the argument as

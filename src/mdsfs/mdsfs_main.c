@@ -310,7 +310,7 @@ static void print_help(void)
            "or SIGTERM/SIGINT. SIGUSR1 resets the counts. MOUNTPOINT/" MDSFS_STATS_NAME " reads the counts as JSON.\n"
            "Scripted start/stop: bench/mdsfs.sh. More: docs/mdsfs.md.\n\noptions:\n",
            prog);
-    pyn_options_print_help(tables, stdout);
+    pyn_options_print_help(tables, NULL, stdout);
     printf("\nexit status: 0 unmounted cleanly, 1 error (source, mount point, mount, --stats file), "
            "2 usage error\n");
 }

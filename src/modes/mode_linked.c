@@ -45,7 +45,8 @@ static const struct pyn_mode mode = {
     .name = "linked",
     .summary = "Every generated library is linked into this executable and loaded by ld.so before main; "
                "the import phase finds the modules, the visit calls them.",
-    .stages = 0, /* the generated code is linked or built in; --stage is refused */
+    .stages = 0,            /* the generated code is linked or built in; --stage is refused */
+    .loads_before_main = 1, /* --cold is refused */
     .import = find_modules,
     /* visit: the runtime calls the markers and the entries */
 };

@@ -12,7 +12,8 @@ static const struct pyn_mode mode = {
     .summary = "CPython embedded, every generated library linked in and loaded before main; imports every module with "
                "Python's import system, then calls each module's entry() from Python.",
     .options = pyn_py_options,
-    .stages = 0, /* the generated code is linked or built in; --stage is refused */
+    .stages = 0,            /* the generated code is linked or built in; --stage is refused */
+    .loads_before_main = 1, /* --cold is refused */
     .data = &setup,
     PYN_EMBED_HOOKS,
 };

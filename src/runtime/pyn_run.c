@@ -319,7 +319,8 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     }
     if (run->opt.help || run->opt.version) {
         if (run->rank == 0 && run->opt.help)
-            pyn_run_options_print_help(&run->opt, run->prog, run->mode->summary, stdout);
+            pyn_run_options_print_help(&run->opt, run->prog, run->mode->summary, run->mode->stages,
+                                       run->mode->loads_before_main, stdout);
         else if (run->rank == 0)
             pyn_run_options_print_version(run->prog, stdout);
         return false;

@@ -41,6 +41,10 @@ struct pyn_mode {
      * (or pyn_run_staged_path()), so --stage can move or map them; 0: they
      * are linked in or built in, and --stage is refused. */
     int stages;
+    /* 1: ld.so maps every generated library before main (they are
+     * DT_NEEDED of the executable), so --cold is refused (mapped pages
+     * cannot be evicted) and --help does not offer it. */
+    int loads_before_main;
     const void *data; /* the mode's own constants, for its hooks: pyn_run_mode_data() */
 
     /* After set-up (options, manifest, staging), outside every phase: what

@@ -94,11 +94,23 @@ void pyn_run_options_setup(struct pyn_run_options *o, const struct pyn_option *m
     o->tables[2] = NULL;
 }
 
-void pyn_run_options_print_help(const struct pyn_run_options *o, const char *prog, const char *summary, FILE *out)
+void pyn_run_options_print_help(const struct pyn_run_options *o, const char *prog, const char *summary, int stages,
+                                int loads_before_main, FILE *out)
 {
+    const char *omit[6];
+    size_t n = 0;
+    if (!stages) {
+        omit[n++] = "--stage";
+        omit[n++] = "--stage-dir";
+        omit[n++] = "--stage-chunk";
+        omit[n++] = "--pilot-map";
+    }
+    if (loads_before_main)
+        omit[n++] = "--cold";
+    omit[n] = NULL;
     fprintf(out, "usage: %s [LAUNCH_TIME] [options]\n%s\n\n", prog, summary);
     fprintf(out, "Runs under mpiexec/srun or as one process; rank 0 prints the results.\n\noptions:\n");
-    pyn_options_print_help(o->tables, out);
+    pyn_options_print_help(o->tables, omit, out);
     fprintf(out, "\nexit status: 0 passed, 1 failed (every rank exits 1), 2 usage error, 128+N stopped by signal N "
                  "(SIGINT, SIGTERM)\n");
 }

@@ -53,8 +53,11 @@ struct pyn_run_options {
  * mode_options (PYN_OPTIONS_END-terminated; NULL: none). */
 void pyn_run_options_setup(struct pyn_run_options *o, const struct pyn_option *mode_options);
 
-/* --help: usage, the mode's summary, every option and the exit statuses. */
-void pyn_run_options_print_help(const struct pyn_run_options *o, const char *prog, const char *summary, FILE *out);
+/* --help: usage, the mode's summary, every option the mode accepts (not the
+ * staging options when it cannot stage, nor --cold when it loads the
+ * libraries before main) and the exit statuses. */
+void pyn_run_options_print_help(const struct pyn_run_options *o, const char *prog, const char *summary, int stages,
+                                int loads_before_main, FILE *out);
 
 /* --version: "PROG (pynamic) VERSION". */
 void pyn_run_options_print_version(const char *prog, FILE *out);

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
         printf("usage: %s FILE\nWrites the JSON Schema (draft 2020-12) of pynamic's JSON report to FILE.\n\n"
                "options:\n",
                prog);
-        pyn_options_print_help(tables, stdout);
+        pyn_options_print_help(tables, NULL, stdout);
         return PYN_EXIT_OK;
     }
     json_t *schema = pyn_report_schema();

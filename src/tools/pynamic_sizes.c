@@ -294,7 +294,7 @@ int main(int argc, char **argv)
                    "Static sizes (ELF section headers) of the generated libraries a manifest names and of\n"
                    "executables: by default every pynamic-mode-* ELF executable beside this tool.\n\noptions:\n",
                    prog);
-            pyn_options_print_help(tables, stdout);
+            pyn_options_print_help(tables, NULL, stdout);
             printf("\nexit status: 0 done, 1 a file could not be read, 2 usage error\n");
         } else {
             printf("%s (pynamic) %s\n", prog, PYN_VERSION);

@@ -5,11 +5,11 @@
                       --workdir DIR [--driver PYTHON] [--copy]
       --copy: PREFIX is copied into DIR first (links kept) and the copy is used, so a modulefile that named
       the prefix it was installed to, rather than finding it from its own place, fails.
-      In a clean bash (no profile, no rc, an environment of PATH=/usr/bin:/bin, HOME and USER only) sources
-      Lmod's init FILE, then `module use PREFIX/REL` and `module load pynamic`: pynamic/V must be the loaded
-      module, `command -v pynamic-mode-dlopen` must resolve to PREFIX/bindir, PYNAMIC_ROOT must be the prefix
-      and PYNAMIC_DRIVER the installed driver; pynamic-mode-dlopen, run by name from PATH, must pass and report
-      the installed manifest and libraries (and the driver, with --driver: run by that python3 from
+      In a clean bash (no profile, no rc, an environment of PATH=/usr/bin:/bin, HOME, USER and the sanitizers'
+      options only) sources Lmod's init FILE, then `module use PREFIX/REL` and `module load pynamic`: pynamic/V
+      must be the loaded module, `command -v pynamic-mode-dlopen` must resolve to PREFIX/bindir, PYNAMIC_ROOT
+      must be the prefix and PYNAMIC_DRIVER the installed driver; pynamic-mode-dlopen, run by name from PATH,
+      must pass and report the installed manifest and libraries (and the driver, with --driver: run by that python3 from
       $PYNAMIC_DRIVER); `module unload pynamic` must give back the PATH from before the load (the system's
       /usr/bin stays when the prefix is /usr) and unset both variables.
 
@@ -72,6 +72,8 @@ def run(a):
     env = {"PATH": "/usr/bin:/bin", "HOME": work, "USER": os.environ.get("USER", "root"),
            "LOGNAME": os.environ.get("LOGNAME", "root"), "PYN_LMOD_INIT": a.lmod_init,
            "PYN_MODULEFILES": os.path.join(prefix, a.modulefiles), "PYN_WORK": work, "PYN_PYTHON": a.driver or ""}
+    # A sanitizer build's options (the asan preset's suppressions) still apply to the mode.
+    env.update({k: v for k, v in os.environ.items() if k in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS")})
     r = subprocess.run(["bash", "--noprofile", "--norc", "-c", SCRIPT], env=env, capture_output=True, text=True,
                        timeout=a.timeout)
     sys.stdout.write(r.stdout)

@@ -7,7 +7,8 @@
 #                                  Slurm with munge (a one-host cluster for the srun tests), and
 #                                  python3-jsonschema (every report a test reads is validated against
 #                                  docs/report.schema.json), locales (the locale sources: the driver is
-#                                  tested under a Turkish locale built with localedef)
+#                                  tested under a Turkish locale built with localedef), dpkg-dev and file
+#                                  (cpack -G DEB: dpkg-shlibdeps), lmod (the modulefile's test)
 set -euo pipefail
 
 packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-dev libhwloc-dev libfuse3-dev fuse3
@@ -15,7 +16,7 @@ packages=(cmake ninja-build gcc make pkg-config mpich libmpich-dev libjansson-de
 case "${1:-}" in
   "") ;;
   --tests) packages+=(clang valgrind strace slurmctld slurmd slurm-client munge gnuplot-nox python3-jsonschema
-              libhwloc-plugins python3-mpi4py locales) ;;
+              libhwloc-plugins python3-mpi4py locales dpkg-dev file lmod) ;;
   *) echo "install-deps: unknown argument '$1' (allowed: --tests)" >&2; exit 2 ;;
 esac
 

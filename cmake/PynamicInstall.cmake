@@ -7,6 +7,7 @@
 #     lib/*.so                               the generated libraries (RUNPATH $ORIGIN)
 #     generated/manifest.json                the manifest
 #   <prefix>/bin/pynamic-mode-*, pynamic-sizes, pynamic-mdsfs   relative symbolic links into the tree
+#   <prefix>/share/modulefiles/pynamic/<VERSION>   a Tcl modulefile (Lmod, Environment Modules)
 #
 # The programs find the manifest and the libraries relative to their real
 # path (realpath of /proc/self/exe, which resolves the bin/ links), and ld.so
@@ -126,3 +127,18 @@ foreach(_name IN LISTS _pyn_links)
     file(CREATE_LINK \"${_pyn_bin_to_tree}/${_name}\" \"\${_link}\" SYMBOLIC)"
     COMPONENT tree)
 endforeach()
+
+# The modulefile: Tcl, read by Lmod and Environment Modules; it finds the
+# prefix from its own place (this relative path up from its directory), so
+# it holds wherever the prefix is installed, copied or packaged.
+set(PYNAMIC_MODULEFILE_DIR "${CMAKE_INSTALL_DATADIR}/modulefiles/pynamic")
+if(IS_ABSOLUTE "${PYNAMIC_MODULEFILE_DIR}")
+  message(FATAL_ERROR "CMAKE_INSTALL_DATADIR (${CMAKE_INSTALL_DATADIR}) must be relative to the prefix: the "
+                      "modulefile finds the prefix from its own place")
+endif()
+file(RELATIVE_PATH PYNAMIC_MODULEFILE_TO_PREFIX "/_/${PYNAMIC_MODULEFILE_DIR}" "/_")
+string(REGEX REPLACE "/$" "" PYNAMIC_MODULEFILE_TO_PREFIX "${PYNAMIC_MODULEFILE_TO_PREFIX}")
+configure_file("${CMAKE_CURRENT_LIST_DIR}/pynamic.modulefile.in" "${CMAKE_BINARY_DIR}/modulefile/${PROJECT_VERSION}"
+               @ONLY)
+install(FILES "${CMAKE_BINARY_DIR}/modulefile/${PROJECT_VERSION}" DESTINATION "${PYNAMIC_MODULEFILE_DIR}"
+        COMPONENT tree)

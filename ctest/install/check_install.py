@@ -18,6 +18,9 @@
       not own the prefix (setpriv, no capabilities), with a fresh TMPDIR of
       its own; a Python mode's report must then name its per-user search root
       TMPDIR/pynamic-UID/search-path, a directory of USER's with mode 0700.
+      --package NAME: PREFIX is the system's (/usr), where dpkg installed the
+      package NAME: it is used in place (root's already, for --as-user too),
+      and "changed nothing" covers the files dpkg lists for NAME.
 
 Standard library (and readelf, from binutils) only.
 """
@@ -104,32 +107,48 @@ def do_install(a):
           "every RUNPATH $ORIGIN-relative")
 
 
-def tree_state(root):
-    """{path: (type and mode, owner, size, mtime)} of everything under root: a run must change none of it."""
+def tree_state(root, package=None):
+    """{path: (type and mode, owner, size, mtime)} of everything under root: a run must change none of it.
+    With package, root is the system's (/usr), which others may change: the files dpkg lists for package
+    and everything under its own directories (those named pynamic*), not the directories it shares."""
+    def walk(top):
+        return [n for d, dirs, files in os.walk(top) for n in [d] + [os.path.join(d, f) for f in files + dirs]]
+
+    if package:
+        listed = subprocess.run(["dpkg-query", "-L", package], capture_output=True, text=True, check=True).stdout
+        listed = [p for p in listed.splitlines() if p.startswith(root.rstrip("/") + "/")]
+        paths = [p for p in listed if os.path.islink(p) or not os.path.isdir(p)]
+        for d in [p for p in listed if os.path.isdir(p) and not os.path.islink(p)]:
+            if os.path.basename(d).startswith("pynamic"):
+                paths += walk(d)
+    else:
+        paths = walk(root)
     state = {}
-    for d, dirs, files in os.walk(root):
-        for n in [d] + [os.path.join(d, f) for f in files + dirs]:
-            st = os.lstat(n)
-            state[n] = (st.st_mode, st.st_uid, st.st_size, st.st_mtime_ns)
+    for n in paths:
+        st = os.lstat(n)
+        state[n] = (st.st_mode, st.st_uid, st.st_size, st.st_mtime_ns)
     return state
 
 
-def reachable_by_anyone(prefix):
+def reachable_by_anyone(prefix, copy_prefix=True):
     """For --as-user: the checkout may sit in a directory only its owner can enter (a clone made under
-    mktemp -d), so the other user gets a world-readable copy, owned by root, of the installed tree and of what
-    run_mode.py reads (its modules, pynamictest.py, docs/report.schema.json), and a work directory of its own
-    beside it. Returns (top, prefix, run_mode.py, workdir); top is removed when the script exits."""
+    mktemp -d), so the other user gets a world-readable copy, owned by root, of the installed tree (unless
+    copy_prefix is false: the system's /usr) and of what run_mode.py reads (its modules, pynamictest.py,
+    docs/report.schema.json), and a work directory of its own beside it. Returns (top, prefix, run_mode.py,
+    workdir); top is removed when the script exits."""
     top = tempfile.mkdtemp(prefix="pynamic-as-user.")
     atexit.register(shutil.rmtree, top, True)
     os.chmod(top, 0o755)
     ctest = os.path.dirname(RUN_MODE)
-    shutil.copytree(prefix, os.path.join(top, "prefix"), symlinks=True)
+    if copy_prefix:
+        shutil.copytree(prefix, os.path.join(top, "prefix"), symlinks=True)
+        prefix = os.path.join(top, "prefix")
     shutil.copytree(ctest, os.path.join(top, "ctest"), ignore=lambda d, names: [
         n for n in names if n == "__pycache__" or (d == ctest and n not in ("run_mode.py", "pynamictest.py",
                                                                               "modecheck"))])
     os.makedirs(os.path.join(top, "docs"))
     shutil.copy2(REPORT_SCHEMA, os.path.join(top, "docs"))
-    return top, os.path.join(top, "prefix"), os.path.join(top, "ctest", "run_mode.py"), os.path.join(top, "work")
+    return top, prefix, os.path.join(top, "ctest", "run_mode.py"), os.path.join(top, "work")
 
 
 def do_run(a):
@@ -143,12 +162,17 @@ def do_run(a):
     if args and args[0] == "--":
         args = args[1:]
     run_mode = RUN_MODE
+    if a.package:
+        check(not a.copy_to, "--copy-to and --package: the system's prefix is not copied")
+        status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", a.package], capture_output=True, text=True)
+        check(status.stdout == "install ok installed",
+              f"package {a.package} is not installed ({status.stdout or status.stderr.strip()})")
     if a.as_user:
-        _, prefix, run_mode, workdir = reachable_by_anyone(prefix)
+        _, prefix, run_mode, workdir = reachable_by_anyone(prefix, copy_prefix=not a.package)
         args[args.index("--workdir") + 1] = workdir
     args = [x.replace("@PREFIX@", prefix) for x in args]
     workdir = args[args.index("--workdir") + 1]
-    before = tree_state(prefix)
+    before = tree_state(prefix, a.package)
     elsewhere = tempfile.mkdtemp(prefix="pynamic-elsewhere.")
     cmd, env, user = [sys.executable, run_mode] + args, None, None
     try:
@@ -179,7 +203,7 @@ def do_run(a):
                   f"{private}: uid {st.st_uid}, mode {oct(st.st_mode & 0o7777)}, expected {user.pw_uid} and 0o700")
     finally:
         shutil.rmtree(elsewhere, ignore_errors=True)
-    after = tree_state(prefix)
+    after = tree_state(prefix, a.package)
     changed = sorted(set(before.items()) ^ set(after.items()))
     check(not changed, f"the run changed the installed prefix: {changed[:5]}")
     tree = os.path.realpath(os.path.join(prefix, a.treedir))
@@ -214,6 +238,7 @@ def main():
     r.add_argument("--treedir", required=True)
     r.add_argument("--copy-to")
     r.add_argument("--as-user")
+    r.add_argument("--package", help="the prefix is the system's, where dpkg installed this package")
     r.add_argument("rest", nargs=argparse.REMAINDER)
     a = p.parse_args()
     return checked(do_install if a.action == "install" else do_run, a, errors=(subprocess.CalledProcessError, OSError, KeyError, ValueError), passed=None)

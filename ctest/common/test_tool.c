@@ -67,10 +67,17 @@ static void test_escape(void)
     check_escape("a\rb\nc\td", 64, "a\\rb\\nc\\td");
     check_escape("x\001y\037z\177", 64, "x\\x01y\\x1fz\\x7f");
     check_escape("\xc3\xa9t\xc3\xa9", 64, "\xc3\xa9t\xc3\xa9"); /* UTF-8 is not a control character */
-    /* Cut at a character boundary, never inside an escape, always terminated. */
-    check_escape("abcdefghij", 8, "abc"); /* a character is taken while 6 bytes are left */
-    check_escape("\001\001\001\001", 10, "\\x01\\x01");
+    /* Text that fits is whole, to its last byte (before: the last 4 were cut whenever fewer than 6 were left,
+     * so a line shortened to its buffer by pyn_format_middle lost the end of its cause). */
+    check_escape("abcdefg", 8, "abcdefg");
+    check_escape("abcde\n", 8, "abcde\\n");
+    /* Too long once escaped: the start and the end with "..." between, never inside an escape. */
+    check_escape("abcdefghij", 8, "a...hij");
+    check_escape("\001\001\001\001", 10, "...\\x01");
+    check_escape("a\nbcdefghij: cause", 16, "a\\nb...j: cause");
+    check_escape("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\nz", 10, "\xc3\xa9...\\nz"); /* never inside a UTF-8 sequence */
     check_escape("a\nb", 1, "");
+    check_escape("a\nbc", 5, "a\\nb"); /* no room for both ends: the start */
     char buf[4] = "abc";
     pyn_escape_controls(buf, 0); /* no room at all: untouched */
     CHECK(strcmp(buf, "abc") == 0, "escape within 0 bytes changed the text to \"%s\"", buf);
@@ -81,6 +88,7 @@ static void test_escape(void)
         CHECK(!pyn_has_controls(text), "escape within %zu bytes left a control character", size);
         size_t len = strlen(text);
         CHECK(!(len && text[len - 1] == '\\'), "escape within %zu bytes ended inside an escape: \"%s\"", size, text);
+        CHECK(size < 6 || (len && text[len - 1] == 'f'), "escape within %zu bytes lost the end: \"%s\"", size, text);
     }
     CHECK(pyn_has_controls("a\tb") && pyn_has_controls("\177") && !pyn_has_controls("plain \xc3\xa9"),
           "pyn_has_controls");
@@ -153,6 +161,36 @@ static void test_middle(void)
     }
 }
 
+/* Two long paths in one line: each keeps its start and end, and the words between them stay. */
+static void test_pair(void)
+{
+    char a[512], b[512], pa[600], pb[600], line[512];
+    pyn_shorten_pair(a, b, sizeof a, 300, "/short/a", "/short/b");
+    CHECK(strcmp(a, "/short/a") == 0 && strcmp(b, "/short/b") == 0, "two short paths changed: \"%s\", \"%s\"", a, b);
+    memset(pa, 'a', sizeof pa - 1);
+    memset(pb, 'b', sizeof pb - 1);
+    pa[0] = pb[0] = '/';
+    pa[sizeof pa - 2] = 'A', pb[sizeof pb - 2] = 'B';
+    pa[sizeof pa - 1] = pb[sizeof pb - 1] = '\0';
+    /* Both long: two thirds of the line (200 bytes), half each. */
+    pyn_shorten_pair(a, b, sizeof a, 300, pa, pb);
+    CHECK(strlen(a) == 100 && strlen(b) == 100 && a[0] == '/' && a[99] == 'A' && b[99] == 'B' && strstr(a, "a...a") &&
+              strstr(b, "b...b"),
+          "two long paths: %zu and %zu bytes, \"%s\", \"%s\"", strlen(a), strlen(b), a, b);
+    /* One short: it is whole, the long one takes the rest. */
+    pyn_shorten_pair(a, b, sizeof a, 300, "/short/a", pb);
+    CHECK(strcmp(a, "/short/a") == 0 && strlen(b) == 200 - 8 && b[strlen(b) - 1] == 'B',
+          "a short and a long path: \"%s\", %zu bytes", a, strlen(b));
+    pyn_shorten_pair(a, b, sizeof a, 300, pa, "/short/b");
+    CHECK(strcmp(b, "/short/b") == 0 && strlen(a) == 200 - 8, "a long and a short path: %zu bytes, \"%s\"", strlen(a),
+          b);
+    /* The line they make keeps the words between them and the cause. */
+    pyn_shorten_pair(a, b, sizeof a, sizeof line, pa, pb);
+    pyn_format_middle(line, sizeof line, "--json %s: directory %s: stat: %s", a, b, strerror(ENOENT));
+    CHECK(strstr(line, "A: directory /b") && strstr(line, "B: stat: No such file or directory"),
+          "the line of two long paths: \"%s\"", line);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -160,5 +198,6 @@ int main(int argc, char **argv)
     test_exe(argv[0]);
     test_escape();
     test_middle();
+    test_pair();
     return pyn_check_status() ? PYN_EXIT_ERROR : PYN_EXIT_OK;
 }

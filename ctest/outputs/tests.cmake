@@ -120,3 +120,14 @@ _pyn_output_test(outputs.long-path-cause.library-dir-missing.parallel dlopen ${_
   CHECK --no-report --expect-exit 1
         --expect-stderr "rank 0 \\(.*\\): library directory ${_o_work}/long/.*\\.\\.\\..*d/nonexistent: No such file or directory\n"
   ARGS --lib-dir "${_o_long}/nonexistent")
+# Two long paths in one line (pyn_shorten_pair): each keeps its start and end, the words between them and the
+# cause stay. A usage error found before the run, as every output's.
+set(_o_cut "${_o_work}/long/d+[d/]*[d/]\\.\\.\\.[d/][d/]*")
+_pyn_output_test(outputs.long-path-cause.json-dir-missing.serial dlopen ${_o_dl} FIXTURES outputs_long_dir
+  CHECK ${_o_usage}
+        --expect-stderr "^${_o_dl}: --json ${_o_cut}/absent/r\\.json: directory ${_o_cut}/absent: stat: No such file or directory$"
+  ARGS --json "${_o_long}/absent/r.json")
+_pyn_output_test(outputs.long-path-cause.csv-same-as-json.serial dlopen ${_o_dl} FIXTURES outputs_long_dir
+  CHECK ${_o_usage}
+        --expect-stderr "^${_o_dl}: --csv ${_o_cut}/r\\.out: the same file as --json ${_o_cut}/r\\.out. give each output its own path$"
+  ARGS --json "${_o_long}/r.out" --csv "${_o_long}/r.out")

@@ -84,26 +84,6 @@ static size_t escape_one(unsigned char c, char *out)
     return n;
 }
 
-void pyn_escape_controls(char *text, size_t size)
-{
-    if (size == 0)
-        return;
-    /* Forward: how many characters fit once escaped. One more is taken
-     * while at least 6 bytes are left, so the longest escape (4) and the
-     * NUL always fit. */
-    size_t in = 0, out = 0;
-    while (text[in] && out + 5 < size)
-        out += escape_one((unsigned char)text[in++], NULL);
-    /* Backward, in place: each character's escape starts at or after the
-     * character, so nothing is overwritten before it has been read. */
-    text[out] = '\0';
-    while (in > 0) {
-        unsigned char c = (unsigned char)text[--in];
-        out -= escape_one(c, NULL);
-        escape_one(c, text + out);
-    }
-}
-
 int pyn_has_controls(const char *text)
 {
     for (const unsigned char *c = (const unsigned char *)text; *c; ++c)
@@ -116,6 +96,70 @@ int pyn_has_controls(const char *text)
 static int is_continuation(unsigned char c)
 {
     return (c & 0xc0) == 0x80;
+}
+
+/* Escapes text[from..to) into out (room for 4 bytes a character); returns the length written. */
+static size_t escape_span(const char *text, size_t from, size_t to, char *out)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; ++i)
+        n += escape_one((unsigned char)text[i], out + n);
+    return n;
+}
+
+/* The characters of text whose escapes fit in size bytes with the NUL,
+ * escaped in place: what snprintf would keep. */
+static void escape_start(char *text, size_t size)
+{
+    size_t in = 0, out = 0;
+    while (text[in] && out + escape_one((unsigned char)text[in], NULL) < size)
+        out += escape_one((unsigned char)text[in++], NULL);
+    /* Backward, in place: each character's escape starts at or after the
+     * character, so nothing is overwritten before it has been read. */
+    text[out] = '\0';
+    while (in > 0) {
+        unsigned char c = (unsigned char)text[--in];
+        out -= escape_one(c, NULL);
+        escape_one(c, text + out);
+    }
+}
+
+void pyn_escape_controls(char *text, size_t size)
+{
+    if (size == 0)
+        return;
+    size_t len = strlen(text), need = 0;
+    for (size_t i = 0; i < len; ++i)
+        need += escape_one((unsigned char)text[i], NULL);
+    static const char dots[] = "...";
+    const size_t ndots = sizeof dots - 1;
+    char *copy = need < size || size <= ndots + 2 ? NULL : malloc(len + 1);
+    if (!copy) { /* it fits; or no room for both ends, or no memory: the start */
+        escape_start(text, size);
+        return;
+    }
+    /* Too long once escaped: the start and the end (which holds the cause)
+     * as pyn_shorten_middle keeps them, cut between characters, never
+     * inside an escape or a UTF-8 sequence. */
+    size_t room = size - 1 - ndots, head_room = room * 2 / 5, tail_room = room - head_room;
+    size_t head = 0, w = 0;
+    while (head < len && w + escape_one((unsigned char)text[head], NULL) <= head_room)
+        w += escape_one((unsigned char)text[head++], NULL);
+    while (head > 0 && is_continuation((unsigned char)text[head]))
+        --head;
+    size_t from = len;
+    w = 0;
+    while (from > head && w + escape_one((unsigned char)text[from - 1], NULL) <= tail_room)
+        w += escape_one((unsigned char)text[--from], NULL);
+    while (from < len && is_continuation((unsigned char)text[from]))
+        ++from;
+    memcpy(copy, text, len + 1);
+    size_t out = escape_span(copy, 0, head, text);
+    memcpy(text + out, dots, ndots);
+    out += ndots;
+    out += escape_span(copy, from, len, text + out);
+    text[out] = '\0';
+    free(copy);
 }
 
 void pyn_shorten_middle(char *buf, size_t size, const char *text)
@@ -147,6 +191,24 @@ void pyn_shorten_middle(char *buf, size_t size, const char *text)
     memmove(buf + head + ndots, text + from, tail);
     memcpy(buf + head, dots, ndots);
     buf[head + ndots + tail] = '\0';
+}
+
+void pyn_shorten_pair(char *abuf, char *bbuf, size_t buflen, size_t line_size, const char *a, const char *b)
+{
+    if (buflen == 0)
+        return;
+    size_t budget = line_size * 2 / 3, half = budget / 2, la = strlen(a), lb = strlen(b);
+    size_t room_a = la, room_b = lb;
+    if (la + lb > budget) {
+        if (la <= half)
+            room_b = budget - la;
+        else if (lb <= half)
+            room_a = budget - lb;
+        else
+            room_a = room_b = half;
+    }
+    pyn_shorten_middle(abuf, room_a < buflen ? room_a + 1 : buflen, a);
+    pyn_shorten_middle(bbuf, room_b < buflen ? room_b + 1 : buflen, b);
 }
 
 int pyn_vformat_middle(char *buf, size_t size, const char *fmt, va_list ap)

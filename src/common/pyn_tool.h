@@ -39,8 +39,11 @@ char *pyn_exe_resolve(const char *given, const char *default_rel, const char *wh
 
 /* Rewrites control characters (below 0x20, and 0x7f) in the NUL-terminated
  * text in place as visible escapes (\r, \n, \t, \xNN), within size bytes,
- * so a message that echoes a user's argument stays one visible line. What
- * does not fit is cut at a character boundary, never inside an escape. */
+ * so a message that echoes a user's argument stays one visible line. Text
+ * that fits once escaped is kept whole; else it keeps its start and its end
+ * with "..." between, as pyn_shorten_middle does (the cause at the end
+ * survives), cut between characters, never inside an escape or a UTF-8
+ * sequence (the start only when size is below 6 or memory runs out). */
 void pyn_escape_controls(char *text, size_t size);
 
 /* snprintf for a one-line message: formats fmt into buf (size bytes),
@@ -57,6 +60,15 @@ int pyn_vformat_middle(char *buf, size_t size, const char *fmt, va_list ap) __at
 /* Copies text into buf (size bytes) as pyn_format_middle does: whole when
  * it fits, else its start, "..." and its end. text may be buf itself. */
 void pyn_shorten_middle(char *buf, size_t size, const char *text);
+
+/* For a line of line_size bytes that names two long texts (two paths):
+ * copies a and b into abuf and bbuf (buflen bytes each), together at most
+ * two thirds of the line, shortening them as pyn_shorten_middle does only
+ * when they do not fit whole (the shorter keeps what it needs, the longer
+ * takes the rest), so that once the line is formatted (pyn_format_middle)
+ * each keeps its own start and end and the words between and after them
+ * stay. Neither a nor b may be abuf or bbuf. */
+void pyn_shorten_pair(char *abuf, char *bbuf, size_t buflen, size_t line_size, const char *a, const char *b);
 
 /* fflush(f), remembering the first failure's errno for pyn_flush_check:
  * stdio drops the bytes of a failed flush, and with them the cause. Returns

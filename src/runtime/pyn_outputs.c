@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,20 +99,22 @@ static int check_place(const char *opt, const char *path, char *err, size_t errl
         return -ENOMEM;
     }
     int rc = 0;
+    /* Two paths in one line: each keeps its start and end, and the words between them stay. */
+    char p[PATH_MAX], d[PATH_MAX];
+    pyn_shorten_pair(p, d, sizeof p, errlen, path, dir);
     if (stat(dir, &st) != 0) {
         rc = -errno;
-        pyn_format_middle(err, errlen, "%s %s: directory %s: stat: %s", opt, path, dir, strerror(-rc));
+        pyn_format_middle(err, errlen, "%s %s: directory %s: stat: %s", opt, p, d, strerror(-rc));
     } else if (!S_ISDIR(st.st_mode)) {
         rc = -ENOTDIR;
-        pyn_format_middle(err, errlen, "%s %s: %s: %s", opt, path, dir, strerror(ENOTDIR));
+        pyn_format_middle(err, errlen, "%s %s: %s: %s", opt, p, d, strerror(ENOTDIR));
     } else {
         /* Permission bits do not say it (root, read-only mounts, ACLs): try, with the writer's own temporary name. */
         char *probe = NULL;
         int fd = pyn_file_create_temp(path, &probe);
         if (fd < 0) {
             rc = fd;
-            pyn_format_middle(err, errlen, "%s %s: cannot create a file in directory %s: %s", opt, path, dir,
-                              strerror(-rc));
+            pyn_format_middle(err, errlen, "%s %s: cannot create a file in directory %s: %s", opt, p, d, strerror(-rc));
         } else {
             close(fd);
             unlink(probe);
@@ -133,14 +136,17 @@ static int check_one(const struct pyn_output *outs, size_t i, const struct pyn_i
     struct side os;
     side_of(path, NULL, &os);
     int rc = 0;
+    /* Two paths in one line: each keeps its start and end, and the words between them stay. */
+    char p[PATH_MAX], q[PATH_MAX];
     for (size_t j = 0; j < i && rc == 0; ++j) {
         if (!outs[j].path)
             continue;
         struct side other;
         side_of(outs[j].path, NULL, &other);
         if (same(path, &os, outs[j].path, &other)) {
-            pyn_format_middle(err, errlen, "%s %s: the same file as %s %s; give each output its own path", opt, path,
-                              outs[j].option, outs[j].path);
+            pyn_shorten_pair(p, q, sizeof p, errlen, path, outs[j].path);
+            pyn_format_middle(err, errlen, "%s %s: the same file as %s %s; give each output its own path", opt, p,
+                              outs[j].option, q);
             rc = -EINVAL;
         }
         free(other.canon);
@@ -148,10 +154,11 @@ static int check_one(const struct pyn_output *outs, size_t i, const struct pyn_i
     for (size_t k = 0; k < nins && rc == 0; ++k) {
         char *joined = NULL;
         if (ins[k].name && is_input(path, &os, &ins[k], &joined)) {
+            pyn_shorten_pair(p, q, sizeof p, errlen, path, joined ? joined : ins[k].name);
             pyn_format_middle(err, errlen,
                               "%s %s: the same file as %s %s, which this run reads; give the output a path "
                               "of its own",
-                              opt, path, ins[k].what, joined ? joined : ins[k].name);
+                              opt, p, ins[k].what, q);
             rc = -EINVAL;
         }
         free(joined);

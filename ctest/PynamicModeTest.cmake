@@ -16,6 +16,13 @@
 #   PREFIX_LABEL to parallel and PREFIX_PROCESSORS to n. Without RANKS (one
 #   process, no launcher): no options, label serial, 1 processor. Scripts
 #   that pass options on to run_mode.py take the same ones.
+#
+# pynamic_long_dir(VAR BASE FIXTURE [LABELS ...])
+#   A directory chain too deep for a path in it to fit a 512-byte error line
+#   (PYN_ERROR_MAX): BASE/long and 12 directories of 40 'd's below it (492
+#   bytes, whatever BASE is), as pynamictest.long_dir makes for the scripts.
+#   Sets VAR to its path and adds the test FIXTURE.make that makes it
+#   (FIXTURES_SETUP FIXTURE).
 
 # The programs a test may start in front of a mode (a target name for
 # pynamic_mode_test): env, to set a variable or preload a shim in the ranks
@@ -80,4 +87,17 @@ function(pynamic_mode_test name mode target)
   if(T_FIXTURES)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
   endif()
+endfunction()
+
+function(pynamic_long_dir var base fixture)
+  cmake_parse_arguments(L "" "" "LABELS" ${ARGN})
+  string(REPEAT "d" 40 part)
+  set(dir "${base}/long")
+  foreach(i RANGE 1 12)
+    string(APPEND dir "/${part}")
+  endforeach()
+  add_test(NAME ${fixture}.make COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}")
+  set_tests_properties(${fixture}.make PROPERTIES FIXTURES_SETUP ${fixture} LABELS "serial;parallel;${L_LABELS}"
+                                                  TIMEOUT 60)
+  set(${var} "${dir}" PARENT_SCOPE)
 endfunction()

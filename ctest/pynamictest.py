@@ -19,6 +19,7 @@ Standard library, and python3-jsonschema (Draft 2020-12) for load_report: run wi
 import json
 import math
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -124,6 +125,28 @@ def run_ok(cmd, what, timeout=60, **kw):
     where = f" (in {kw['cwd']})" if kw.get("cwd") else ""
     check(proc.returncode == 0, f"{what}: {shlex.join(proc.args)}{where} exited {proc.returncode}:\n{output_tail(proc)}")
     return proc
+
+
+def long_dir(base):
+    """Makes base/long and 12 directories of 40 'd's below it (492 bytes, whatever base is), as
+    pynamic_long_dir (ctest/PynamicModeTest.cmake) does: too deep for a path in it to fit a 512-byte error
+    line. Returns its path."""
+    path = os.path.join(base, "long", *(["d" * 40] * 12))
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def check_cause_kept(stderr, start, cause, what):
+    """stderr is the one-line error of a path too long for its buffer (one in long_dir): exactly one line,
+    starting with `start` (the program and the start of the path, as given), ending with `cause` (the system's
+    reason, say), with the path's middle replaced by "..." between the two."""
+    lines = stderr.splitlines()
+    check(len(lines) == 1, f"{what}: stderr has {len(lines)} lines, expected one: {stderr!r}")
+    line = lines[0] if lines else ""
+    check(line.startswith(start), f"{what}: the line does not start with {start!r}: {line!r}")
+    check(line.endswith(cause), f"{what}: the line does not end with the cause {cause!r}: {line!r}")
+    middle = line[len(start):len(line) - len(cause)]
+    check(re.search(r"[d/]\.\.\.[d/]", middle), f"{what}: the path is not shortened with '...' in its middle: {line!r}")
 
 
 def snapshot(root):

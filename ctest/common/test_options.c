@@ -176,9 +176,13 @@ static void test_enum_and_path(void)
     if (longpath) {
         memset(longpath, 'a', 5000);
         longpath[5000] = '\0';
+        /* The path loses its middle, never what is allowed at the end. */
+        const char *allowed = "a' is not a path (a file name of 1 to 4095 bytes)";
+        size_t n = 0, na = strlen(allowed);
         CHECK(pyn_opt_parse_path("--json", longpath, err, sizeof err) == -ENAMETOOLONG &&
-                  strncmp(err, "--json: 'aaaa", 13) == 0 && strlen(err) < sizeof err,
-              "a 5000-byte path: \"%.40s...\"", err);
+                  strncmp(err, "--json: 'aaaa", 13) == 0 && (n = strlen(err)) == sizeof err - 1 && n > na &&
+                  strcmp(err + n - na, allowed) == 0 && strstr(err, "a...a"),
+              "a 5000-byte path: \"%s\"", err);
         free(longpath);
     }
 }
@@ -407,6 +411,26 @@ static void test_grammar(void)
     PARSE(&p, "--bo\ngus");
     CHECK(p.rc == -EINVAL && strcmp(p.err, "unknown option '--bo\\ngus' (see --help)") == 0,
           "unknown option with a newline: \"%s\"", p.err);
+
+    /* An unknown option and a stray argument of 5000 bytes: the text loses its middle, never the end. */
+    char *longarg = malloc(5001);
+    if (longarg) {
+        memset(longarg, 'a', 5000);
+        longarg[5000] = '\0';
+        memcpy(longarg, "--", 2);
+        PARSE(&p, longarg);
+        size_t n = strlen(p.err);
+        CHECK(p.rc == -EINVAL && strncmp(p.err, "unknown option '--aaa", 21) == 0 && n == sizeof p.err - 1 &&
+                  strcmp(p.err + n - 15, "a' (see --help)") == 0 && strstr(p.err, "a...a"),
+              "a 5000-byte unknown option: \"%s\"", p.err);
+        longarg[0] = longarg[1] = 'a';
+        PARSE(&p, "a", "b", longarg);
+        n = strlen(p.err);
+        CHECK(p.rc == -EINVAL && strstr(p.err, "a...a") && n == sizeof p.err - 1 &&
+                  strcmp(p.err + n - 58, "' (at most 2 positional arguments are allowed; see --help)") == 0,
+              "a 5000-byte stray argument: \"%s\"", p.err);
+        free(longarg);
+    }
 
     /* Each kind's bad value, through the table: the one line, escaped. */
     static const struct {

@@ -37,6 +37,11 @@ add_test(NAME generator.build_options
 
 set_tests_properties(generator.bad_input generator.determinism generator.rerun
   generator.manifest generator.build_options PROPERTIES LABELS "serial;generator" TIMEOUT 60)
+
+# An output directory 492 bytes deep it cannot write: the one line keeps the cause, the path loses its middle.
+add_test(NAME generator.long-path-cause
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_long_path.py ${PYNAMIC_GENERATOR_EXECUTABLE})
+set_tests_properties(generator.long-path-cause PROPERTIES LABELS "serial;generator;faults" TIMEOUT 60)
 # Compiles and runs three small trees at three optimisation settings.
 set_tests_properties(generator.prediction PROPERTIES
   LABELS "serial;generator" TIMEOUT 180)

@@ -12,6 +12,10 @@
       Bad input: a file that is not ELF, a truncated ELF, a missing file, a
       directory, an unknown option: exit 1 (2 for usage), one stderr line
       naming the file and the reason, no JSON written.
+  sizes_test.py long-path --sizes TOOL --workdir W
+      A library directory 492 bytes deep, empty: exit 1, one line that ends
+      with the reason the first library cannot be read, the path shortened
+      in its middle ("...").
 """
 import argparse
 import json
@@ -22,7 +26,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import check, checked, load_report  # noqa: E402
+from pynamictest import check, check_cause_kept, checked, load_report, long_dir  # noqa: E402
 
 FIELDS = ["files", "file_bytes", "text_bytes", "data_bytes", "debug_bytes", "symtab_bytes", "strtab_bytes",
           "dynsym_bytes", "dynstr_bytes", "rela_plt_bytes", "symbols", "dynamic_symbols", "plt_relocations",
@@ -193,16 +197,34 @@ def do_errors(a):
     print("pynamic-sizes rejects bad input with one line naming the file")
 
 
+def do_long_path(a):
+    w = os.path.abspath(a.workdir)
+    shutil.rmtree(w, ignore_errors=True)
+    deep = long_dir(w)
+    tool_dir = os.path.dirname(os.path.realpath(a.sizes))
+    with open(os.path.join(tool_dir, "generated", "manifest.json")) as f:
+        first = json.load(f)["libraries"][0]["file"]
+    js = os.path.join(w, "out.json")
+    r = subprocess.run([a.sizes, "--json", js, "--lib-dir", deep], capture_output=True, text=True, timeout=60)
+    check(r.returncode == 1, f"exit status {r.returncode}, expected 1: {r.stderr!r}")
+    check_cause_kept(r.stderr, f"pynamic-sizes: {os.path.realpath(w)}/long/",
+                     f"/{first}: open: No such file or directory", "a library missing from a deep --lib-dir")
+    check(not os.path.exists(js), f"wrote {js} despite the error")
+    shutil.rmtree(w)
+    print("pynamic-sizes keeps the cause of a long path's error")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=["tree", "errors"])
+    p.add_argument("action", choices=["tree", "errors", "long-path"])
     p.add_argument("--sizes", required=True)
     p.add_argument("--manifest")
     p.add_argument("--lib-dir")
     p.add_argument("--workdir", required=True)
     p.add_argument("--mode-exe")
     a = p.parse_args()
-    return checked(do_tree if a.action == "tree" else do_errors, a, errors=(subprocess.CalledProcessError, OSError, KeyError, ValueError), passed=None)
+    body = {"tree": do_tree, "errors": do_errors, "long-path": do_long_path}[a.action]
+    return checked(body, a, errors=(subprocess.CalledProcessError, OSError, KeyError, ValueError), passed=None)
 
 if __name__ == "__main__":
     sys.exit(main())

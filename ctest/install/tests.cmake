@@ -201,7 +201,12 @@ add_test(NAME sizes.tree
 add_test(NAME sizes.bad-input
   COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/sizes_test.py" errors --sizes $<TARGET_FILE:pynamic-sizes>
           --workdir "${PYNAMIC_TEST_WORK}/sizes.bad-input")
+# A library directory 492 bytes deep: the one line keeps the cause, the path loses its middle.
+add_test(NAME sizes.long-path-cause
+  COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/sizes_test.py" long-path --sizes $<TARGET_FILE:pynamic-sizes>
+          --workdir "${PYNAMIC_TEST_WORK}/sizes.long-path-cause")
 set_tests_properties(sizes.tree sizes.bad-input PROPERTIES LABELS "sizes;serial" TIMEOUT 300)
+set_tests_properties(sizes.long-path-cause PROPERTIES LABELS "sizes;serial;faults" TIMEOUT 60)
 
 # --- progress: rank 0's terminal only, erased after each phase, never in the reports
 list(JOIN MPIEXEC_PREFLAGS " " _preflags)

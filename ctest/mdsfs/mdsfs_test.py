@@ -47,7 +47,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # ctest/: pynamictest
-from pynamictest import CheckFailed, check, load_report, reenter_in_mount_namespace, run  # noqa: E402
+from pynamictest import CheckFailed, check, load_report, long_dir, reenter_in_mount_namespace, run  # noqa: E402
 
 LIFETIME_S = 300  # the daemon's own watchdog: longer than any scenario's CTest timeout
 STATS_NAME = ".mdsfs-stats"
@@ -379,6 +379,9 @@ def scenario_errors(args):
         os.mkdir(mnt)
         expect_fail([d, "/nonexistent/tree", mnt], 1, "source /nonexistent/tree: No such file or directory",
                     "missing source")
+        # A source 492 bytes deep: the line is written whole (not into a fixed buffer), the cause at its end.
+        deep = os.path.join(long_dir(tmp), "absent")
+        expect_fail([d, deep, mnt], 1, f"source {deep}: No such file or directory", "missing deep source")
         expect_fail([d, src, os.path.join(tmp, "absent")], 1, "No such file or directory", "missing mount point")
         expect_fail([d, "--mds-latency-us", "abc", src, mnt], 2,
                     "--mds-latency-us: 'abc' is not a whole number of microseconds in 0..10000000", "latency not a number")

@@ -230,6 +230,19 @@ _pyn_stage_test(stage.fault.pilot-map-missing.parallel dlopen pynamic-mode-dlope
 _pyn_stage_test(stage.fault.pilot-map-directory.parallel dlopen pynamic-mode-dlopen RANKS ${_s_np} LABELS faults
   CHECK ${_s_fail} --one-line-error --expect-stderr "${_s_who} --pilot-map: read ${_s_dir}: read: Is a directory"
   ARGS --stage pilot --pilot-map "${_s_dir}")
+# A path 492 bytes deep (pynamic_long_dir): the line keeps its start and the cause, the path loses its middle.
+pynamic_long_dir(_s_long "${_s_work}" stage_long_dir LABELS "stage;faults")
+set(_s_cut "${_s_work}/long/d+[d/]*[d/]\\.\\.\\.[d/][d/]*")
+_pyn_stage_test(stage.fault.long-dir-missing.parallel dlopen pynamic-mode-dlopen RANKS ${_s_np} LABELS faults
+  NO_STAGE_DIR FIXTURES stage_long_dir
+  CHECK --stage-dir "${_s_long}/absent" --stage-dir-missing ${_s_fail} --one-line-error
+        --expect-stderr "^pynamic-mode-dlopen: ${_s_who} --stage-dir ${_s_cut}/absent: No such file or directory$"
+  ARGS --stage bcast)
+_pyn_stage_test(stage.fault.long-pilot-map-missing.parallel dlopen pynamic-mode-dlopen RANKS ${_s_np} LABELS faults
+  FIXTURES stage_long_dir
+  CHECK ${_s_fail} --one-line-error
+        --expect-stderr "^pynamic-mode-dlopen: ${_s_who} --pilot-map: read ${_s_cut}/absent\\.map: open: No such file or directory$"
+  ARGS --stage pilot --pilot-map "${_s_long}/absent.map")
 # Recording: the map cannot be written, found before the run like every output's (a usage error).
 _pyn_stage_test(stage.fault.pilot-map-unwritable.parallel dlopen pynamic-mode-dlopen RANKS ${_s_np} LABELS faults
   CHECK --expect-exit 2 --one-line-error --forbid-stdout "."
@@ -238,6 +251,12 @@ _pyn_stage_test(stage.fault.pilot-map-unwritable.parallel dlopen pynamic-mode-dl
 
 # --- usage errors: exit status 2 on every rank, one line from rank 0 ------
 set(_s_usage --no-report --expect-exit 2 --one-line-error)
+# A --stage-dir longer than PATH_MAX (5000 bytes): the value loses its middle, never what is allowed.
+string(REPEAT "x" 5000 _s_huge)
+_pyn_stage_test(stage.usage.stage-dir-too-long.serial dlopen pynamic-mode-dlopen LABELS faults NO_STAGE_DIR
+  CHECK ${_s_usage}
+        --expect-stderr "^pynamic-mode-dlopen: --stage-dir: 'x+\\.\\.\\.x+' is not a path \\(a file name of 1 to 4095 bytes\\)$"
+  ARGS --stage bcast --stage-dir "${_s_huge}")
 foreach(_case
     "unknown-stage|dlopen|--stage: 'spread' is not one of none, bcast, cache, pilot|--stage;spread"
     "chunk-too-small|dlopen|--stage-chunk: '4095' is not a size in 4K..1G|--stage;bcast;--stage-chunk;4095"

@@ -21,7 +21,7 @@ void pyn_opt_error(const char *name, const char *text, const char *allowed, char
 {
     if (!errlen)
         return;
-    snprintf(err, errlen, "%s%s'%s' is not %s", name ? name : "", name ? ": " : "", text, allowed);
+    pyn_format_middle(err, errlen, "%s%s'%s' is not %s", name ? name : "", name ? ": " : "", text, allowed);
     pyn_escape_controls(err, errlen);
 }
 

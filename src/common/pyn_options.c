@@ -94,13 +94,13 @@ static int parse(const struct pyn_option *const *tables, int argc, char **argv, 
         }
         if (!looks_like_option) {
             if (arg[0] == '-' && arg[1] != '\0' && !options_done && !(arg[1] >= '0' && arg[1] <= '9')) {
-                snprintf(err, errlen, "unknown option '%s' (options are long: see --help)", arg);
+                pyn_format_middle(err, errlen, "unknown option '%s' (options are long: see --help)", arg);
                 return -EINVAL;
             }
             if (npos == max_positional) {
-                snprintf(err, errlen,
-                         "unexpected argument '%s' (at most %zu positional argument%s allowed; see --help)", arg,
-                         max_positional, max_positional == 1 ? " is" : "s are");
+                pyn_format_middle(err, errlen,
+                                  "unexpected argument '%s' (at most %zu positional argument%s allowed; see --help)",
+                                  arg, max_positional, max_positional == 1 ? " is" : "s are");
                 return -EINVAL;
             }
             positional[npos++] = arg;
@@ -110,12 +110,12 @@ static int parse(const struct pyn_option *const *tables, int argc, char **argv, 
         size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
         const struct pyn_option *o = find_option(tables, arg, name_len);
         if (!o) {
-            snprintf(err, errlen, "unknown option '%.*s' (see --help)", (int)name_len, arg);
+            pyn_format_middle(err, errlen, "unknown option '%.*s' (see --help)", (int)name_len, arg);
             return -EINVAL;
         }
         if (!takes_value(o)) {
             if (eq) {
-                snprintf(err, errlen, "option %s takes no value (got '%s')", o->name, eq + 1);
+                pyn_format_middle(err, errlen, "option %s takes no value (got '%s')", o->name, eq + 1);
                 return -EINVAL;
             }
             *(int *)o->target = o->kind == PYN_OPT_FLAG ? 1 : o->choice_value;

@@ -1,5 +1,6 @@
 #include "gen_files.h"
 #include "gen_signals.h"
+#include "pyn_tool.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,7 +13,7 @@
 
 static int fail(char *err, size_t errlen, int e, const char *what, const char *path)
 {
-    snprintf(err, errlen, "cannot %s '%s': %s", what, path, strerror(e));
+    pyn_format_middle(err, errlen, "cannot %s '%s': %s", what, path, strerror(e));
     return -e;
 }
 

@@ -10,6 +10,7 @@
 
 #include "gen_emit.h"
 #include "gen_signals.h"
+#include "pyn_tool.h"
 
 /* What a writer sends back: fixed size, so one write() of less than
  * PIPE_BUF arrives whole. */
@@ -36,8 +37,8 @@ static void emit_share(const pyn_gen_model *m, pyn_gen_tree *t, unsigned first, 
         if (r->rc == 0 && pyn_gen_buf_failed(&path))
             r->rc = -ENOMEM;
         if (r->rc) {
-            snprintf(r->err, sizeof r->err, "cannot generate '%s': %s",
-                     pyn_gen_buf_failed(&path) ? t->src_dir.data : path.data, strerror(-r->rc));
+            pyn_format_middle(r->err, sizeof r->err, "cannot generate '%s': %s",
+                              pyn_gen_buf_failed(&path) ? t->src_dir.data : path.data, strerror(-r->rc));
             break;
         }
         int written;

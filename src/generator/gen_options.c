@@ -176,7 +176,7 @@ static void set_error(char *err, size_t errlen, const char *fmt, ...)
      * contract, and must be visible. */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    pyn_vformat_middle(err, errlen, fmt, ap);
     va_end(ap);
     pyn_escape_controls(err, errlen);
 }

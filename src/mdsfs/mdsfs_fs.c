@@ -10,6 +10,8 @@
 #define _GNU_SOURCE
 #include "mdsfs_fs.h"
 
+#include "pyn_tool.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -136,7 +138,7 @@ int mdsfs_fs_create(const struct mdsfs_fs_config *cfg, struct mdsfs_server *serv
 {
     struct mdsfs_fs *fs = calloc(1, sizeof *fs);
     if (!fs) {
-        snprintf(err, errlen, "source %s: out of memory", cfg->source);
+        pyn_format_middle(err, errlen, "source %s: out of memory", cfg->source);
         return -ENOMEM;
     }
     fs->cfg = *cfg;
@@ -144,14 +146,14 @@ int mdsfs_fs_create(const struct mdsfs_fs_config *cfg, struct mdsfs_server *serv
     fs->root.fd = open(cfg->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fs->root.fd < 0) {
         int rc = -errno;
-        snprintf(err, errlen, "source %s: open: %s", cfg->source, strerror(errno));
+        pyn_format_middle(err, errlen, "source %s: open: %s", cfg->source, strerror(errno));
         free(fs);
         return rc;
     }
     struct stat st;
     if (fstat(fs->root.fd, &st) != 0) {
         int rc = -errno;
-        snprintf(err, errlen, "source %s: stat: %s", cfg->source, strerror(errno));
+        pyn_format_middle(err, errlen, "source %s: stat: %s", cfg->source, strerror(errno));
         close(fs->root.fd);
         free(fs);
         return rc;

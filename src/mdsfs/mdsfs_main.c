@@ -101,7 +101,7 @@ static int usage_error(const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    pyn_vformat_middle(msg, sizeof msg, fmt, ap);
     va_end(ap);
     pyn_escape_controls(msg, sizeof msg);
     fprintf(stderr, "%s: %s (see --help)\n", prog, msg);

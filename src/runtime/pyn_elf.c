@@ -61,7 +61,7 @@ static int fail(struct elf_file *f, int rc, const char *fmt, const char *detail)
 {
     char what[256];
     snprintf(what, sizeof what, fmt, detail);
-    snprintf(f->err, f->errlen, "%s: %s", f->path, what);
+    pyn_format_middle(f->err, f->errlen, "%s: %s", f->path, what);
     return rc;
 }
 

@@ -146,24 +146,27 @@ static int parse_launch_time(const char *text, double *out, char *err, size_t er
     if (rc == 0 || rc == -ERANGE) {
         double v = strtod(text, NULL);
         if (!is_plain_decimal(text))
-            snprintf(err, errlen,
-                     "launch time '%s' is not a plain decimal number of seconds since the epoch (no sign, exponent "
-                     "or hex: date +%%s or date +%%s.%%N)",
-                     text);
+            pyn_format_middle(
+                err, errlen,
+                "launch time '%s' is not a plain decimal number of seconds since the epoch (no sign, exponent "
+                "or hex: date +%%s or date +%%s.%%N)",
+                text);
         else if (rc == -ERANGE && v < min)
-            snprintf(err, errlen,
-                     "launch time '%s' is more than %.0f days before now (%.0f): not this job's launch (take it with "
-                     "date +%%s or date +%%s.%%N when the job is launched)",
-                     text, PYN_LAUNCH_TIME_MAX_AGE_S / 86400, now);
+            pyn_format_middle(
+                err, errlen,
+                "launch time '%s' is more than %.0f days before now (%.0f): not this job's launch (take it with "
+                "date +%%s or date +%%s.%%N when the job is launched)",
+                text, PYN_LAUNCH_TIME_MAX_AGE_S / 86400, now);
         else if (rc == -ERANGE)
-            snprintf(err, errlen,
-                     "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected "
-                     "date +%%s or date +%%s.%%N)",
-                     text, now);
+            pyn_format_middle(
+                err, errlen,
+                "launch time '%s' is not a plausible time in seconds since the epoch (now is %.0f; expected "
+                "date +%%s or date +%%s.%%N)",
+                text, now);
         else
             return 0;
     } else {
-        snprintf(err, errlen, "launch time %s (date +%%s or date +%%s.%%N)", line);
+        pyn_format_middle(err, errlen, "launch time %s (date +%%s or date +%%s.%%N)", line);
     }
     return -EINVAL;
 }
@@ -173,8 +176,8 @@ int pyn_run_options_launch_time(struct pyn_run_options *o, const char *const *po
 {
     int rc = 0;
     if (npositional == 1 && o->launch_time) {
-        snprintf(err, errlen, "the launch time is given twice ('%s' and --launch-time %s); give it once", positional[0],
-                 o->launch_time);
+        pyn_format_middle(err, errlen, "the launch time is given twice ('%s' and --launch-time %s); give it once",
+                          positional[0], o->launch_time);
         rc = -EINVAL;
     } else {
         if (npositional == 1)

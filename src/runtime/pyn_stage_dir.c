@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "pyn_stage_dir.h"
 
+#include "pyn_tool.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +24,10 @@
 
 static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
+    /* A long --stage-dir loses its middle, never the cause at the end. */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    pyn_vformat_middle(err, errlen, fmt, ap);
     va_end(ap);
     return rc;
 }

@@ -12,9 +12,10 @@
 
 int pyn_stage_error(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
+    /* A long path loses its middle, never the cause at the end. */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    pyn_vformat_middle(err, errlen, fmt, ap);
     va_end(ap);
     return rc;
 }

@@ -7,6 +7,7 @@ input.
       copies every *.so of LIBDIR into DEST (DEST/lib with --exe, beside a
       copy of EXE, whose RUNPATH is $ORIGIN/lib, and of the auditor beside
       EXE), then applies:
+        --only NAME            copy NAME alone (a directory holding one library, for LD_LIBRARY_PATH)
         --remove NAME          delete NAME
         --truncate NAME:SIZE   cut NAME to SIZE bytes ("half": half its size; "loaded-half": half of
                                what ld.so maps, so that loading it reads past the end)
@@ -105,6 +106,10 @@ def make_libdir(args):
     libs = sorted(glob.glob(os.path.join(args.source, "*.so")))
     if not libs:
         die(f"no *.so in {args.source}")
+    if args.only:
+        libs = [lib for lib in libs if os.path.basename(lib) in args.only]
+        if len(libs) != len(set(args.only)):
+            die(f"--only {' '.join(args.only)}: not all in {args.source}")
     for lib in libs:
         shutil.copy2(lib, libdir)
     if args.exe:
@@ -168,6 +173,7 @@ def main():
     p.add_argument("--from", dest="source")
     p.add_argument("--to", required=True)
     p.add_argument("--exe")
+    p.add_argument("--only", action="append", default=[])
     p.add_argument("--remove", action="append", default=[])
     p.add_argument("--truncate", action="append", default=[])
     p.add_argument("--mode", action="append", default=[])

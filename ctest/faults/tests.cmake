@@ -100,7 +100,7 @@ if(NOT PYNAMIC_SANITIZERS)
 endif()
 _pyn_fault_test(faults.module-unreadable.serial dlopen pyn_test_python FIXTURES faults_module_unreadable
   CHECK ${_fail} --expect-stderr
-        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/module-unreadable/libmodule1\\.so: open: Permission denied\\)"
+        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/module-unreadable/libmodule1\\.so from RUNPATH: open: Permission denied\\)"
   ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/module-unreadable")
 
 # Libraries built for another machine or class (docs/reliability.md, "Messages that name the cause"): ld.so
@@ -115,19 +115,19 @@ _pyn_fault_fixture(faults.fixture.marker-foreign-machine faults_marker_foreign_m
              --elf-machine libmodulebegin.so:183)
 _pyn_fault_test(faults.module-foreign-machine.serial dlopen ${_dl} FIXTURES faults_module_foreign_machine
   CHECK ${_fail} --one-line-error --expect-stderr
-        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+        "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so from RUNPATH: ${_f_foreign}\\)"
   ARGS --lib-dir "${_f_work}/module-foreign-machine")
 _pyn_fault_test(faults.module-foreign-machine.python.parallel python pynamic-mode-python RANKS ${_f_np}
   FIXTURES faults_module_foreign_machine
   CHECK ${_fail} --expect-stderr
-        "rank [0-9]+ \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+        "rank [0-9]+ \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so from RUNPATH: ${_f_foreign}\\)"
   ARGS --lib-dir "${_f_work}/module-foreign-machine")
 if(_py_driver)
   pynamic_mode_test(faults.module-foreign-machine.driver.serial python-driver "${PYNAMIC_DRIVER}"
     INTERPRETER "${Python3_EXECUTABLE}" LABELS python faults TIMEOUT ${_f_timeout}
     FIXTURES faults_module_foreign_machine
     CHECK ${_fail} --expect-stderr
-          "rank 0 \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so: ${_f_foreign}\\)"
+          "rank 0 \\(.*\\): import: libmodulebegin: ImportError: libmodule1\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/module-foreign-machine/libmodule1\\.so from RUNPATH: ${_f_foreign}\\)"
     ARGS --lib-dir "${_f_work}/module-foreign-machine")
 endif()
 # Opened by its path: ld.so's message names the file but not the fault.
@@ -142,7 +142,7 @@ if(PYNAMIC_NUM_UTILITIES GREATER 0)
     ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-32-bit" --elf-class libutility0.so:32)
   _pyn_fault_test(faults.utility-32-bit.serial dlopen ${_dl} FIXTURES faults_utility_32_bit
     CHECK ${_fail} --one-line-error --expect-stderr
-          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: wrong ELF class: ELFCLASS32 \\(ld\\.so skipped .*/utility-32-bit/libutility0\\.so: a 32-bit ELF file \\(ELFCLASS32, for x86-64\\). this process is 64-bit\\)"
+          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: wrong ELF class: ELFCLASS32 \\(ld\\.so skipped .*/utility-32-bit/libutility0\\.so from RUNPATH: a 32-bit ELF file \\(ELFCLASS32, for x86-64\\). this process is 64-bit\\)"
     ARGS --lib-dir "${_f_work}/utility-32-bit")
   _pyn_fault_fixture(faults.fixture.utility-missing faults_utility_missing
     ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-missing" --remove libutility0.so)
@@ -156,8 +156,25 @@ if(PYNAMIC_NUM_UTILITIES GREATER 0)
   # directory"; the runtime adds what is wrong with the file.
   _pyn_fault_test(faults.utility-unreadable.serial dlopen pyn_test_python FIXTURES faults_utility_unreadable
     CHECK ${_fail} --expect-stderr
-          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/utility-unreadable/libutility0\\.so: open: Permission denied\\)"
+          "rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: libutility0\\.so: cannot open shared object file: .*\\(ld\\.so skipped .*/utility-unreadable/libutility0\\.so from RUNPATH: open: Permission denied\\)"
     ARGS "${_f_env}" --drop-dac -- $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/utility-unreadable")
+  # A utility library of another machine in a directory LD_LIBRARY_PATH lists first, the tree's own missing:
+  # ld.so skips the first and finds nothing; the runtime walks ld.so's search (LD_LIBRARY_PATH, the RUNPATH,
+  # /etc/ld.so.cache, the default directories) and names the file it passed over and why.
+  _pyn_fault_fixture(faults.fixture.utility-foreign-on-path faults_utility_foreign_on_path
+    ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/utility-foreign-on-path" --only libutility0.so
+               --elf-machine libutility0.so:183)
+  set(_f_on_path "LD_LIBRARY_PATH=${_f_work}/utility-foreign-on-path:${_f_work}/no-such-dir")
+  set(_f_on_path_line "libutility0\\.so: cannot open shared object file: No such file or directory \\(ld\\.so skipped .*/utility-foreign-on-path/libutility0\\.so from LD_LIBRARY_PATH: ${_f_foreign}\\)$")
+  _pyn_fault_test(faults.utility-foreign-on-path.serial dlopen pyn_test_env
+    FIXTURES faults_utility_missing faults_utility_foreign_on_path
+    CHECK ${_fail} --one-line-error --expect-stderr
+          "(?m)rank 0 \\(.*\\): import: dlopen .*/libmodulebegin\\.so: ${_f_on_path_line}"
+    ARGS "${_f_on_path}" $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/utility-missing")
+  _pyn_fault_test(faults.utility-foreign-on-path.python.parallel python pyn_test_env RANKS ${_f_np}
+    FIXTURES faults_utility_missing faults_utility_foreign_on_path
+    CHECK ${_fail} --expect-stderr "(?m)rank [0-9]+ \\(.*\\): import: libmodule[a-z0-9]+: ImportError: ${_f_on_path_line}"
+    ARGS "${_f_on_path}" $<TARGET_FILE:pynamic-mode-python> --lib-dir "${_f_work}/utility-missing")
 else()
   message(STATUS "faults: PYNAMIC_CONFIG has no utility libraries: the utility-library fault tests are not registered")
 endif()

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "pyn_check.h"
 #include "pyn_elf_check.h"
+#include "pyn_ld_search.h"
 #include "pyn_loader.h"
 
 #include <dlfcn.h>
@@ -134,11 +135,11 @@ int main(int argc, char **argv)
     expect_explained("dlopen /x/libmodulebegin.so: s390.so: cannot open shared object file: No such file or directory",
                      work, "(ld.so skipped ");
     expect_explained("dlopen /x/libmodulebegin.so: s390.so: cannot open shared object file: No such file or directory",
-                     work, "/s390.so: an ELF file for IBM S/390 (e_machine 22)");
+                     work, "/s390.so from RUNPATH: an ELF file for IBM S/390 (e_machine 22)");
     expect_explained("import: libmodulebegin: ImportError: class32.so: wrong ELF class: ELFCLASS32", work,
                      "(ld.so skipped ");
     expect_explained("import: libmodulebegin: ImportError: dir.so: cannot open shared object file: No such file", work,
-                     "dir.so: not a regular file (a directory))");
+                     "dir.so from RUNPATH: not a regular file (a directory))");
     /* Nothing to add: not there, loadable, a path of the wrong class (ld.so named it), another message. */
     expect_explained("dlopen x: absent.so: cannot open shared object file: No such file or directory", work, NULL);
     expect_explained("dlopen x: good.so: cannot open shared object file: No such file or directory", work, NULL);
@@ -147,6 +148,70 @@ int main(int argc, char **argv)
     expect_explained("visit: libmodule0.so returned checksum 0x1", work, NULL);
     expect_explained("dlopen x: s390.so: cannot open shared object file", NULL, NULL);
     expect_explained("dlopen x: sub/s390.so: cannot open shared object file", work, NULL);
+    /* ld.so's whole search, in its order: LD_LIBRARY_PATH (an empty entry is
+     * the working directory, a trailing slash dropped, a repeat listed once),
+     * the RUNPATH, the cache's entry, the default directories. */
+    char *envdir = in_work("env");
+    mkdir(envdir, 0777);
+    char *env_s390 = NULL, *env_value = NULL;
+    if (asprintf(&env_s390, "%s/good.so", envdir) < 0 || asprintf(&env_value, "%s/:%s::%s", envdir, work, envdir) < 0)
+        abort();
+    setenv("LD_LIBRARY_PATH", env_value, 1);
+    struct pyn_ld_candidate c[8];
+    int more = 0;
+    int n = pyn_ld_search_candidates("libc.so.6", "/runpath", "/etc/ld.so.cache", c, 8, &more);
+    CHECK(n >= 5, "%d candidates for libc.so.6", n);
+    if (n >= 5) {
+        char *want[4] = {NULL, NULL, "./libc.so.6", "/runpath/libc.so.6"};
+        if (asprintf(&want[0], "%s/libc.so.6", envdir) < 0 || asprintf(&want[1], "%s/libc.so.6", work) < 0)
+            abort();
+        enum pyn_ld_source src[4] = {PYN_LD_ENV, PYN_LD_ENV, PYN_LD_ENV, PYN_LD_RUNPATH};
+        for (int i = 0; i < 4; ++i)
+            CHECK(strcmp(c[i].path, want[i]) == 0 && c[i].source == src[i], "candidate %d: %s (%s), expected %s", i,
+                  c[i].path, pyn_ld_source_name(c[i].source), want[i]);
+        /* The cache's libc is the one this process runs (the default directories follow it). */
+        CHECK(c[4].source == PYN_LD_CACHE && strstr(c[4].path, "/libc.so.6"), "candidate 4: %s (%s)", c[4].path,
+              pyn_ld_source_name(c[4].source));
+        for (int i = 5; i < n; ++i)
+            CHECK(c[i].source == PYN_LD_DEFAULT && c[i].path[0] == '/', "candidate %d: %s (%s)", i, c[i].path,
+                  pyn_ld_source_name(c[i].source));
+        free(want[0]);
+        free(want[1]);
+        pyn_ld_candidates_free(c, (size_t)n);
+    }
+    /* Bounded: 3 places examined of many, and the caller told. */
+    n = pyn_ld_search_candidates("x.so", "/runpath", NULL, c, 3, &more);
+    CHECK(n == 3 && more, "cap 3: %d candidates, more %d", n, more);
+    if (n > 0)
+        pyn_ld_candidates_free(c, (size_t)n);
+    CHECK(pyn_ld_cache_lookup("/etc/ld.so.cache", "no-such-library.so.99") == NULL, "a name the cache lacks");
+    CHECK(pyn_ld_cache_lookup(text, "libc.so.6") == NULL, "a file that is not a cache");
+
+    /* The explanation walks it: a foreign copy met first on LD_LIBRARY_PATH is
+     * named with where it came from; the good one in the RUNPATH ends the walk. */
+    FILE *cp = fopen(env_s390, "wb");
+    if (!cp || fwrite(image, 1, image_len, cp) != image_len || fseek(cp, offsetof(Elf64_Ehdr, e_machine), SEEK_SET) ||
+        fputc(EM_S390, cp) == EOF || fclose(cp) != 0)
+        abort();
+    char *env_skipped = NULL;
+    if (asprintf(&env_skipped, "(ld.so skipped %s from LD_LIBRARY_PATH: an ELF file for IBM S/390", env_s390) < 0)
+        abort();
+    expect_explained("dlopen /x/libmodulebegin.so: good.so: cannot open shared object file: No such file or directory",
+                     "/nonexistent", env_skipped);
+    /* A loadable file met first ends the walk: ld.so would have taken it. */
+    char *loadable_first = NULL;
+    if (asprintf(&loadable_first, "%s:%s", work, envdir) < 0)
+        abort();
+    setenv("LD_LIBRARY_PATH", loadable_first, 1);
+    expect_explained("dlopen /x/libmodulebegin.so: good.so: cannot open shared object file: No such file or directory",
+                     "/nonexistent", NULL);
+    free(loadable_first);
+    unlink(env_s390);
+    unsetenv("LD_LIBRARY_PATH");
+    free(env_skipped);
+    free(env_s390);
+    free(env_value);
+
     /* A full buffer stays a terminated string. */
     char small[64];
     snprintf(small, sizeof small, "%s", "x: s390.so: cannot open shared object file");

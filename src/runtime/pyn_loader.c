@@ -2,6 +2,7 @@
 #include "pyn_loader.h"
 
 #include "pyn_elf_check.h"
+#include "pyn_ld_search.h"
 #include "pyn_tool.h"
 
 #include <dlfcn.h>
@@ -26,6 +27,36 @@ char *pyn_loader_path(const char *dir, const char *file)
  * path of another machine it says "No such file or directory" too. */
 static const char *const skipped_tails[] = {": cannot open shared object file", ": wrong ELF class"};
 
+/* Most candidates the explanation looks at: a bound on the work done on
+ * the error path, whatever LD_LIBRARY_PATH holds. */
+#define EXPLAIN_CANDIDATES_MAX 32
+
+/* Appends what is wrong with each file ld.so would have tried for name
+ * before giving up, in its order. Stops at a file that looks loadable:
+ * ld.so would have taken it. */
+static void explain_search(char *err, size_t errlen, const char *name, const char *library_dir)
+{
+    struct pyn_ld_candidate c[EXPLAIN_CANDIDATES_MAX];
+    int more = 0;
+    int n = pyn_ld_search_candidates(name, library_dir, "/etc/ld.so.cache", c, EXPLAIN_CANDIDATES_MAX, &more);
+    if (n < 0)
+        return;
+    int stopped = 0;
+    for (int i = 0; i < n && !stopped; ++i) {
+        char why[256];
+        int rc = pyn_elf_check_loadable(c[i].path, why, sizeof why);
+        if (rc == 0)
+            stopped = 1;
+        else if (rc != -ENOENT && rc != -ENOTDIR)
+            pyn_format_middle(err, errlen, "%s (ld.so skipped %s from %s: %s)", err, c[i].path,
+                              pyn_ld_source_name(c[i].source), why);
+    }
+    if (more && !stopped)
+        pyn_format_middle(err, errlen, "%s (the first %d places ld.so searches were examined)", err,
+                          EXPLAIN_CANDIDATES_MAX);
+    pyn_ld_candidates_free(c, (size_t)n);
+}
+
 void pyn_loader_explain(char *err, size_t errlen, const char *library_dir)
 {
     const char *tail = NULL;
@@ -35,22 +66,25 @@ void pyn_loader_explain(char *err, size_t errlen, const char *library_dir)
             direct_ok = i == 0; /* a path of the wrong class is named by ld.so already */
     if (!tail)
         return;
-    const char *name = tail;
-    while (name > err && name[-1] != ' ')
-        --name;
-    size_t len = (size_t)(tail - name);
-    int direct = name[0] == '/';
-    if (len == 0 || (direct && !direct_ok) || (!direct && memchr(name, '/', len)) || (!direct && !library_dir))
+    const char *start = tail;
+    while (start > err && start[-1] != ' ')
+        --start;
+    size_t len = (size_t)(tail - start);
+    int direct = start[0] == '/';
+    if (len == 0 || (direct && !direct_ok) || (!direct && memchr(start, '/', len)))
         return;
-    char *path = NULL;
-    if ((direct ? asprintf(&path, "%.*s", (int)len, name) : asprintf(&path, "%s/%.*s", library_dir, (int)len, name)) <
-        0)
+    char *name = strndup(start, len);
+    if (!name)
         return;
-    char why[256];
-    int rc = pyn_elf_check_loadable(path, why, sizeof why);
-    if (rc != 0 && rc != -ENOENT)
-        pyn_format_middle(err, errlen, "%s (ld.so %s %s: %s)", err, direct ? "rejected" : "skipped", path, why);
-    free(path);
+    if (!direct) {
+        explain_search(err, errlen, name, library_dir);
+    } else {
+        char why[256];
+        int rc = pyn_elf_check_loadable(name, why, sizeof why);
+        if (rc != 0 && rc != -ENOENT)
+            pyn_format_middle(err, errlen, "%s (ld.so rejected %s: %s)", err, name, why);
+    }
+    free(name);
 }
 
 void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen)

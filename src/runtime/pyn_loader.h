@@ -20,13 +20,17 @@ void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen);
 /* After a failed import, outside the timed phases: when err (one line)
  * holds ld.so's message for a library it passed over ("NAME: cannot open
  * shared object file", "NAME: wrong ELF class", which ld.so says of a file
- * that exists but it cannot use), looks at that file (NAME when it is an
- * absolute path, else library_dir/NAME, where the generated libraries'
- * RUNPATH $ORIGIN points) with pyn_elf_check_loadable and appends what is
- * wrong with it: " (ld.so skipped PATH: open: Permission denied)",
- * " (ld.so rejected PATH: an ELF file for AArch64 ...)". Leaves err as it
- * is when the file is not there or looks loadable. For every mode: the
- * Python modes' ImportError carries ld.so's text. */
+ * that exists but it cannot use), looks at what ld.so looked at with
+ * pyn_elf_check_loadable and appends what is wrong with each: for an
+ * absolute NAME that file (" (ld.so rejected PATH: an ELF file for AArch64
+ * ...)"); for a bare NAME every place ld.so searches for a library of the
+ * tree, in its order (pyn_ld_search.h: LD_LIBRARY_PATH, library_dir, where
+ * the generated libraries' RUNPATH $ORIGIN points, /etc/ld.so.cache, the
+ * default directories; 32 places at most), up to the first file that looks
+ * loadable: " (ld.so skipped PATH from LD_LIBRARY_PATH: open: Permission
+ * denied)", one such note per file. Leaves err as it is when no file is
+ * there or the first looks loadable. For every mode: the Python modes'
+ * ImportError carries ld.so's text. */
 void pyn_loader_explain(char *err, size_t errlen, const char *library_dir);
 
 /* Looks up lib->entry in handle. Returns 0, or -ENOENT with

@@ -97,6 +97,18 @@ if(NOT PYNAMIC_SANITIZERS)
     ARGS LD_PRELOAD=$<TARGET_FILE:pyn_fault_finalize_truncate>
          PYN_FAULT_TRUNCATE_AT_FINALIZE=${_f_work}/rebuilt-after-report/libmodule1.so
          $<TARGET_FILE:${_dl}> --lib-dir "${_f_work}/rebuilt-after-report")
+  # The driver the same way: its _pynamic's MPI_Finalize truncates the file; the script ends with os._exit, so
+  # neither the interpreter's clean-up nor ld.so's runs the truncated library (exit 135 and no line without it).
+  if(_py_driver)
+    _pyn_fault_fixture(faults.fixture.rebuilt-after-report.driver faults_rebuilt_after_report_driver
+      ${_f_make} libdir --from "${PYNAMIC_LIBRARY_DIR}" --to "${_f_work}/rebuilt-after-report-driver")
+    pynamic_mode_test(faults.library-truncated-after-report.driver.serial python-driver pyn_test_env
+      LABELS python faults TIMEOUT ${_f_timeout} FIXTURES faults_rebuilt_after_report_driver
+      CHECK --expect-exit 0 --forbid-stderr "fatal signal|Bus error|Traceback"
+      ARGS LD_PRELOAD=$<TARGET_FILE:pyn_fault_finalize_truncate>
+           PYN_FAULT_TRUNCATE_AT_FINALIZE=${_f_work}/rebuilt-after-report-driver/libmodule1.so
+           "${Python3_EXECUTABLE}" "${PYNAMIC_DRIVER}" --lib-dir "${_f_work}/rebuilt-after-report-driver")
+  endif()
 endif()
 _pyn_fault_test(faults.module-unreadable.serial dlopen pyn_test_python FIXTURES faults_module_unreadable
   CHECK ${_fail} --expect-stderr

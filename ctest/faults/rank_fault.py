@@ -5,7 +5,7 @@ none with status 0, within a bound, and the job must say what happened.
     rank_fault.py --launcher MPIEXEC --ranks N --fault-rank R --workdir DIR
                   (--shim LIB --fault-module libmoduleK.so [--action kill|segv|exit]
                    | --last-rank-args ARGS --expect-fault kill|segv|bus|exit:N)
-                  [--bound SECONDS] [--expect-output REGEX ...] -- PROGRAM [ARG...]
+                  [--bound SECONDS] [--expect-output REGEX ...] [--scancel SCANCEL] -- PROGRAM [ARG...]
 
 The fault is injected either by the LD_PRELOAD shim (kill_shim.c: rank R dies
 when it opens the module) or by giving the last rank other arguments (an MPMD
@@ -22,6 +22,12 @@ Every rank runs as `rank_fault.py --rank-wrapper DIR -- PROGRAM ...`, which
 records its rank, its own pid (the pid the launcher knows) and the program's
 pid, runs the program with the fault-injection shim preloaded (into the
 program only), records the program's status and exits the same way.
+
+Under Slurm (--scancel, the launcher being srun) the ranks are slurmstepd's
+children, not this script's: when the step is cancelled they die with their
+wrappers, so a rank's status is what srun reports ("srun: error: HOST: tasks
+0-2: Killed") when its wrapper recorded none, and a hung job is cancelled
+with scancel (the job is named after a token) rather than by killing srun.
 
 Checks, each a line "CHECK FAILED: ..." and exit status 1:
   - the launcher returned within --bound seconds (else its process group is
@@ -98,6 +104,27 @@ def describe(status):
     return f"signal {-status} ({signal.Signals(-status).name})" if status < 0 else f"exit {status}"
 
 
+# srun's line for tasks that ended badly: "srun: error: vm: tasks 0-2: Killed", "... task 3: Exited with exit code 1".
+SRUN_TASKS = re.compile(r"^srun: error: (\S+): tasks? ([0-9,-]+): (.+)$", re.M)
+SRUN_ENDINGS = {"Killed": -signal.SIGKILL, "Terminated": -signal.SIGTERM, "Segmentation fault": -signal.SIGSEGV,
+                "Bus error": -signal.SIGBUS, "Aborted": -signal.SIGABRT}
+
+
+def srun_statuses(text):
+    """rank -> (status, host) from srun's lines about tasks that ended badly."""
+    got = {}
+    for host, tasks, how in SRUN_TASKS.findall(text):
+        m = re.fullmatch(r"Exited with exit code (\d+)", how)
+        status = int(m.group(1)) if m else SRUN_ENDINGS.get(how)
+        if status is None:
+            continue
+        for part in tasks.split(","):
+            lo, _, hi = part.partition("-")
+            for rank in range(int(lo), int(hi or lo) + 1):
+                got[rank] = (status, host)
+    return got
+
+
 def processes_with_token(token):
     found = []
     needle = f"PYN_FAULT_TOKEN={token}".encode()
@@ -147,6 +174,8 @@ def parse_args():
     p.add_argument("--bound", type=float, default=30.0, help="seconds the whole job may take")
     p.add_argument("--expect-output", action="append", default=[],
                    help="regex the job's stdout or stderr must match (launchers print to either)")
+    p.add_argument("--scancel", help="the launcher is Slurm's srun: cancel a hung job with this scancel, and take "
+                                      "the status of a rank whose wrapper recorded none from srun's lines")
     p.add_argument("--workdir", required=True)
     p.add_argument("command", nargs=argparse.REMAINDER)
     args = p.parse_args()
@@ -194,6 +223,9 @@ def main():
                    PYN_FAULT_MODULE=args.fault_module, PYN_FAULT_ACTION=args.action)
     wrapper = [sys.executable, os.path.abspath(__file__), "--rank-wrapper", dir_, "--"]
     launch = [args.launcher] + shlex.split(args.preflags)
+    job_name = f"pynamic-fault-{token}"
+    if args.scancel:
+        launch.append(f"--job-name={job_name}")
     if args.last_rank_args is None:
         cmd = launch + [args.numproc_flag, str(args.ranks)] + wrapper + args.command
     else:
@@ -220,6 +252,9 @@ def main():
         out, err = proc.communicate(timeout=args.bound)
     except subprocess.TimeoutExpired:
         hung = True
+        if args.scancel:
+            # The tasks are slurmstepd's: killing srun would leave the job running until its time limit.
+            subprocess.run([args.scancel, f"--name={job_name}"], timeout=30)
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
     elapsed = time.monotonic() - t0
@@ -244,6 +279,12 @@ def main():
     for k, r in ranks.items():
         if k not in statuses and r["program_pid"] in reaped:
             statuses[k] = reaped[r["program_pid"]]
+    from_srun = {}
+    if args.scancel:
+        for k, (status, host) in srun_statuses(out + err).items():
+            if k in ranks and k not in statuses:
+                statuses[k] = status
+                from_srun[k] = host
     leftovers = processes_with_token(token)
     for pid, _ in leftovers:
         try:
@@ -252,6 +293,8 @@ def main():
             pass
     for k in sorted(ranks):
         how = "its wrapper" if k not in statuses or ranks[k]["program_pid"] not in reaped else "reaped as an orphan"
+        if k in from_srun:
+            how = f"srun, on {from_srun[k]}"
         print(f"rank {k}: wrapper pid {ranks[k]['wrapper_pid']}, program pid {ranks[k]['program_pid']}: "
               f"{describe(statuses.get(k))} (seen by {how})")
     expected = args.expected_status

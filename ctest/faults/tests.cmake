@@ -318,6 +318,13 @@ _pyn_job_test(faults.stuck-rank-in-import.python.parallel stuck --when dlopen --
   --fault-module libmodule3.so
   --expect-once "^pynamic-mode-python: --timeout 3: import has not ended on every rank after [0-9]+\\.[0-9] s: rank ${_f_last} \\(.*\\) did not arrive. ending the job$"
   -- $<TARGET_FILE:pynamic-mode-python> --timeout 3)
+# Rank 0 itself stopped: rank 1 speaks at twice the timeout and ends the job. Its MPI_Abort is on
+# MPI_COMM_WORLD: on the watchdog's duplicate communicator MPICH first messaged every member, rank 0 included,
+# and the job hung (hydra never ended it).
+_pyn_job_test(faults.stuck-rank0-in-import.dlopen.parallel stuck --when dlopen --fault-rank 0
+  --fault-module libmodule3.so
+  --expect-once "^pynamic-mode-dlopen: rank 1: --timeout 1: import has not ended on every rank after [0-9]+\\.[0-9] s and rank 0 did not end the job: rank 0 did not arrive. ending the job$"
+  -- $<TARGET_FILE:pynamic-mode-dlopen> --timeout 1)
 
 # --- manifests that do not match the tree ---------------------------------
 # A manifest of a larger tree (4 more modules, everything else equal): the

@@ -90,6 +90,34 @@ if(_slurm_enabled)
                       FIXTURES missing_library CHECK ${_missing} ARGS --lib-dir "${_work}/missing-library-lib")
   _pynamic_slurm_test(slurm.linked.checksum-mismatch.parallel linked pynamic-mode-linked RANKS ${_np} ${_srun}
                       FIXTURES other_seed CHECK ${_mismatch} ARGS --manifest "${_work}/other-seed/manifest.json")
+  # A rank killed (SIGKILL) while importing, as in faults.rank-kill-in-import.* under hydra: srun names the task
+  # and host at once ("srun: error: vm: task 3: Killed"). With --kill-on-bad-exit=1 srun then ends the other
+  # tasks; with 0 (Slurm's default KillOnBadExit) they wait in the import's agreement until --timeout, whose
+  # line names the rank that did not arrive and its host, and whose MPI_Abort ends the step. rank_fault.py
+  # (ctest/faults) reaps what it can, takes the other ranks' ends from srun's lines and scancels a hung job.
+  cmake_host_system_information(RESULT _slurm_host QUERY HOSTNAME)
+  string(REGEX REPLACE "\\..*" "" _slurm_node "${_slurm_host}")
+  math(EXPR _slurm_last "${_np} - 1")
+  set(_slurm_dead "srun: error: ${_slurm_node}: task ${_slurm_last}: Killed")
+  foreach(_case "kill-on-bad-exit;1;" "timeout;0;--timeout;5")
+    list(GET _case 0 _how)
+    list(GET _case 1 _k)
+    list(SUBLIST _case 2 -1 _opts)
+    set(_name slurm.rank-kill-in-import.${_how}.parallel)
+    set(_says --expect-output "${_slurm_dead}")
+    if(_how STREQUAL "timeout")
+      list(APPEND _says --expect-output
+           "pynamic-mode-dlopen: --timeout 5: import has not ended on every rank after [0-9.]+ s: rank ${_slurm_last} \\(${_slurm_host}\\) did not arrive. ending the job")
+    endif()
+    add_test(NAME ${_name}
+      COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_LIST_DIR}/../faults/rank_fault.py"
+              --shim $<TARGET_FILE:pyn_fault_kill> --launcher "${PYNAMIC_SLURM_SRUN}" --numproc-flag=-n
+              "--preflags=--mpi=pmi2 --overcommit --time=5 --kill-on-bad-exit=${_k}" --scancel "${PYNAMIC_SLURM_SCANCEL}"
+              --ranks ${_np} --fault-rank ${_slurm_last} --fault-module libmodule1.so --action kill --bound 40 ${_says}
+              --workdir "${PYNAMIC_TEST_WORK}/${_name}" -- $<TARGET_FILE:pynamic-mode-dlopen> ${_opts})
+    set_tests_properties(${_name} PROPERTIES LABELS "slurm;faults" PROCESSORS ${_np} TIMEOUT 90
+                                             ENVIRONMENT_MODIFICATION "${_slurm_env}" FIXTURES_REQUIRED local_slurm)
+  endforeach()
   # srun without PMI starts N one-rank worlds: every task must refuse, not report a fake rank 0.
   _pynamic_slurm_test(slurm.error.no-pmi dlopen pynamic-mode-dlopen RANKS ${_np}
                       LAUNCHER "${PYNAMIC_SLURM_SRUN}" NUMPROC_FLAG -n PREFLAGS --mpi=none --overcommit --time=5

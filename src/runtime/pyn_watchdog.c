@@ -86,6 +86,18 @@ static void wait_plain(MPI_Request *req, int naps)
     }
 }
 
+/* Ends the job on MPI_COMM_WORLD, not on the watchdog's duplicate: MPICH
+ * aborts another communicator by first sending every member a message and
+ * waiting for the sends, which never complete to a dead rank, so the
+ * process spun in MPI_Abort; srun --kill-on-bad-exit=0 then left the job
+ * running until its time limit (seen under srun --mpi=pmi2). On
+ * MPI_COMM_WORLD it asks the process manager at once (PMI abort), which
+ * ends every rank under hydra and srun alike. */
+static void abort_job(void)
+{
+    MPI_Abort(MPI_COMM_WORLD, PYN_EXIT_ERROR);
+}
+
 /* Rank 0, past the deadline: one line naming who did not arrive, then the end. */
 static void expire_root(enum pyn_step step, double waited_s)
 {
@@ -108,7 +120,7 @@ static void expire_root(enum pyn_step step, double waited_s)
             "job\n",
             wd.prog, wd.timeout_s, pyn_step_name(step), waited_s, missing == 1 ? "" : "s", list);
     fflush(stderr);
-    MPI_Abort(wd.comm, PYN_EXIT_ERROR);
+    abort_job();
 }
 
 /* Rank 0: true when every other rank's notice came; *pending: the lowest rank still awaited. */
@@ -161,7 +173,7 @@ void pyn_watchdog_wait(MPI_Request *req, int naps)
                         "end the job: rank 0 did not arrive; ending the job\n",
                         wd.prog, wd.timeout_s, pyn_step_name(step), waited_s);
             fflush(stderr);
-            MPI_Abort(wd.comm, PYN_EXIT_ERROR);
+            abort_job();
         }
         if (naps)
             nap();

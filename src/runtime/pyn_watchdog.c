@@ -152,8 +152,11 @@ void pyn_watchdog_wait(MPI_Request *req, int naps)
     } else {
         MPI_Isend(NULL, 0, MPI_BYTE, 0, ARRIVED_TAG, wd.comm, &notice);
     }
-    /* Rank 0 speaks at the timeout; rank 1 at twice it, when rank 0 did not. */
-    double limit_s = wd.rank == 0 ? wd.timeout_s : 2 * wd.timeout_s;
+    /* Rank 0 speaks at the timeout; rank 1 at twice it, when rank 0 did not;
+     * the others end the job silently at three times it, when neither did.
+     * Staggered because the first MPI_Abort ends every rank at once: a
+     * silent rank must not pre-empt rank 1's line. */
+    double limit_s = (wd.rank == 0 ? 1 : wd.rank == 1 ? 2 : 3) * wd.timeout_s;
     int done = 0, notified = 0, pending = 1;
     for (;;) {
         MPI_Test(req, &done, MPI_STATUS_IGNORE);

@@ -74,10 +74,12 @@ def build_command(args, report, csv_path, launch_time):
             program = program + [launch_time]
         else:
             program = program + ["--launch-time", launch_time]
-    # Every rank records its own exit status, so "fails on every rank" is checked, not assumed.
+    # Every rank records its own exit status, so "fails on every rank" is checked, not assumed, and the
+    # environment the launcher gave it, which the report's job block must match (modecheck/job.py).
     if args.interpreter:
         program = [args.interpreter] + program
-    record = 'rank=${PMI_RANK:-${SLURM_PROCID:-0}}; "$@"; rc=$?; echo $rc > "$PYN_EXIT_DIR/exit.$rank"; exit $rc'
+    record = ('rank=${PMI_RANK:-${SLURM_PROCID:-0}}; env -0 > "$PYN_EXIT_DIR/env.$rank"; "$@"; rc=$?; '
+              'echo $rc > "$PYN_EXIT_DIR/exit.$rank"; exit $rc')
     wrap = ["/bin/sh", "-c", record, "sh"]
     if not args.launcher:
         return wrap + program

@@ -21,6 +21,8 @@
 #   report.build-info        the report's build block: the commit is the
 #                            source tree's, the flags those Ninja compiles
 #                            the generated libraries with.
+#   build.source-commit      cmake/PynamicSourceCommit.cmake on repositories
+#                            it makes: commit, dirty, unknown, the depfile.
 # Every test that reads a report validates it (ctest/pynamictest.py,
 # load_report), with python3-jsonschema.
 execute_process(COMMAND "${Python3_EXECUTABLE}" -c "from jsonschema import Draft202012Validator"
@@ -63,3 +65,19 @@ _pynamic_job_test(report.job.pbs.parallel RANKS ${PYNAMIC_TEST_RANKS}
 _pynamic_job_test(report.job.flux.parallel RANKS ${PYNAMIC_TEST_RANKS}
                   CHECK --expect-launcher hydra --expect-scheduler flux "--expect-job=id=ƒABCdef12"
                   ENV "FLUX_JOB_ID=set:ƒABCdef12")
+
+# The build block: the source tree's commit and the generated code's compiler and flags (git and Ninja needed).
+if(GIT_EXECUTABLE AND CMAKE_GENERATOR STREQUAL "Ninja")
+  add_test(NAME report.build-info
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_LIST_DIR}/check_build.py" report
+            --mode $<TARGET_FILE:pynamic-mode-dlopen> --workdir "${PYNAMIC_TEST_WORK}/report.build-info"
+            --source "${PROJECT_SOURCE_DIR}" --build "${CMAKE_BINARY_DIR}" --ninja "${CMAKE_MAKE_PROGRAM}"
+            --git "${GIT_EXECUTABLE}")
+  add_test(NAME build.source-commit
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_LIST_DIR}/check_build.py" script --cmake "${CMAKE_COMMAND}"
+            --script "${PROJECT_SOURCE_DIR}/cmake/PynamicSourceCommit.cmake" --git "${GIT_EXECUTABLE}"
+            --workdir "${PYNAMIC_TEST_WORK}/build.source-commit")
+  set_tests_properties(report.build-info build.source-commit PROPERTIES LABELS "report;build;serial" TIMEOUT 60)
+else()
+  message(STATUS "report.build-info, build.source-commit: left out (they need git and the Ninja generator)")
+endif()

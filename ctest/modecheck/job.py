@@ -100,8 +100,13 @@ def check_job(report, args, exit_dir):
     check_text_is_clean(report)
     check_hosts(report)
     job = report["job"]
-    check(job["uniform"] is True and job["first_other_rank"] is None,
-          f"job.uniform {job['uniform']}, first_other_rank {job['first_other_rank']}: every rank had one job")
+    if args.expect_other_rank is None:
+        check(job["uniform"] is True and job["first_other_rank"] is None,
+              f"job.uniform {job['uniform']}, first_other_rank {job['first_other_rank']}: every rank had one job")
+    else:
+        check(job["uniform"] is False and job["first_other_rank"] == args.expect_other_rank,
+              f"job.uniform {job['uniform']}, first_other_rank {job['first_other_rank']}: rank "
+              f"{args.expect_other_rank} was launched with another job's variables")
     env = read_env(exit_dir, 0)
     scheduler, fields = expected_job(env)
     check(job["scheduler"] == scheduler, f"job.scheduler = {job['scheduler']!r}, rank 0's environment says "

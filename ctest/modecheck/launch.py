@@ -84,11 +84,12 @@ def build_command(args, report, csv_path, launch_time):
     if not args.launcher:
         return wrap + program
     launch = [args.launcher] + shlex.split(args.preflags)
-    if args.last_rank_args is None:
+    if args.last_rank_args is None and not args.last_rank_env:
         return launch + [args.numproc_flag, str(args.ranks)] + wrap + program
-    # MPMD: ranks 0..N-2 run the program as is, the last one with extra arguments.
+    # MPMD: ranks 0..N-2 run the program as is, the last one with extra arguments or variables.
+    env = ["env"] + args.last_rank_env if args.last_rank_env else []
     return (launch + [args.numproc_flag, str(args.ranks - 1)] + wrap + program + [":", args.numproc_flag, "1"]
-            + wrap + program + shlex.split(args.last_rank_args))
+            + env + wrap + program + shlex.split(args.last_rank_args or ""))
 
 
 def check_exit_codes(args, exit_dir, returncode):

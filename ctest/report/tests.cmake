@@ -15,7 +15,7 @@
 #   report.job.*             the report's job block under mpiexec.mpich
 #                            (hydra, no scheduler), alone (a singleton), and
 #                            with a PBS or Flux job id in the ranks'
-#                            environment (modecheck/job.py checks it against
+#                            environment, with one rank of another job (modecheck/job.py checks it against
 #                            rank 0's environment and the ranks' rows on
 #                            every passing run; ctest/slurm under srun).
 #   report.build-info        the report's build block: the commit is the
@@ -61,6 +61,10 @@ _pynamic_job_test(report.job.pbs.parallel RANKS ${PYNAMIC_TEST_RANKS}
                   CHECK --expect-launcher hydra --expect-scheduler pbs --expect-job id=4242.pbs-server
                         "--expect-job=name=nightly pynamic run"
                   ENV "PBS_JOBID=set:4242.pbs-server" "PBS_JOBNAME=set:nightly\tpynamic\nrun")
+# One rank with another job's id (MPMD): rank 0's job, and the rank that disagreed named.
+math(EXPR _pyn_last_rank "${PYNAMIC_TEST_RANKS} - 1")
+_pynamic_job_test(report.job.mixed.parallel RANKS ${PYNAMIC_TEST_RANKS}
+                  CHECK --expect-scheduler none --last-rank-env PBS_JOBID=99.other --expect-other-rank ${_pyn_last_rank})
 # Flux's ids start with U+0192 (f58).
 _pynamic_job_test(report.job.flux.parallel RANKS ${PYNAMIC_TEST_RANKS}
                   CHECK --expect-launcher hydra --expect-scheduler flux "--expect-job=id=ƒABCdef12"

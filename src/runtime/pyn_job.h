@@ -50,8 +50,9 @@ struct pyn_job {
  * (PBS_JOBID) and LSF (LSB_JOBID) whose job id is set: Flux first because
  * a Flux instance runs inside another scheduler's allocation and its jobs
  * inherit that one's variables. The launcher is the first that its own
- * variable shows: hydra (MPICH's mpiexec: HYDI_CONTROL_FD, set even when
- * hydra's proxies were started by srun), srun (SLURM_STEP_ID and
+ * variable shows: hydra (MPICH's mpiexec: HYDI_CONTROL_FD, which hydra's
+ * proxy sets for the processes it starts; before srun, whose variables the
+ * ranks would inherit from proxies srun started), srun (SLURM_STEP_ID and
  * SLURM_PROCID), flux (FLUX_TASK_RANK), jsrun (JSM_NAMESPACE_RANK), pmix
  * (PMIX_RANK), pmi (PMI_RANK: another PMI launcher), else none. Values are
  * normalised (pyn_normalise_text) and cut to their field's size. */

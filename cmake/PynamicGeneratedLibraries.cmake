@@ -76,6 +76,23 @@ function(pynamic_link_by_name target)
   add_dependencies(${target} ${ARGN})
 endfunction()
 
+# pynamic_generated_c_flags(OUT): the C flags every generated library is
+# compiled with, as one string in the compiler's order (the build type's,
+# position-independent code, PYNAMIC_GENERATED_C_FLAGS, the sanitizers', the
+# C standard), for the reports (src/runtime/pyn_build.h); the include
+# directories and the dependency-file options are left out.
+# build.generated-c-flags compares it with the compile command Ninja runs.
+# Single-configuration generators only (CMAKE_BUILD_TYPE), as the presets.
+function(pynamic_generated_c_flags out)
+  string(TOUPPER "${CMAKE_BUILD_TYPE}" _config)
+  set(_flags ${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${_config}} ${CMAKE_C_COMPILE_OPTIONS_PIC} ${PYNAMIC_GENERATED_C_FLAGS}
+             ${PYNAMIC_SANITIZER_COMPILE_OPTIONS} ${CMAKE_C11_STANDARD_COMPILE_OPTION})
+  list(JOIN _flags " " _flags)
+  string(REGEX REPLACE "  +" " " _flags "${_flags}")
+  string(STRIP "${_flags}" _flags)
+  set(${out} "${_flags}" PARENT_SCOPE)
+endfunction()
+
 function(pynamic_generated_library name kind source)
   if(NOT kind MATCHES "^(UTILITY|MODULE|MARKER)$")
     message(FATAL_ERROR "pynamic_generated_library(${name}): KIND must be UTILITY, MODULE or MARKER, not '${kind}'")

@@ -24,7 +24,8 @@ test's own and checks that no pynamic-stage.* is left in it, pass or fail.
 The checks live in ctest/modecheck/, one module per concern: options (this
 command line), launch (the launch and how it must end), compat (the
 original's lines), report (the JSON against the manifest, the CSV against
-the JSON), loader, metrics, fractal and stage.
+the JSON), job (the scheduler, launcher and hosts against the ranks'
+environment and rows), loader, metrics, fractal and stage.
 
 Standard library only: run with the interpreter CMake found.
 """
@@ -34,6 +35,7 @@ import sys
 
 from modecheck.compat import check_compat_lines, check_fractal_failure
 from modecheck.fractal import check_fractal_image
+from modecheck.job import check_job
 from modecheck.launch import check_exit_codes, check_streams, launch, prepare
 from modecheck.options import parse_args
 from modecheck.report import check_csv, check_report
@@ -48,6 +50,7 @@ def check_run(args, out, proc, launch_time, manifest):
         report = load_report(out.report)
         check_report(report, manifest, args, launch_time, out.report)
         check_csv(out.csv, report)
+        check_job(report, args, out.exit_dir)
         check_compat_lines(proc.stdout, args.ranks, report)
         if args.fractal_image:
             check_fractal_image(args.fractal_image, args.ranks)

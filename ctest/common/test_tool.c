@@ -94,6 +94,35 @@ static void test_escape(void)
           "pyn_has_controls");
 }
 
+static void check_normalise(const char *in, const char *want)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", in);
+    pyn_normalise_text(buf);
+    CHECK(strcmp(buf, want) == 0, "normalising \"%s\" gave \"%s\", expected \"%s\"", in, buf, want);
+}
+
+/* A library's version string or a variable's value as one clean UTF-8 line. */
+static void test_normalise(void)
+{
+    check_normalise("MPICH Version:\t4.0.2\nMPICH Release date:\tThu Apr  7", /* MPICH's, with its tabs */
+                    "MPICH Version: 4.0.2 MPICH Release date: Thu Apr 7");
+    check_normalise("  \t lead and trail \r\n", "lead and trail");
+    check_normalise("bell\a\x1b[0mesc\x7f", "bell [0mesc");
+    check_normalise("", "");
+    check_normalise(" \t\n", "");
+    check_normalise("plain", "plain");
+    check_normalise("caf\xc3\xa9 \xc6\x92\xe2\x82\xac \xf0\x9f\x98\x80",
+                    "caf\xc3\xa9 \xc6\x92\xe2\x82\xac \xf0\x9f\x98\x80");
+    check_normalise("latin1 \xe9t\xe9", "latin1 ?t?");             /* not UTF-8 */
+    check_normalise("cut \xe2\x82", "cut ??");                     /* a sequence cut short */
+    check_normalise("overlong \xc0\xaf", "overlong ??");           /* '/' in two bytes */
+    check_normalise("surrogate \xed\xa0\x80", "surrogate ???");    /* U+D800 */
+    check_normalise("too high \xf4\x90\x80\x80", "too high ????"); /* U+110000 */
+    char buf[8] = "a\tb";
+    CHECK(pyn_normalise_text(buf) == buf, "pyn_normalise_text returns its argument");
+}
+
 static void check_middle(const char *in, size_t size, const char *want)
 {
     char buf[256];
@@ -199,5 +228,6 @@ int main(int argc, char **argv)
     test_escape();
     test_middle();
     test_pair();
+    test_normalise();
     return pyn_check_status() ? PYN_EXIT_ERROR : PYN_EXIT_OK;
 }

@@ -74,19 +74,22 @@ def build_command(args, report, csv_path, launch_time):
             program = program + [launch_time]
         else:
             program = program + ["--launch-time", launch_time]
-    # Every rank records its own exit status, so "fails on every rank" is checked, not assumed.
+    # Every rank records its own exit status, so "fails on every rank" is checked, not assumed, and the
+    # environment the launcher gave it, which the report's job block must match (modecheck/job.py).
     if args.interpreter:
         program = [args.interpreter] + program
-    record = 'rank=${PMI_RANK:-${SLURM_PROCID:-0}}; "$@"; rc=$?; echo $rc > "$PYN_EXIT_DIR/exit.$rank"; exit $rc'
+    record = ('rank=${PMI_RANK:-${SLURM_PROCID:-0}}; env -0 > "$PYN_EXIT_DIR/env.$rank"; "$@"; rc=$?; '
+              'echo $rc > "$PYN_EXIT_DIR/exit.$rank"; exit $rc')
     wrap = ["/bin/sh", "-c", record, "sh"]
     if not args.launcher:
         return wrap + program
     launch = [args.launcher] + shlex.split(args.preflags)
-    if args.last_rank_args is None:
+    if args.last_rank_args is None and not args.last_rank_env:
         return launch + [args.numproc_flag, str(args.ranks)] + wrap + program
-    # MPMD: ranks 0..N-2 run the program as is, the last one with extra arguments.
+    # MPMD: ranks 0..N-2 run the program as is, the last one with extra arguments or variables.
+    env = ["env"] + args.last_rank_env if args.last_rank_env else []
     return (launch + [args.numproc_flag, str(args.ranks - 1)] + wrap + program + [":", args.numproc_flag, "1"]
-            + wrap + program + shlex.split(args.last_rank_args))
+            + env + wrap + program + shlex.split(args.last_rank_args or ""))
 
 
 def check_exit_codes(args, exit_dir, returncode):

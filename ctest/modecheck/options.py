@@ -32,6 +32,18 @@ def parse_args(description, argv=None):
                         "written (repeatable)")
     p.add_argument("--expect-option", action="append", default=[], metavar="KEY=VALUE",
                    help="the report's options must have KEY set to VALUE (repeatable)")
+    # The job block (docs/report.md, "The job"): checked against rank 0's environment on every passing report.
+    p.add_argument("--expect-scheduler", choices=["none", "slurm", "flux", "pbs", "lsf"],
+                   help="the report's job.scheduler (none: null)")
+    p.add_argument("--expect-launcher", choices=["hydra", "srun", "flux", "jsrun", "pmix", "pmi", "none"],
+                   help="the report's job.launcher")
+    p.add_argument("--expect-job", action="append", default=[], metavar="KEY=VALUE",
+                   help="the report's job.KEY must be VALUE (repeatable)")
+    p.add_argument("--last-rank-env", action="append", default=[], metavar="VAR=VALUE",
+                   help="MPMD: the last rank runs with VAR=VALUE in its environment (repeatable)")
+    p.add_argument("--expect-other-rank", type=int, metavar="R",
+                   help="the report's job is not uniform: rank R is the lowest whose environment differed from rank "
+                        "0's (default: every rank's agreed)")
     p.add_argument("--interpreter", help="run the program (a script) with this interpreter, e.g. python3")
     # Page faults, page cache, placement (docs/metrics.md): checked on every passing report; these tighten it.
     p.add_argument("--expect-cache", choices=["cold", "warm", "warm-full"],

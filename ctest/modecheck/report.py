@@ -143,7 +143,8 @@ def check_csv(path, report):
         check(row["checksum"] == r["checksum"] and row["checksum_ok"] == "true", f"CSV checksum of rank {r['rank']}")
         # Every column against the JSON value at its path: numbers within the CSV's nanosecond digits.
         for c in columns:
-            name, want = c["column"], dig(r, c["path"])
+            # A run's column (scope "report": mode, config, job_id) has its path from the report's top.
+            name, want = c["column"], dig(report if c.get("scope") == "report" else r, c["path"])
             where = f"CSV {name} of rank {r['rank']}: {row[name]!r}, JSON {'.'.join(c['path'])} = {want!r}"
             if isinstance(want, float):
                 check(row[name] != "" and abs(float(row[name]) - want) <= 1e-8 * max(1.0, abs(want)), where)

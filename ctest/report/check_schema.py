@@ -95,6 +95,14 @@ def strict(args):
             (("generated", "expected_checksum"), ("set", "0x12"), "a 4-digit checksum"),
             (("static", "libraries", "all", "text_bytes"), "delete", "static.libraries.all.text_bytes removed"),
             (("stage", "strategy"), ("set", "scatter"), "stage.strategy not a strategy"),
+            (("job",), "delete", "job removed"),
+            (("job", "launcher"), ("set", "mpirun"), "job.launcher not a launcher"),
+            (("job", "scheduler"), ("set", "sge"), "job.scheduler not a scheduler"),
+            (("job", "id"), ("set", 5), "job.id a number"),
+            (("job", "hosts"), ("set", []), "job.hosts empty"),
+            (("job", "hosts", 0, "ranks"), ("set", 0), "a host with no rank"),
+            (("build", "source_commit"), ("set", "9f0c31d"), "an abbreviated commit"),
+            (("build", "source_dirty"), ("set", "yes"), "build.source_dirty a string"),
             (("schema_version",), ("set", 2), "schema_version 2"),
             (("nranks",), ("set", 0), "nranks 0")):
         must_fail(report, where, action, what)

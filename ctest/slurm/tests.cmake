@@ -80,8 +80,9 @@ if(_slurm_enabled)
   endfunction()
 
   # Passing runs: 4 ranks in one MPI world (run_mode.py checks nranks and every rank's row).
+  # The report's job is srun's (modecheck/job.py: the ids rank 0's environment had), step 0 of a job of its own.
   _pynamic_slurm_test(slurm.dlopen.parallel dlopen pynamic-mode-dlopen RANKS ${_np} ${_srun}
-                      CHECK --launch-time before)
+                      CHECK --launch-time before --expect-scheduler slurm --expect-launcher srun --expect-job step=0)
   _pynamic_slurm_test(slurm.dlopen.lazy.parallel dlopen pynamic-mode-dlopen RANKS ${_np} ${_srun}
                       CHECK --binding lazy ARGS --lazy)
   _pynamic_slurm_test(slurm.linked.parallel linked pynamic-mode-linked RANKS ${_np} ${_srun})

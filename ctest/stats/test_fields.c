@@ -34,6 +34,16 @@ static void check_table(void)
                   f->type == PYN_FIELD_REAL,
               "%s: summarised but not a number", f->key);
     }
+    /* The run's columns follow the rank's: no name twice in the header. */
+    for (size_t i = 0; i < pyn_run_column_count; ++i) {
+        const struct pyn_run_column *c = &pyn_run_columns[i];
+        CHECK(c->csv && c->path && c->get && c->doc && c->doc[0], "run column %zu: incomplete row", i);
+        for (size_t j = 0; j < pyn_field_count; ++j)
+            CHECK(!pyn_fields[j].csv || strcmp(c->csv, pyn_fields[j].csv) != 0, "run column %s is %s's column too",
+                  c->csv, pyn_fields[j].key);
+        for (size_t j = 0; j < i; ++j)
+            CHECK(strcmp(c->csv, pyn_run_columns[j].csv) != 0, "run column %s twice", c->csv);
+    }
     CHECK(per_slot == PYN_FS_NCOUNTERS, "%d per-slot rows, struct pyn_results.fs has room for %d", per_slot,
           PYN_FS_NCOUNTERS);
 }

@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *pyn_prog_name(const char *argv0)
@@ -90,6 +91,65 @@ int pyn_has_controls(const char *text)
         if (*c < 0x20 || *c == 0x7f)
             return 1;
     return 0;
+}
+
+/* The length of the valid UTF-8 sequence at s (1..4), or 0 when the byte
+ * at s does not start one: no overlong forms, surrogates or values above
+ * U+10FFFF (RFC 3629, as jansson checks). */
+static size_t utf8_length(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t v;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        v = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        v = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; ++i) {
+        if ((s[i] & 0xc0) != 0x80) /* the NUL ends it too */
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) || (n == 4 && (v < 0x10000 || v > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+char *pyn_normalise_text(char *text)
+{
+    unsigned char *in = (unsigned char *)text, *out = in;
+    int space = 0; /* a space is owed before the next character */
+    while (*in) {
+        if (*in <= 0x20 || *in == 0x7f) {
+            space = out != (unsigned char *)text;
+            ++in;
+            continue;
+        }
+        if (space)
+            *out++ = ' ';
+        space = 0;
+        size_t n = utf8_length(in);
+        if (n == 0) {
+            *out++ = '?';
+            ++in;
+            continue;
+        }
+        memmove(out, in, n);
+        out += n;
+        in += n;
+    }
+    *out = '\0';
+    return text;
 }
 
 /* UTF-8 continuation bytes (10xxxxxx) never start a character. */

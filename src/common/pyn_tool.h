@@ -85,4 +85,11 @@ int pyn_flush_check(FILE *f);
 /* 1 if text holds a control character (as pyn_escape_controls escapes), else 0. */
 int pyn_has_controls(const char *text);
 
+/* Makes a text from elsewhere (a library's version string, an environment
+ * variable) one clean line for a report, in place: every run of white
+ * space and control characters (below 0x20, and 0x7f) becomes one space,
+ * none is left at either end, and each byte that does not belong to valid
+ * UTF-8 becomes '?' (a JSON string must be UTF-8). Returns text. */
+char *pyn_normalise_text(char *text);
+
 #endif

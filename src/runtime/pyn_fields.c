@@ -290,6 +290,30 @@ const struct pyn_field_object pyn_field_objects[] = {
 };
 const size_t pyn_field_object_count = sizeof pyn_field_objects / sizeof pyn_field_objects[0];
 
+/* --- the run's columns ------------------------------------------------------------------------------------- */
+
+static const char *run_mode(const struct pyn_results *res)
+{
+    return res->info ? res->info->mode : NULL;
+}
+
+static const char *run_config(const struct pyn_results *res)
+{
+    return res->info && res->info->manifest ? res->info->manifest->config.arguments : NULL;
+}
+
+static const char *run_job_id(const struct pyn_results *res)
+{
+    return res->info && res->info->job ? pyn_job_value(res->info->job->env.id) : NULL;
+}
+
+const struct pyn_run_column pyn_run_columns[] = {
+    {"mode", "mode", run_mode, "the mode"},
+    {"config", "config.arguments", run_config, "the generator's arguments (original syntax)"},
+    {"job_id", "job.id", run_job_id, "the scheduler's job id; empty without a scheduler"},
+};
+const size_t pyn_run_column_count = sizeof pyn_run_columns / sizeof pyn_run_columns[0];
+
 const struct pyn_field *pyn_field_find(const char *key)
 {
     for (size_t i = 0; i < pyn_field_count; ++i)

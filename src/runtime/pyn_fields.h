@@ -95,6 +95,19 @@ struct pyn_field_object {
     const char *doc;
 };
 
+/* The CSV's columns that are the run's, not the rank's, the same on every
+ * row so that rows from many runs can be put together: after the rank's
+ * columns, in table order. Text; an empty cell for NULL. */
+struct pyn_run_column {
+    const char *csv;                                   /* the column */
+    const char *path;                                  /* the value's JSON path from the report's top: "job.id" */
+    const char *(*get)(const struct pyn_results *res); /* the value, or NULL */
+    const char *doc;
+};
+
+extern const struct pyn_run_column pyn_run_columns[];
+extern const size_t pyn_run_column_count;
+
 extern const struct pyn_field pyn_fields[];
 extern const size_t pyn_field_count;
 extern const struct pyn_field_object pyn_field_objects[];

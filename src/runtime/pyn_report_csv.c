@@ -1,5 +1,6 @@
 /* CSV report: one row per rank, a column per field of pyn_fields that has
- * one (per-slot fields slot by slot), RFC 4180 quoting. */
+ * one (per-slot fields slot by slot), then the run's columns
+ * (pyn_run_columns), RFC 4180 quoting. */
 #define _GNU_SOURCE
 #include "pyn_report.h"
 
@@ -82,11 +83,17 @@ static void put_column(const struct pyn_field *f, int slot, void *ctx)
         fputs(pyn_field_name(f, f->csv, slot, name, sizeof name), l->out);
 }
 
-/* The header (r NULL) or r's row. */
-static void put_line(FILE *out, const struct pyn_rank_record *r)
+/* The header (r NULL) or r's row: the rank's columns, then the run's. */
+static void put_line(FILE *out, const struct pyn_results *res, const struct pyn_rank_record *r)
 {
     struct line l = {out, r, 1};
     pyn_field_each_csv_column(put_column, &l);
+    for (size_t i = 0; i < pyn_run_column_count; ++i) {
+        const char *v = r ? pyn_run_columns[i].get(res) : pyn_run_columns[i].csv;
+        fputc(',', out);
+        if (v)
+            put_string(out, v);
+    }
     fputc('\n', out);
 }
 
@@ -99,9 +106,9 @@ int pyn_report_csv_write(const struct pyn_results *res, const char *path, char *
         pyn_format_middle(err, errlen, "write %s: open_memstream: %s", path, strerror(errno));
         return -errno;
     }
-    put_line(f, NULL);
+    put_line(f, res, NULL);
     for (int i = 0; i < res->nranks; ++i)
-        put_line(f, &res->ranks[i]);
+        put_line(f, res, &res->ranks[i]);
     if (fclose(f) != 0 || !text) {
         free(text);
         pyn_format_middle(err, errlen, "write %s: out of memory", path);

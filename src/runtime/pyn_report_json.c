@@ -1,6 +1,7 @@
 /* JSON report, built with jansson so nothing is hand-escaped. */
 #include "pyn_report.h"
 
+#include "pyn_build.h"
 #include "pyn_fields.h"
 #include "pyn_file.h"
 #include "pyn_stage_kind.h"
@@ -88,6 +89,41 @@ static json_t *run_json(const struct pyn_run_info *info)
     json_object_set_new(o, "launch_time", jreal(info->launch_time));
     json_object_set_new(o, "startup_source", json_string(info->startup_source));
     json_object_set_new(o, "startup_exec_resolution_s", jreal(info->startup_exec_resolution_s));
+    return o;
+}
+
+/* The scheduler's ids, the launcher and the hosts (pyn_job.h): rank 0's reading, and whether every rank's agreed. */
+static json_t *job_json(const struct pyn_job *job)
+{
+    if (!job)
+        return json_null();
+    const struct pyn_job_env *e = &job->env;
+    json_t *o = json_object(), *hosts = json_array();
+    json_object_set_new(o, "scheduler", jstr_or_null(pyn_job_value(e->scheduler)));
+    json_object_set_new(o, "id", jstr_or_null(pyn_job_value(e->id)));
+    json_object_set_new(o, "step", jstr_or_null(pyn_job_value(e->step)));
+    json_object_set_new(o, "name", jstr_or_null(pyn_job_value(e->name)));
+    json_object_set_new(o, "cluster", jstr_or_null(pyn_job_value(e->cluster)));
+    json_object_set_new(o, "launcher", json_string(e->launcher));
+    json_object_set_new(o, "uniform", json_boolean(job->uniform));
+    json_object_set_new(o, "first_other_rank", job->uniform ? json_null() : json_integer(job->first_other));
+    for (int h = 0; h < job->nhosts; ++h)
+        json_array_append_new(hosts, json_pack("{s:s, s:i, s:s}", "host", job->hosts[h].name, "ranks",
+                                               job->hosts[h].nranks, "rank_list", job->hosts[h].ranks));
+    json_object_set_new(o, "hosts", hosts);
+    return o;
+}
+
+/* What built the program: the source commit and the generated libraries' compiler and flags. */
+static json_t *build_json(void)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "source_commit", json_string(pyn_build.source_commit));
+    json_object_set_new(o, "source_dirty",
+                        pyn_build.source_dirty < 0 ? json_null() : json_boolean(pyn_build.source_dirty));
+    json_object_set_new(o, "c_compiler", json_string(pyn_build.c_compiler));
+    json_object_set_new(o, "c_compiler_path", json_string(pyn_build.c_compiler_path));
+    json_object_set_new(o, "generated_c_flags", json_string(pyn_build.generated_c_flags));
     return o;
 }
 
@@ -354,6 +390,8 @@ int pyn_report_json_write(const struct pyn_results *res, const char *path, char 
     json_object_set_new(root, "generated", generated_json(info));
     json_object_set_new(root, "run", run_json(info));
     json_object_set_new(root, "environment", environment_json(info));
+    json_object_set_new(root, "build", build_json());
+    json_object_set_new(root, "job", job_json(info->job));
     json_object_set_new(root, "nranks", json_integer(res->nranks));
     json_object_set_new(root, "nhosts", json_integer(res->nhosts));
     json_object_set_new(root, "cache", jstr_or_null(pyn_results_cache_mode(res)));

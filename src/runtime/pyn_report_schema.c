@@ -175,6 +175,10 @@ static json_t *rank_schema(void)
     finish(s);
     json_t *columns = json_array();
     pyn_field_each_csv_column(add_csv_column, columns);
+    /* The run's columns: their path starts at the report's top ("scope": "report"). */
+    for (size_t i = 0; i < pyn_run_column_count; ++i)
+        json_array_append_new(columns, json_pack("{s:s, s:o, s:s}", "column", pyn_run_columns[i].csv, "path",
+                                                 path_array(pyn_run_columns[i].path), "scope", "report"));
     json_object_set_new(s, "x-csv-columns", columns);
     return s;
 }
@@ -319,6 +323,48 @@ static json_t *fixed_parts(void)
                   0));
 }
 
+static json_t *job_schema(void)
+{
+    json_t *host = object_of(json_pack("{s:o, s:o, s:o}", "host", T("string"), "ranks",
+                                       json_pack("{s:s, s:i}", "type", "integer", "minimum", 1), "rank_list",
+                                       described(T("string"), "the host's ranks, compact: 0-3,8,10-11")),
+                             0);
+    json_t *hosts = array_of(host);
+    json_object_set_new(hosts, "minItems", json_integer(1));
+    return described(
+        object_of(json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "scheduler",
+                            described(json_pack("{s:[s,s,s,s,n]}", "enum", "slurm", "flux", "pbs", "lsf"),
+                                      "the first of flux, slurm, pbs, lsf whose job id is set; null: none"),
+                            "id", described(TN("string"), "SLURM_JOB_ID, FLUX_JOB_ID, PBS_JOBID or LSB_JOBID"), "step",
+                            described(TN("string"), "SLURM_STEP_ID"), "name",
+                            described(TN("string"), "SLURM_JOB_NAME, PBS_JOBNAME or LSB_JOBNAME"), "cluster",
+                            described(TN("string"), "SLURM_CLUSTER_NAME"), "launcher",
+                            described(json_pack("{s:s, s:[s,s,s,s,s,s,s]}", "type", "string", "enum", "hydra", "srun",
+                                                "flux", "jsrun", "pmix", "pmi", "none"),
+                                      "what started the ranks, from its variables; none: a singleton"),
+                            "uniform",
+                            described(T("boolean"), "every rank saw what rank 0 saw (these values are rank 0's)"),
+                            "first_other_rank",
+                            described(TN("integer"), "the lowest rank that saw something else; null when uniform"),
+                            "hosts", described(hosts, "every host with its ranks, in the order of its lowest rank")),
+                  0),
+        "the job the run was part of, read from the environment at set-up (pyn_job.h)");
+}
+
+static json_t *build_schema(void)
+{
+    json_t *commit = described(T("string"), "git rev-parse HEAD when built, or unknown (not a git checkout)");
+    json_object_set_new(commit, "pattern", json_string("^([0-9a-f]{40}|[0-9a-f]{64}|unknown)$"));
+    return described(
+        object_of(json_pack("{s:o, s:o, s:o, s:o, s:o}", "source_commit", commit, "source_dirty",
+                            described(TN("boolean"), "a tracked file differed from that commit; null: unknown"),
+                            "c_compiler", described(T("string"), "the generated libraries' compiler: id and version"),
+                            "c_compiler_path", T("string"), "generated_c_flags",
+                            described(T("string"), "the generated libraries' C flags, in the compiler's order")),
+                  0),
+        "what built the program (pyn_build.h)");
+}
+
 static json_t *static_schema(void)
 {
     return described(
@@ -346,6 +392,8 @@ json_t *pyn_report_schema(void)
         return NULL;
     json_t *ranks = array_of(rank_schema());
     json_object_set_new(ranks, "minItems", json_integer(1));
+    json_object_set_new(props, "build", build_schema());
+    json_object_set_new(props, "job", job_schema());
     json_object_set_new(props, "ranks", ranks);
     json_object_set_new(props, "summary", summary_schema());
     json_object_set_new(props, "fs", fs_schema());

@@ -14,8 +14,10 @@
  * that may be unmeasured allows null. Annotations for scripts: each
  * per-rank leaf has "x-unit" and "x-csv" (its CSV column), the rank item
  * has "x-csv-columns" (the CSV header in order, each column's JSON path
- * and, when not the plain form, its "format"), and summary entries refer to
- * "#/$defs/spread" or "#/$defs/spread_measured". */
+ * and, when not the plain form, its "format"; the run's columns,
+ * pyn_run_columns, say "scope": "report" and have a path from the report's
+ * top), and summary entries refer to "#/$defs/spread" or
+ * "#/$defs/spread_measured". */
 json_t *pyn_report_schema(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* Human-readable output on rank 0: the original's lines, then our table. */
 #include "pyn_report.h"
 
+#include "pyn_build.h"
 #include "pyn_fields.h"
 #include "pyn_stage_kind.h"
 #include "pyn_tool.h"
@@ -242,6 +243,42 @@ void pyn_report_text_print_stage(const struct pyn_results *res, FILE *out)
             (long long)t->shared_opens, (long long)t->shared_enoent);
 }
 
+/* Hosts named in the job line; the JSON has them all. */
+#define JOB_LINE_HOSTS 4
+
+/* One line: the scheduler's ids and the launcher (rank 0's, and whether every rank agreed), the hosts with
+ * their ranks, and what built the program. */
+static void print_job(const struct pyn_job *job, FILE *out)
+{
+    fputs("job: ", out);
+    if (job) {
+        const struct pyn_job_env *e = &job->env;
+        if (e->scheduler[0]) {
+            fprintf(out, "%s %s", e->scheduler, e->id);
+            if (e->step[0])
+                fprintf(out, " step %s", e->step);
+            if (e->name[0])
+                fprintf(out, " \"%s\"", e->name);
+            if (e->cluster[0])
+                fprintf(out, " on cluster %s", e->cluster);
+        } else {
+            fputs("no scheduler", out);
+        }
+        fprintf(out, ", launcher %s", e->launcher);
+        if (!job->uniform)
+            fprintf(out, " (rank 0's: rank %d saw another job or launcher)", job->first_other);
+        fprintf(out, "; %d host%s:", job->nhosts, job->nhosts == 1 ? "" : "s");
+        for (int h = 0; h < job->nhosts && h < JOB_LINE_HOSTS; ++h)
+            fprintf(out, "%s %s (%d rank%s: %s)", h ? "," : "", job->hosts[h].name, job->hosts[h].nranks,
+                    job->hosts[h].nranks == 1 ? "" : "s", job->hosts[h].ranks);
+        if (job->nhosts > JOB_LINE_HOSTS)
+            fprintf(out, " and %d more", job->nhosts - JOB_LINE_HOSTS);
+        fputs("; ", out);
+    }
+    fprintf(out, "built from %.12s%s, generated libraries by %s: %s\n", pyn_build.source_commit,
+            pyn_build.source_dirty > 0 ? " (dirty)" : "", pyn_build.c_compiler, pyn_build.generated_c_flags);
+}
+
 void pyn_report_text_print(const struct pyn_results *res, FILE *out)
 {
     const struct pyn_run_info *info = res->info;
@@ -252,6 +289,7 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
             m->nlibraries, m->nutilities, m->nmodules, m->total_functions);
     fprintf(out, "configuration: %s; startup measured from %s\n", m->config.arguments,
             info->startup_source[0] == 'l' ? "the launch time" : "process creation");
+    print_job(info->job, out);
     int staged = info->stage_kind != PYN_STAGE_NONE;
     print_seconds_table(res, out);
     pyn_report_text_print_fs(res, out);

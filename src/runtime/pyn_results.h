@@ -7,6 +7,7 @@
 #include "pyn_elf.h"
 #include "pyn_fractal.h"
 #include "pyn_fs.h"
+#include "pyn_job.h"
 #include "pyn_manifest.h"
 #include "pyn_options.h"
 #include "pyn_phase.h"
@@ -78,9 +79,10 @@ struct pyn_run_info {
     char mpi_library[512];
     char libc_version[64];
     const char *compiler;
-    int stage_kind;        /* enum pyn_stage_kind */
-    const char *stage_dir; /* --stage bcast: the node-local copy's directory; else NULL */
-    const char *pilot_map; /* --pilot-map, or NULL */
+    const struct pyn_job *job; /* the scheduler, launcher and hosts (pyn_job.h); NULL: not gathered */
+    int stage_kind;            /* enum pyn_stage_kind */
+    const char *stage_dir;     /* --stage bcast: the node-local copy's directory; else NULL */
+    const char *pilot_map;     /* --pilot-map, or NULL */
     unsigned long long stage_chunk_bytes;
 };
 

@@ -4,7 +4,8 @@
  * at fixed points (pyn_run.h). Each concern it drives is a module of its
  * own that takes narrow inputs (the options, the rank's record, a
  * communicator, a stream): pyn_run_options (options and help),
- * pyn_run_env (versions, launcher), pyn_manifest_mpi (the manifest's
+ * pyn_run_env (versions, launcher), pyn_job_mpi (the job, its hosts and
+ * ranks), pyn_manifest_mpi (the manifest's
  * broadcast), pyn_run_metrics (faults, page cache, placement), pyn_stage,
  * pyn_progress, pyn_fatal (the import's fatal-signal line) and
  * pyn_run_report (gather and writers); pyn_run_access.c holds the calls
@@ -22,6 +23,7 @@
 #include "pyn_fatal.h"
 #include "pyn_fs.h"
 #include "pyn_interrupt.h"
+#include "pyn_job_mpi.h"
 #include "pyn_manifest_mpi.h"
 #include "pyn_outputs.h"
 #include "pyn_phase.h"
@@ -334,6 +336,8 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
                                                             run->mode->name, &run->rec, run->prog, stderr));
     if (run->status == PYN_EXIT_OK)
         run->status = pyn_run_agree_status(run, watchdog_setup(run));
+    if (run->status == PYN_EXIT_OK)
+        run->status = pyn_run_agree_status(run, pyn_job_gather(run->comm, run->rec.host, &run->job, run->prog, stderr));
     struct pyn_stage_options stage_options;
     if (run->status == PYN_EXIT_OK)
         run->status = pyn_run_agree_status(run, stage_check(run, &stage_options));
@@ -342,6 +346,7 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     if (run->status != PYN_EXIT_OK)
         return false;
     run->info.manifest = run->manifest;
+    run->info.job = run->job;
     run->info.manifest_path = run->manifest_path;
     run->info.library_dir = run->library_dir;
     run->info.stage_kind = stage_options.kind;
@@ -451,6 +456,7 @@ static void run_free(struct pyn_run *run)
     free(run->entries);
     free(run->values);
     free(run->imported);
+    pyn_job_free(run->job);
     free(run);
 }
 

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "pyn_run_env.h"
 
+#include "pyn_tool.h"
+
 #include <errno.h>
 #include <gnu/libc-version.h>
 #include <math.h>
@@ -36,12 +38,14 @@ void pyn_run_env_fill_info(struct pyn_run_info *info, const char *mode_name, con
     info->launch_time = NAN;
     info->startup_source = "exec";
     info->startup_exec_resolution_s = NAN;
-    /* MPICH's string is many lines (8 KiB at most); the first names it and its version. */
+    /* MPICH's string is many lines (8 KiB at most); the first names it and its version. It is the library's
+     * text, not ours: MPICH puts a tab after "Version:", and a report wants one plain line. */
     char *version = calloc(1, MPI_MAX_LIBRARY_VERSION_STRING);
     int len = 0;
     if (version && MPI_Get_library_version(version, &len) == MPI_SUCCESS) {
         version[strcspn(version, "\n")] = '\0';
         snprintf(info->mpi_library, sizeof info->mpi_library, "%s", version);
+        pyn_normalise_text(info->mpi_library);
     }
     free(version);
     snprintf(info->libc_version, sizeof info->libc_version, "glibc %s", gnu_get_libc_version());

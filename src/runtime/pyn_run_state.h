@@ -7,6 +7,7 @@
 #define PYN_RUN_STATE_H
 
 #include "pyn_fractal.h"
+#include "pyn_job.h"
 #include "pyn_progress.h"
 #include "pyn_results.h"
 #include "pyn_run.h"
@@ -44,6 +45,7 @@ struct pyn_run {
     char fs_error[PYN_ERROR_MAX];       /* why this rank has no file-system counts */
     struct pyn_run_metrics metrics;     /* faults, page cache, placement; the host's communicator */
     struct pyn_fractal_summary fractal; /* the MPI capability test after the visit (pyn_fractal_mpi.h) */
+    struct pyn_job *job;                /* rank 0: the job, gathered at set-up (pyn_job_mpi.h); else NULL */
 };
 
 /* The visit every C mode shares (struct pyn_mode's visit when NULL): the

@@ -20,12 +20,14 @@ tree (none for bcast, which loads node-local copies; no failed probe for
 cache and pilot), the per-rank and top-level stage objects, and stage_s in
 the totals. --stage-dir DIR gives the program a staging directory of the
 test's own and checks that no pynamic-stage.* is left in it, pass or fail.
+--search-tmpdir DIR does the same for the Python modes' per-run search
+directories under DIR/pynamic-UID (the run's TMPDIR).
 
 The checks live in ctest/modecheck/, one module per concern: options (this
 command line), launch (the launch and how it must end), compat (the
 original's lines), report (the JSON against the manifest, the CSV against
 the JSON), job (the scheduler, launcher and hosts against the ranks'
-environment and rows), loader, metrics, fractal and stage.
+environment and rows), loader, metrics, fractal, stage and search.
 
 Standard library only: run with the interpreter CMake found.
 """
@@ -39,6 +41,7 @@ from modecheck.job import check_job
 from modecheck.launch import check_exit_codes, check_streams, launch, prepare
 from modecheck.options import parse_args
 from modecheck.report import check_csv, check_report
+from modecheck.search import check_search_tmpdir_after
 from modecheck.stage import check_stage_dir_after
 from pynamictest import check, checked, load_report
 
@@ -46,6 +49,7 @@ from pynamictest import check, checked, load_report
 def check_run(args, out, proc, launch_time, manifest):
     check_exit_codes(args, out.exit_dir, proc.returncode)
     check_streams(args, proc)
+    report = None
     if args.expect_exit == 0 and not args.no_report:
         report = load_report(out.report)
         check_report(report, manifest, args, launch_time, out.report)
@@ -62,6 +66,7 @@ def check_run(args, out, proc, launch_time, manifest):
     leftovers = [n for n in os.listdir(args.workdir) if ".tmp." in n]
     check(not leftovers, f"temporary files left behind: {leftovers}")
     check_stage_dir_after(args)
+    check_search_tmpdir_after(args, report)
 
 
 def main():

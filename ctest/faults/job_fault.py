@@ -5,18 +5,25 @@
         The fault rank pauses at the point (kill_shim.c, PYN_FAULT_ACTION=pause) and, once it is there, the
         launcher is sent the signal (mpiexec forwards it to every rank, as Slurm's time limit sends SIGTERM to
         each). The job must end within --bound, non-zero, print --expect-once exactly once, and leave nothing
-        under --stage-dir.
+        under --stage-dir nor under --search-tmpdir.
     job_fault.py reap [launch options] -- PROGRAM [ARG...]
-        A first run is killed with SIGKILL on the fault rank while it writes a node-local copy (the shim's
-        kill at create): it must leave its directory under --stage-dir. A directory whose lock this script
-        holds stands for a job still running. A second run, the same command without the shim, must pass,
-        print --expect-once (the reaping), remove the killed job's directory and leave the locked one alone.
+        A first run is killed with SIGKILL on the fault rank at --when (the shim's kill): it must leave its
+        directories under --stage-dir (create: a node-local copy being written) or --search-tmpdir (dlopen:
+        a Python mode's per-run search directories). A directory whose lock this script holds stands for a
+        job still running. A second run, the same command without the shim, must pass, print --expect-once
+        (the reaping), remove the killed job's directories and leave the locked one alone.
+    job_fault.py concurrent --search-tmpdir DIR [launch options] -- PROGRAM [ARG...]
+        Two jobs of the same user at once on one host: the first pauses on the fault rank at --when and is
+        stopped whole (SIGSTOP) once there, holding its per-run search directories (one per rank); a second
+        job, the same command, must pass meanwhile without reaping, touching or sharing them; the first,
+        continued, must pass too; nothing is left under DIR afterwards.
     job_fault.py stuck [launch options] -- PROGRAM [ARG...]
         The fault rank stops itself (SIGSTOP, at --when); the job must still end within --bound, non-zero,
         printing --expect-once exactly once.
 
 Launch options: --launcher, --numproc-flag, --preflags (one string), --ranks, --shim, --fault-rank,
---fault-module, --workdir, --stage-dir, --bound, --expect-once REGEX, --expect-output REGEX (any number).
+--fault-module, --workdir, --stage-dir, --search-tmpdir (the jobs' TMPDIR: the Python modes' search
+directories go to DIR/pynamic-UID), --bound, --expect-once REGEX, --expect-output REGEX (any number).
 The shim is preloaded through the launcher's environment, so the signal the launcher forwards reaches the
 program itself. Every check is a line "CHECK FAILED: ..." and exit status 1; no process of the run may be
 left (found in /proc by a token in the environment).
@@ -39,7 +46,7 @@ from rank_fault import processes_with_token  # noqa: E402  (pid, command line) o
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["signal", "reap", "stuck"])
+    p.add_argument("what", choices=["signal", "reap", "stuck", "concurrent"])
     p.add_argument("--launcher", required=True)
     p.add_argument("--numproc-flag", default="-n")
     p.add_argument("--preflags", default="")
@@ -51,6 +58,7 @@ def parse_args():
     p.add_argument("--signal", choices=["INT", "TERM"], default="TERM")
     p.add_argument("--workdir", required=True)
     p.add_argument("--stage-dir", help="the run's --stage-dir: must hold no pynamic-stage.* afterwards")
+    p.add_argument("--search-tmpdir", help="the jobs' TMPDIR: DIR/pynamic-UID must hold no search-path.* afterwards")
     p.add_argument("--bound", type=float, default=30.0)
     p.add_argument("--expect-once", help="regex exactly one line of the job's stderr must match")
     p.add_argument("--expect-output", action="append", default=[], help="regex stdout or stderr must match")
@@ -63,8 +71,28 @@ def parse_args():
     return args
 
 
-def staged(stage_dir):
-    return sorted(n for n in os.listdir(stage_dir) if n.startswith("pynamic-stage.")) if stage_dir else []
+def run_dirs(args):
+    """(directory, prefix of the per-run names) of every kind of per-run directory the test watches."""
+    kinds = []
+    if args.stage_dir:
+        kinds.append((args.stage_dir, "pynamic-stage."))
+    if args.search_tmpdir:
+        kinds.append((os.path.join(args.search_tmpdir, f"pynamic-{os.geteuid()}"), "search-path."))
+    return kinds
+
+
+def held(args, where, prefix):
+    """What the jobs left in where (sorted names): the per-run directories under --stage-dir; anything at all in
+    the per-user directory of --search-tmpdir, the test's own."""
+    if not os.path.isdir(where):
+        return []
+    every = args.search_tmpdir and prefix == "search-path."
+    return sorted(n for n in os.listdir(where) if every or n.startswith(prefix))
+
+
+def leftovers(args):
+    """Every watched per-run directory, as paths."""
+    return [os.path.join(where, n) for where, prefix in run_dirs(args) for n in held(args, where, prefix)]
 
 
 class Job:
@@ -74,6 +102,8 @@ class Job:
         self.args, self.name = args, name
         self.token = uuid.uuid4().hex
         env = dict(os.environ, PYN_FAULT_TOKEN=self.token, **env_extra)
+        if args.search_tmpdir:
+            env["TMPDIR"] = args.search_tmpdir
         cmd = ([args.launcher] + shlex.split(args.preflags) + [args.numproc_flag, str(args.ranks)] + args.command)
         print(f"{name}: running: {shlex.join(cmd)}", flush=True)
         self.t0 = time.monotonic()
@@ -156,45 +186,105 @@ def run_signal(args):
 
     def verdict():
         check_output(args, job, *result)
-        left = staged(args.stage_dir)
-        check(not left, f"left under --stage-dir {args.stage_dir}: {left}")
+        left = leftovers(args)
+        check(not left, f"the job's directories left: {left}")
 
     return checked(verdict)
 
 
 def run_reap(args):
-    for name in staged(args.stage_dir):  # an earlier run of this test
-        subprocess.run(["rm", "-rf", os.path.join(args.stage_dir, name)], check=True)
+    for path in leftovers(args):  # an earlier run of this test
+        subprocess.run(["rm", "-rf", path], check=True)
     first = Job(args, shim_env(args, "kill"), "killed job")
-    hung, status, out, err, leftovers = first.wait()
-    killed = staged(args.stage_dir)
+    hung, status, out, err, leftovers_ = first.wait()
+    killed = leftovers(args)
 
-    # A job still running elsewhere on the host: its leader holds the lock.
-    live = os.path.join(args.stage_dir, "pynamic-stage.otherhost.1.0123456789abcdef")
-    os.makedirs(live, exist_ok=True)
-    with open(os.path.join(live, "libmodule0.so"), "w") as f:
-        f.write("a copy of a job still running")
-    fd = os.open(live, os.O_RDONLY | os.O_DIRECTORY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    # A job still running elsewhere on the host: its leader holds the lock (one directory of each kind).
+    live, fds = [], []
+    for where, prefix in run_dirs(args):
+        path = os.path.join(where, prefix + "otherhost.1.0123456789abcdef")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        with open(os.path.join(path, "libmodule0.so"), "w") as f:
+            f.write("a file of a job still running")
+        live.append(path)
     try:
+        for path in live:
+            fds.append(os.open(path, os.O_RDONLY | os.O_DIRECTORY))
+            fcntl.flock(fds[-1], fcntl.LOCK_EX)
         second = Job(args, {}, "next job")
         result = second.wait()
     finally:
-        os.close(fd)
+        for fd in fds:
+            os.close(fd)
 
     def verdict():
         check(not hung and status != 0, f"the killed job: hung {hung}, launcher status {status}")
-        check(killed, f"the job killed while staging left nothing under {args.stage_dir}: the fault was not made")
+        check(killed, f"the killed job left no directory in {[w for w, _ in run_dirs(args)]}: the fault was not made")
         check_output(args, second, *result, expect_zero=True)
-        left = staged(args.stage_dir)
-        check(set(left) == {os.path.basename(live)},
-              f"after the next job, {args.stage_dir} holds {left}; expected only the running job's "
-              f"{os.path.basename(live)} (the killed job's {killed} removed)")
-        check(os.path.exists(os.path.join(live, "libmodule0.so")), "the running job's copy was removed")
+        left = leftovers(args)
+        check(set(left) == set(live), f"after the next job, {left} are left; expected only the running job's {live} "
+                                      f"(the killed job's {killed} removed)")
+        for path in live:
+            check(os.path.exists(os.path.join(path, "libmodule0.so")), f"the running job's {path} was emptied")
 
     rc = checked(verdict)
-    subprocess.run(["rm", "-rf", live], check=True)
+    for path in live:
+        subprocess.run(["rm", "-rf", path], check=True)
     return rc
+
+
+def signal_processes(token, sig):
+    for pid, _ in processes_with_token(token):
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            pass
+
+
+def run_concurrent(args):
+    if not args.search_tmpdir:
+        fail("concurrent needs --search-tmpdir")
+    for path in leftovers(args):  # an earlier run of this test
+        subprocess.run(["rm", "-rf", path], check=True)
+    ready = os.path.join(args.workdir, "ready")
+    if os.path.exists(ready):
+        os.remove(ready)
+    env = shim_env(args, "pause")
+    env["PYN_FAULT_READY"] = ready
+    first = Job(args, env, "first job")
+    deadline = time.monotonic() + args.bound
+    while not os.path.exists(ready) and first.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not os.path.exists(ready):
+        first.kill()
+        out, err = first.proc.communicate()
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+        fail(f"rank {args.fault_rank} never reached the fault point ({args.when} {args.fault_module})")
+    # Inside the import phase: every rank made its directory before the barrier that starts it.
+    signal_processes(first.token, signal.SIGSTOP)
+    mine = leftovers(args)
+    print(f"first job: stopped in the import phase, holding {mine}", flush=True)
+    try:
+        second = Job(args, {}, "second job")
+        result = second.wait()
+        during = leftovers(args)
+    finally:
+        signal_processes(first.token, signal.SIGCONT)
+    first_result = first.wait()
+
+    def verdict():
+        check(len(mine) == args.ranks, f"the first job holds {len(mine)} search directories, expected one per rank "
+                                       f"({args.ranks}): {mine}")
+        check_output(args, second, *result, expect_zero=True)
+        check(during == mine, f"after the second job, {during} are there; expected the first job's {mine}, untouched")
+        check(not re.search(r"removed [0-9]+ search director", result[3]), "the second job reaped a running job's "
+                                                                          "directories")
+        check_output(args, first, *first_result, expect_zero=True)
+        left = leftovers(args)
+        check(not left, f"after both jobs, {left} are left")
+
+    return checked(verdict)
 
 
 def run_stuck(args):
@@ -208,6 +298,8 @@ def main():
     os.makedirs(args.workdir, exist_ok=True)
     if args.stage_dir:
         os.makedirs(args.stage_dir, exist_ok=True)
+    if args.search_tmpdir:
+        os.makedirs(args.search_tmpdir, exist_ok=True)
     if not os.access(args.shim, os.R_OK):
         fail(f"the fault-injection shim {args.shim} is missing")
 
@@ -215,7 +307,7 @@ def main():
         sys.exit(128 + signum)
 
     signal.signal(signal.SIGTERM, end_job)
-    return {"signal": run_signal, "reap": run_reap, "stuck": run_stuck}[args.what](args)
+    return {"signal": run_signal, "reap": run_reap, "stuck": run_stuck, "concurrent": run_concurrent}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -296,7 +296,12 @@ foreach(_case "TERM;staging;dlopen;create;0" "INT;staging;dlopen;create;0" "TERM
     continue()
   endif()
   set(_name faults.sig${_sig}-in-${_step}.${_mode}.parallel)
+  set(_search "")
+  if(_mode STREQUAL "python") # its per-run search directories are removed too
+    set(_search --search-tmpdir "${PYNAMIC_TEST_WORK}/${_name}/tmp")
+  endif()
   _pyn_job_test(${_name} signal --signal ${_sig} --when ${_when} --fault-rank ${_rank} --fault-module libmodule3.so
+    ${_search}
     --expect-once "^pynamic-mode-${_mode}: SIG${_sig} during ${_step}: every rank stopped. the node-local copies under .*/pynamic-stage\\.[^ ]+ were removed$"
     -- $<TARGET_FILE:pynamic-mode-${_mode}> --stage bcast --stage-dir "${PYNAMIC_TEST_WORK}/${_name}/stage-dir")
 endforeach()
@@ -307,6 +312,38 @@ _pyn_job_test(faults.stage-killed-job-reaped.parallel reap --when create --fault
   --expect-once "^pynamic-mode-dlopen: rank 0 \\(.*\\): stage: removed 1 staging directory of jobs no longer running from .*/stage-dir: pynamic-stage\\.[^ ]+$"
   -- $<TARGET_FILE:pynamic-mode-dlopen> --stage bcast
   --stage-dir "${PYNAMIC_TEST_WORK}/faults.stage-killed-job-reaped.parallel/stage-dir")
+
+# The Python modes' per-run search directories (TMPDIR/pynamic-UID/search-path.HOST.PID.HEX, one per rank,
+# locked for the run's life): a job SIGKILLed in the import (the last rank killed opening libmodule3) leaves
+# its ranks' directories; the next job of the user on the host removes them, says so once (the host's first
+# rank), and passes; a directory whose lock is held (a running job) stays. And two jobs at once: the first
+# stopped whole in its import phase, the second passes meanwhile without reaping or sharing the first's
+# directories, the first then passes too, and nothing is left.
+function(_pyn_search_job_test name what mode program)
+  if(mode STREQUAL "python-driver")
+    set(program "${Python3_EXECUTABLE}" "${program}")
+  endif()
+  add_test(NAME ${name}
+    COMMAND ${_f_job} ${what} --shim $<TARGET_FILE:pyn_fault_kill> --launcher "${MPIEXEC_EXECUTABLE}"
+            "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_f_mpipre}" --ranks ${_f_np}
+            --workdir "${PYNAMIC_TEST_WORK}/${name}" --search-tmpdir "${PYNAMIC_TEST_WORK}/${name}/tmp" ${ARGN}
+            -- ${program})
+  set_tests_properties(${name} PROPERTIES LABELS "faults;parallel;python" PROCESSORS ${_f_np}
+                       TIMEOUT ${_f_timeout})
+endfunction()
+set(_f_reaped "search path: removed [0-9]+ search director(y|ies) of runs no longer running from .*/tmp/pynamic-[0-9]+: search-path\\.[^ ]+(, search-path\\.[^ ]+)*$")
+if(TARGET pynamic-mode-python)
+  _pyn_search_job_test(faults.search-killed-run-reaped.python.parallel reap python $<TARGET_FILE:pynamic-mode-python>
+    --when dlopen --fault-rank ${_f_last} --fault-module libmodule3.so
+    --expect-once "^pynamic-mode-python: rank 0 \\(.*\\): ${_f_reaped}")
+  _pyn_search_job_test(faults.search-concurrent-runs.python.parallel concurrent python
+    $<TARGET_FILE:pynamic-mode-python> --when dlopen --fault-rank 0 --fault-module libmodule3.so --bound 45)
+endif()
+if(PYNAMIC_DRIVER AND NOT PYNAMIC_SANITIZERS)
+  _pyn_search_job_test(faults.search-killed-run-reaped.python-driver.parallel reap python-driver "${PYNAMIC_DRIVER}"
+    --when dlopen --fault-rank ${_f_last} --fault-module libmodule3.so
+    --expect-once "^pynamic_driver\\.py: rank 0 \\(.*\\): ${_f_reaped}")
+endif()
 
 # --timeout: the last rank stops itself (SIGSTOP) opening libmodule3; rank 0
 # names it and ends the job.

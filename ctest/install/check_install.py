@@ -16,8 +16,10 @@
       prefix, not in the build tree, and that the run changed nothing in the
       prefix. --as-user: run_mode.py (and so the mode) runs as USER, who does
       not own the prefix (setpriv, no capabilities), with a fresh TMPDIR of
-      its own; a Python mode's report must then name its per-user search root
-      TMPDIR/pynamic-UID/search-path, a directory of USER's with mode 0700.
+      its own; a Python mode's report must then name the per-user directory
+      TMPDIR/pynamic-UID as its search root, a directory of USER's with mode
+      0700, empty after the run (each rank's per-run search directory
+      removed).
       --package NAME: PREFIX is the system's (/usr), where dpkg installed the
       package NAME: it is used in place (root's already, for --as-user too),
       and "changed nothing" covers the files dpkg lists for NAME.
@@ -196,11 +198,12 @@ def do_run(a):
         if user and "search_root" in report["options"]:
             private = os.path.join(tmp, f"pynamic-{user.pw_uid}")
             root = report["options"]["search_root"]
-            check(root == os.path.join(private, "search-path"),
-                  f"options.search_root = {root!r}, expected the per-user {private}/search-path")
+            check(root == private, f"options.search_root = {root!r}, expected the per-user {private}")
             st = os.lstat(private)
             check(st.st_uid == user.pw_uid and oct(st.st_mode & 0o7777) == "0o700" and os.path.isdir(private),
                   f"{private}: uid {st.st_uid}, mode {oct(st.st_mode & 0o7777)}, expected {user.pw_uid} and 0o700")
+            left = os.listdir(private)
+            check(not left, f"the run left {left} in {private} (its per-run search directories are removed)")
     finally:
         shutil.rmtree(elsewhere, ignore_errors=True)
     after = tree_state(prefix, a.package)

@@ -80,7 +80,8 @@ _pynamic_install_run(install.relocated.parallel linked pynamic-mode-linked RANKS
                      COPY_TO "${PYNAMIC_TEST_WORK}/install/relocated")
 
 # Any user but the prefix's owner: the Python modes make their search directories in a per-user place
-# (TMPDIR/pynamic-UID, 0700), never in the prefix, which the run must leave unchanged.
+# (per run, under TMPDIR/pynamic-UID, 0700, removed at the end), never in the prefix, which the run must leave
+# unchanged.
 _pynamic_install_run(install.python.other-user.parallel python pynamic-mode-python RANKS ${PYNAMIC_TEST_RANKS}
                      AS_USER nobody LABELS "faults;python")
 # The driver and its _pynamic extension are installed with the tree and run from it, as another user too.

@@ -10,6 +10,7 @@ import time
 
 from pynamictest import check
 
+from .search import prepare_search_tmpdir, search_env
 from .stage import prepare_stage_dir
 
 
@@ -37,6 +38,7 @@ def prepare(args):
         if os.path.exists(path):
             os.remove(path)
     prepare_stage_dir(args)
+    prepare_search_tmpdir(args)
     if args.warm_files:
         for name in sorted(os.listdir(args.warm_files)):
             with open(os.path.join(args.warm_files, name), "rb") as f:
@@ -52,7 +54,7 @@ def launch(args, out):
     launch_time = f"{time.time() + ahead:.9f}" if args.launch_time != "none" else None
     cmd = build_command(args, out.report, out.csv, launch_time)
     print("running:", shlex.join(cmd), flush=True)
-    env = dict(os.environ, PYN_EXIT_DIR=out.exit_dir)
+    env = dict(os.environ, PYN_EXIT_DIR=out.exit_dir, **search_env(args))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     sys.stdout.write(proc.stdout)
     sys.stderr.write(proc.stderr)

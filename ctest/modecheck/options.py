@@ -65,6 +65,10 @@ def parse_args(description, argv=None):
                    help="--stage bcast: every generated file must take at least N broadcasts of --stage-chunk bytes")
     p.add_argument("--stage-dir-missing", action="store_true",
                    help="with --stage-dir: DIR must not exist (removed first), and must still not exist afterwards")
+    p.add_argument("--search-tmpdir", metavar="DIR",
+                   help="run the program with TMPDIR=DIR (emptied first) and check that nothing is left in "
+                        "DIR/pynamic-UID afterwards, whether the run passed or failed (the Python modes' per-run "
+                        "search directories), and that a passing report's search_root names that directory")
     p.add_argument("--fractal-image", metavar="FILE",
                    help="pass --fractal-image FILE to the program (an old FILE is removed first); on a passing run "
                         "FILE must be the fractal's BMP, every byte as recomputed here")

@@ -147,6 +147,30 @@ pynamic_mode_test(faults.search-root-not-private.serial python pyn_test_env LABE
                         --expect-stderr "rank 0 .*search path: .*/python-shared-tmp/pynamic-[0-9]+ is not a private directory of uid [0-9]+ \\(it is a directory of uid [0-9]+, mode 777\\): remove it, or give --search-root DIR$"
                   ARGS "TMPDIR=${_py_work}/python-shared-tmp" $<TARGET_FILE:pynamic-mode-python>)
 
+# The per-run search directories (TMPDIR/pynamic-UID/search-path.HOST.PID.HEX, one per rank): a run removes its
+# own at its end, passing or failing, so nothing of it is left under the per-user directory (TMPDIR of the test's
+# own: run_mode.py --search-tmpdir), and a passing report's search_root names that directory. Killed, stopped
+# and concurrent runs: ctest/faults/tests.cmake.
+pynamic_mode_test(faults.search-dirs-removed.python.parallel python pynamic-mode-python RANKS ${_py_np}
+                  LABELS "python;faults" CHECK --search-tmpdir "${_py_work}/faults.search-dirs-removed.python.parallel/tmp"
+                  ARGS --search-depth 5)
+pynamic_mode_test(faults.search-dirs-removed.python-linked.serial python-linked pynamic-mode-python-linked
+                  LABELS "python;faults"
+                  CHECK --search-tmpdir "${_py_work}/faults.search-dirs-removed.python-linked.serial/tmp")
+pynamic_mode_test(faults.search-dirs-removed-failed.python.parallel python pynamic-mode-python RANKS ${_py_np}
+                  LABELS "python;faults" FIXTURES missing_library
+                  CHECK ${_py_missing} --search-tmpdir "${_py_work}/faults.search-dirs-removed-failed.python.parallel/tmp"
+                  ARGS --lib-dir "${_py_work}/missing-library-lib")
+if(_py_driver)
+  pynamic_driver_test(faults.search-dirs-removed.python-driver.parallel RANKS ${_py_np} LABELS faults
+                      CHECK --search-tmpdir "${_py_work}/faults.search-dirs-removed.python-driver.parallel/tmp")
+  pynamic_driver_test(faults.search-dirs-removed-failed.python-driver.parallel RANKS ${_py_np} LABELS faults
+                      FIXTURES missing_library
+                      CHECK ${_py_missing}
+                            --search-tmpdir "${_py_work}/faults.search-dirs-removed-failed.python-driver.parallel/tmp"
+                      ARGS --lib-dir "${_py_work}/missing-library-lib")
+endif()
+
 # A broken sys.path: a search directory holds a file named like a module that is not one.
 set(_py_shadowed --expect-exit 1 --expect-stderr
     "rank [0-9]+ .*import: libmodule3: ImportError: .*python-shadowing-root/dir0/libmodule3\\.so: invalid ELF header")

@@ -39,6 +39,10 @@ endfunction()
 # The job directories' names, lock and reaping (pyn_stage_dir.h), one process without MPI.
 pynamic_unit_test(stage.dir.unit "${_s_dir}/test_stage_dir.c" pynamic_core LABELS stage
                   ARGS "${_s_work}/stage-dir-unit")
+# The same mechanism for any kind of directory held for a run's life (pyn_lockdir.h): staging's and the Python
+# modes' per-run search directories side by side, each reaper removing only its own kind.
+pynamic_unit_test(lockdir.unit "${_s_dir}/test_lockdir.c" pynamic_core LABELS "stage;python;faults"
+                  ARGS "${_s_work}/lockdir-unit")
 
 set(_s_modes dlopen)
 if(TARGET pynamic-mode-python)

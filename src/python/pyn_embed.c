@@ -334,7 +334,7 @@ void pyn_embed_prepare(struct pyn_run *run)
             pyn_run_fail(run, rc, "%s", err);
         return;
     }
-    rc = pyn_py_search_prepare(NULL, &py.search, err, sizeof err); /* NULL: the per-user default */
+    rc = pyn_py_search_prepare(run, NULL, &py.search, err, sizeof err); /* NULL: the per-run default */
     if (rc == 0)
         rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(run), err, sizeof err);
     if (rc) {
@@ -459,6 +459,5 @@ int pyn_embed_cleanup(struct pyn_run *run, int status)
                     pyn_run_rank(run));
         py.initialised = false;
     }
-    pyn_py_search_free(&py.search);
-    return status;
+    return pyn_py_search_finish(run, &py.search, status);
 }

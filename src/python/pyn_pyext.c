@@ -4,9 +4,8 @@
  * (pyn_main_at, pyn_run.h) a mode whose hooks call the script's methods;
  * the accessors below are for those methods. One run per process.
  *
- *   run(argv, start_epoch, default_search_root or None (per user), hooks) -> exit status (the same on every rank)
- *     hooks.prepare()           outside the phases: sys.path
- *     hooks.import_all()        the timed import phase
+ *   run(argv, start_epoch, default_search_root or None (per run, under the user's), hooks) -> exit status (the same on
+ * every rank) hooks.prepare()           outside the phases: sys.path hooks.import_all()        the timed import phase
  *     hooks.visit_all()         the timed visit phase
  *     hooks.epilogue(status)    after the reports, before MPI_Finalize; collective
  *   inside them:
@@ -111,7 +110,7 @@ static void call_hook(struct pyn_run *run, const char *name, PyObject *arg)
 static void driver_prepare(struct pyn_run *run)
 {
     char err[PYN_ERROR_MAX - 64];
-    int rc = pyn_py_search_prepare(st.default_root, &st.search, err, sizeof err);
+    int rc = pyn_py_search_prepare(run, st.default_root, &st.search, err, sizeof err);
     if (rc == 0)
         rc = pyn_py_check_dir("python: sys.path entry", pyn_run_library_dir(run), err, sizeof err);
     if (rc)
@@ -153,9 +152,7 @@ static void driver_epilogue(struct pyn_run *run, int status)
 
 static int driver_cleanup(struct pyn_run *run, int status)
 {
-    (void)run;
-    pyn_py_search_free(&st.search);
-    return status;
+    return pyn_py_search_finish(run, &st.search, status);
 }
 
 static const struct pyn_mode driver_mode = {

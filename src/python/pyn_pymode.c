@@ -2,6 +2,9 @@
 #include "pyn_pymode.h"
 
 #include "pyn_clock.h"
+#include "pyn_interrupt.h"
+#include "pyn_lockdir.h"
+#include "pyn_results.h"
 #include "pyn_tool.h"
 
 #include <errno.h>
@@ -28,8 +31,9 @@ const struct pyn_option pyn_py_options[] = {
         ": with the standard library's two, what Debian 12's python3 searches for a packaged module)",
         .def = PYN_PY_SEARCH_DEPTH_DEFAULT_TEXT, .text = &search_depth_text),
     PYN_OPTION_PATH("--search-root", "DIR", &search_root_text, "search_root",
-                    "where those directories are created, once, outside the timed phases (default: "
-                    "${TMPDIR:-/tmp}/pynamic-UID/search-path, private to the user)"),
+                    "where those directories are created, outside the timed phases, and kept (default: a directory "
+                    "of each rank's own under ${TMPDIR:-/tmp}/pynamic-UID, private to the user, removed at the "
+                    "run's end)"),
     PYN_OPTIONS_END,
 };
 
@@ -104,85 +108,204 @@ static int private_dir(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-int pyn_py_search_prepare(const char *default_root, struct pyn_py_search *s, char *err, size_t errlen)
+static const struct pyn_lockdir_kind search_kind = {
+    .prefix = PYN_PY_SEARCH_RUN_PREFIX, .who = "search path", .root = "directory", .holder = "run"};
+
+/* --search-root DIR or the caller's default: made where missing, kept. */
+static int given_root(const char *root, struct pyn_py_search *s, char *err, size_t errlen)
 {
-    memset(s, 0, sizeof *s);
-    int rc = 0;
-    s->depth = (long)search_depth;
-    char *own = NULL; /* the per-user default, when it is the root */
-    const char *root = search_root_text ? search_root_text : default_root;
-    if (!root && !(root = own = pyn_py_default_search_root())) {
-        pyn_format_middle(err, errlen, "search path: no root directory (give --search-root DIR)");
-        rc = -EINVAL;
-    }
-    if (rc == 0 && own) {
-        char *user_dir = strdup(own);
-        char *slash = user_dir ? strrchr(user_dir, '/') : NULL;
-        if (slash) {
-            *slash = '\0';
-            rc = private_dir(user_dir, err, errlen);
-        } else {
-            snprintf(err, errlen, "search path: out of memory");
-            rc = -ENOMEM;
-        }
-        free(user_dir);
-    }
-    if (rc == 0)
-        rc = make_dirs(root, err, errlen);
+    int rc = make_dirs(root, err, errlen);
     if (rc == 0 && !(s->root = realpath(root, NULL))) {
         rc = -errno;
         pyn_format_middle(err, errlen, "search path: %s: realpath: %s", root, strerror(errno));
     }
+    if (rc == 0 && !(s->shown_root = strdup(s->root))) {
+        pyn_format_middle(err, errlen, "search path: out of memory");
+        rc = -ENOMEM;
+    }
+    return rc;
+}
+
+/* The default: this rank's own directory under the per-user one, locked for
+ * the run. Per run, not shared by the user's runs: two jobs on one host
+ * would otherwise make, search and (now that runs remove what they make)
+ * remove the same directories under each other. Per rank, not per job: a
+ * rank needs no other rank to agree on a name, and no rank can remove a
+ * directory another rank of its host still searches. */
+static int run_root(struct pyn_run *run, struct pyn_py_search *s, char *err, size_t errlen)
+{
+    char *parent = pyn_py_default_search_parent();
+    if (!parent) {
+        pyn_format_middle(err, errlen, "search path: out of memory");
+        return -ENOMEM;
+    }
+    int rc = private_dir(parent, err, errlen);
+    if (rc == 0 && !(s->shown_root = realpath(parent, NULL))) {
+        rc = -errno;
+        pyn_format_middle(err, errlen, "search path: %s: realpath: %s", parent, strerror(errno));
+    }
+    free(parent);
+    if (rc)
+        return rc;
+    /* What runs killed on this host left (their lock is free): one rank per
+     * host removes it, before this run adds its own. */
+    if (pyn_run_host_rank(run) == 0) {
+        char names[1024];
+        int reaped = pyn_lockdir_reap(&search_kind, s->shown_root, names, sizeof names, err, errlen);
+        if (reaped < 0)
+            return reaped;
+        if (reaped > 0)
+            pyn_run_note(run, "search path: removed %d search director%s of runs no longer running from %s: %s", reaped,
+                         reaped == 1 ? "y" : "ies", s->shown_root, names);
+    }
+    char host[64] = "host";
+    gethostname(host, sizeof host);
+    host[sizeof host - 1] = '\0';
+    for (char *p = host; *p; ++p)
+        if (*p == '/')
+            *p = '_';
+    char name[PATH_MAX];
+    if (pyn_lockdir_name(&search_kind, name, sizeof name, s->shown_root, host, (long)getpid()) != 0) {
+        pyn_format_middle(err, errlen, "search path: %s: the run's directory name would be longer than PATH_MAX",
+                          s->shown_root);
+        return -ENAMETOOLONG;
+    }
+    rc = pyn_lockdir_create(&search_kind, name, &s->lock_fd, err, errlen);
+    if (rc)
+        return rc;
+    s->run_dir = 1;
+    if (!(s->root = strdup(name))) {
+        rmdir(name);
+        pyn_lockdir_unlock(s->lock_fd);
+        s->lock_fd = -1;
+        s->run_dir = 0;
+        pyn_format_middle(err, errlen, "search path: out of memory");
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* The handler's list: the directories, then the root; each ends in '/'
+ * (rmdir). Given before any directory is made: removing one not made yet
+ * fails harmlessly. */
+static int arm_cleanup(struct pyn_py_search *s, char *err, size_t errlen)
+{
+    size_t n = (size_t)s->depth + 1;
+    if (!(s->cleanup = calloc(n + 1, sizeof *s->cleanup))) {
+        pyn_format_middle(err, errlen, "search path: out of memory");
+        return -ENOMEM;
+    }
+    int bad = 0;
+    for (long k = 0; k < s->depth; ++k)
+        bad |= asprintf(&s->cleanup[k], "%s/dir%ld/", s->root, k) < 0;
+    bad |= asprintf(&s->cleanup[s->depth], "%s/", s->root) < 0;
+    if (bad) {
+        pyn_format_middle(err, errlen, "search path: out of memory");
+        return -ENOMEM;
+    }
+    pyn_interrupt_cleanup_for(PYN_INTERRUPT_SEARCH, s->cleanup, n);
+    return 0;
+}
+
+/* Removes what this rank made of its per-run directory, then drops the
+ * lock. Returns 0 or -errno with one line in err. ENOENT is fine after
+ * SIGINT/SIGTERM: the handler removed some already. */
+static int remove_run_root(struct pyn_py_search *s, char *err, size_t errlen)
+{
+    pyn_interrupt_cleanup_for(PYN_INTERRUPT_SEARCH, NULL, 0);
+    int rc = 0, gone_ok = pyn_interrupt_caught(NULL) != 0;
+    for (long k = s->made - 1; k >= 0; --k)
+        if (rmdir(s->dirs[k]) != 0 && !(gone_ok && errno == ENOENT) && rc == 0) {
+            rc = -errno;
+            pyn_format_middle(err, errlen, "search path: remove %s: %s", s->dirs[k], strerror(errno));
+        }
+    if (s->root && rmdir(s->root) != 0 && !(gone_ok && errno == ENOENT) && rc == 0) {
+        rc = -errno;
+        pyn_format_middle(err, errlen, "search path: remove %s: %s", s->root, strerror(errno));
+    }
+    pyn_lockdir_unlock(s->lock_fd);
+    s->lock_fd = -1;
+    return rc;
+}
+
+static void search_free(struct pyn_py_search *s)
+{
+    if (search_root_text && search_root_text == s->shown_root)
+        search_root_text = NULL;
+    for (long k = 0; s->dirs && k < s->depth; ++k)
+        free(s->dirs[k]);
+    for (long k = 0; s->cleanup && k <= s->depth; ++k)
+        free(s->cleanup[k]);
+    free(s->cleanup);
+    free(s->dirs);
+    free(s->root);
+    free(s->shown_root);
+    memset(s, 0, sizeof *s);
+    s->lock_fd = -1;
+}
+
+int pyn_py_search_prepare(struct pyn_run *run, const char *default_root, struct pyn_py_search *s, char *err,
+                          size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->lock_fd = -1;
+    s->depth = (long)search_depth;
+    const char *root = search_root_text ? search_root_text : default_root;
+    int rc = root ? given_root(root, s, err, errlen) : run_root(run, s, err, errlen);
     if (rc == 0 && !(s->dirs = calloc((size_t)s->depth + 1, sizeof *s->dirs))) {
         pyn_format_middle(err, errlen, "search path: out of memory for %ld directories", s->depth);
         rc = -ENOMEM;
     }
+    if (rc == 0 && s->run_dir)
+        rc = arm_cleanup(s, err, errlen);
     for (long k = 0; rc == 0 && k < s->depth; ++k) {
         if (asprintf(&s->dirs[k], "%s/dir%ld", s->root, k) < 0) {
             s->dirs[k] = NULL;
             pyn_format_middle(err, errlen, "search path: out of memory");
             rc = -ENOMEM;
-        } else if (mkdir(s->dirs[k], 0777) != 0 && errno != EEXIST) {
+        } else if (mkdir(s->dirs[k], s->run_dir ? 0700 : 0777) != 0 && (errno != EEXIST || s->run_dir)) {
             rc = -errno;
             pyn_format_middle(err, errlen, "search path: cannot create directory %s: mkdir: %s", s->dirs[k],
                               strerror(errno));
         } else {
+            if (s->run_dir)
+                s->made = k + 1;
             rc = pyn_py_check_dir("search path directory", s->dirs[k], err, errlen);
         }
     }
-    free(own);
     if (rc) {
-        pyn_py_search_free(s);
+        char ignored[PYN_ERROR_MAX];
+        if (s->run_dir)
+            remove_run_root(s, ignored, sizeof ignored);
+        search_free(s);
         return rc;
     }
-    search_root_text = s->root; /* the report shows the absolute root in effect */
+    search_root_text = s->shown_root; /* the report shows the absolute root in effect */
     return 0;
 }
 
-void pyn_py_search_free(struct pyn_py_search *s)
+int pyn_py_search_finish(struct pyn_run *run, struct pyn_py_search *s, int status)
 {
-    if (search_root_text && search_root_text == s->root)
-        search_root_text = NULL;
-    for (long k = 0; s->dirs && k < s->depth; ++k)
-        free(s->dirs[k]);
-    free(s->dirs);
-    free(s->root);
-    memset(s, 0, sizeof *s);
+    char err[PYN_ERROR_MAX];
+    int rc = s->run_dir ? remove_run_root(s, err, sizeof err) : 0;
+    search_free(s);
+    if (rc == 0)
+        return status;
+    pyn_run_note(run, "%s (the next run on this host removes it)", err);
+    return status == PYN_EXIT_OK ? PYN_EXIT_ERROR : status;
 }
 
 /* Per user, not beside the program: an installed tree is read-only to
- * everyone but its owner. Per user rather than per job: the directories are
- * empty and the same for every run, so a run that dies leaves nothing that the
- * next would have to reap, and no rank needs to agree with another on a name. */
-char *pyn_py_default_search_root(void)
+ * everyone but its owner. */
+char *pyn_py_default_search_parent(void)
 {
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";
-    char *root;
-    if (asprintf(&root, "%s/pynamic-%u/search-path", tmp, (unsigned)geteuid()) < 0)
+    char *dir;
+    if (asprintf(&dir, "%s/pynamic-%u", tmp, (unsigned)geteuid()) < 0)
         return NULL;
-    return root;
+    return dir;
 }
 
 void pyn_py_start_at(struct pyn_start *start, double epoch_s)

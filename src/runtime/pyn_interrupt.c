@@ -14,8 +14,8 @@ static const int stop_signals[] = {SIGINT, SIGTERM};
 static struct sigaction saved[NSTOP];
 static int armed;
 static volatile sig_atomic_t caught, caught_step;
-static char *const *volatile cleanup_paths;
-static volatile sig_atomic_t cleanup_count;
+static char *const *volatile cleanup_paths[PYN_INTERRUPT_OWNERS];
+static volatile sig_atomic_t cleanup_count[PYN_INTERRUPT_OWNERS];
 
 static void on_stop_signal(int sig)
 {
@@ -27,15 +27,17 @@ static void on_stop_signal(int sig)
          * stuck) must not keep the job alive: SIGALRM ends it after the grace. */
         alarm(PYN_INTERRUPT_GRACE_S);
     }
-    /* Count first: the main flow clears the count before it frees the list. */
-    int n = cleanup_count;
-    char *const *paths = cleanup_paths;
-    for (int i = 0; paths && i < n; ++i) {
-        size_t len = strlen(paths[i]);
-        if (len > 0 && paths[i][len - 1] == '/')
-            rmdir(paths[i]);
-        else
-            unlink(paths[i]);
+    for (int owner = 0; owner < PYN_INTERRUPT_OWNERS; ++owner) {
+        /* Count first: the main flow clears the count before it frees the list. */
+        int n = cleanup_count[owner];
+        char *const *paths = cleanup_paths[owner];
+        for (int i = 0; paths && i < n; ++i) {
+            size_t len = strlen(paths[i]);
+            if (len > 0 && paths[i][len - 1] == '/')
+                rmdir(paths[i]);
+            else
+                unlink(paths[i]);
+        }
     }
     errno = saved_errno;
 }
@@ -60,7 +62,8 @@ void pyn_interrupt_arm(void)
 
 void pyn_interrupt_disarm(void)
 {
-    pyn_interrupt_cleanup(NULL, 0);
+    for (int owner = 0; owner < PYN_INTERRUPT_OWNERS; ++owner)
+        pyn_interrupt_cleanup_for((enum pyn_interrupt_owner)owner, NULL, 0);
     if (caught)
         alarm(0);
     if (!armed)
@@ -78,11 +81,16 @@ int pyn_interrupt_caught(enum pyn_step *step)
     return sig;
 }
 
+void pyn_interrupt_cleanup_for(enum pyn_interrupt_owner owner, char *const *paths, size_t n)
+{
+    cleanup_count[owner] = 0;
+    cleanup_paths[owner] = paths;
+    cleanup_count[owner] = paths ? (sig_atomic_t)n : 0;
+}
+
 void pyn_interrupt_cleanup(char *const *paths, size_t n)
 {
-    cleanup_count = 0;
-    cleanup_paths = paths;
-    cleanup_count = paths ? (sig_atomic_t)n : 0;
+    pyn_interrupt_cleanup_for(PYN_INTERRUPT_STAGE, paths, n);
 }
 
 const char *pyn_interrupt_signal_name(int sig)

@@ -5,8 +5,8 @@
  * SIGKILL after KillWait). Killed where it stood, a rank would leave its
  * host's node-local copies (--stage bcast) filling memory for the next job.
  * Armed, the handler only records the first signal and the step the run
- * was in (pyn_step.h) and removes the paths of the cleanup list (a leader's
- * copies, so they are gone even if the SIGKILL follows before the main flow
+ * was in (pyn_step.h) and removes the paths of the cleanup lists (a leader's
+ * copies, a rank's search directories, so they are gone even if the SIGKILL follows before the main flow
  * gets there); the agreements then stop every rank together, and
  * pyn_main decides what is printed and the exit status (128 + the signal).
  * Every call of the handler is async-signal-safe (unlink, rmdir, strlen,
@@ -27,16 +27,28 @@
  * (the Python driver's), and forgets any earlier signal. */
 void pyn_interrupt_arm(void);
 
-/* Restores the actions pyn_interrupt_arm replaced and clears the cleanup list. */
+/* Restores the actions pyn_interrupt_arm replaced and clears every cleanup list. */
 void pyn_interrupt_disarm(void);
 
 /* The first signal caught since arming (SIGINT or SIGTERM), or 0; when step
  * is not NULL and a signal was caught, the step the run was in then. */
 int pyn_interrupt_caught(enum pyn_step *step);
 
-/* The paths the handler removes, in order: a path ending in '/' with rmdir,
- * any other with unlink (files first, then their directories). paths must
- * stay valid until the list is replaced or cleared (NULL, 0). */
+/* Who gave a list of paths to remove: each owner's list is its own, so
+ * that staging's and a mode's do not replace each other. */
+enum pyn_interrupt_owner {
+    PYN_INTERRUPT_STAGE,  /* a --stage bcast leader's copies and job directory */
+    PYN_INTERRUPT_SEARCH, /* the Python modes' per-run search directories */
+    PYN_INTERRUPT_OWNERS
+};
+
+/* The paths the handler removes for owner, in order: a path ending in '/'
+ * with rmdir, any other with unlink (files first, then their directories).
+ * paths must stay valid until the owner's list is replaced or cleared
+ * (NULL, 0). */
+void pyn_interrupt_cleanup_for(enum pyn_interrupt_owner owner, char *const *paths, size_t n);
+
+/* pyn_interrupt_cleanup_for(PYN_INTERRUPT_STAGE, paths, n). */
 void pyn_interrupt_cleanup(char *const *paths, size_t n);
 
 /* "SIGINT", "SIGTERM", or "signal" for any other. */

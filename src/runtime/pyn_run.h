@@ -107,6 +107,9 @@ int pyn_run_rank(const struct pyn_run *run);
 int pyn_run_size(const struct pyn_run *run);
 const char *pyn_run_prog(const struct pyn_run *run); /* the program's name, for messages */
 MPI_Comm pyn_run_comm(const struct pyn_run *run);    /* the run's ranks; for a mode that is collective itself */
+/* This rank's index among the run's ranks on its host (0: the host's first),
+ * for work one rank per host does, such as reaping what killed runs left. */
+int pyn_run_host_rank(const struct pyn_run *run);
 const void *pyn_run_mode_data(const struct pyn_run *run);
 /* The command line as MPI_Init left it (argv[0] first). */
 void pyn_run_args(const struct pyn_run *run, int *argc, char ***argv);
@@ -142,5 +145,10 @@ void pyn_run_loading(struct pyn_run *run, const char *what);
  * returns rc (a negative errno) for the mode to return. The first error is
  * kept. */
 int pyn_run_fail(struct pyn_run *run, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Prints one line that is not an error on stderr, as the runtime prints
+ * this rank's lines: "PROG: rank R (HOST): <text>" (what a run found and
+ * removed, say). */
+void pyn_run_note(const struct pyn_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -44,6 +44,11 @@ MPI_Comm pyn_run_comm(const struct pyn_run *run)
     return run->comm;
 }
 
+int pyn_run_host_rank(const struct pyn_run *run)
+{
+    return run->metrics.node_rank;
+}
+
 const void *pyn_run_mode_data(const struct pyn_run *run)
 {
     return run->mode->data;
@@ -112,4 +117,15 @@ void pyn_run_loading(struct pyn_run *run, const char *what)
 {
     (void)run;
     pyn_fatal_loading(what);
+}
+
+void pyn_run_note(const struct pyn_run *run, const char *fmt, ...)
+{
+    char text[2 * PYN_ERROR_MAX]; /* room for a list of names */
+    va_list ap;
+    va_start(ap, fmt);
+    pyn_vformat_middle(text, sizeof text, fmt, ap);
+    va_end(ap);
+    pyn_escape_controls(text, sizeof text);
+    fprintf(stderr, "%s: rank %d (%s): %s\n", run->prog, run->rank, run->rec.host, text);
 }

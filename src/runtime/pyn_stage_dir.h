@@ -6,7 +6,8 @@
  * the killed job left. Its leader holds a lock on it (flock on the
  * directory) for the job's life; the kernel drops the lock when the job
  * dies however it dies, so a directory whose lock is free belongs to no
- * running job and the next job on the host removes it. libc only. */
+ * running job and the next job on the host removes it. One kind of
+ * pyn_lockdir.h's directories. libc only. */
 #ifndef PYN_STAGE_DIR_H
 #define PYN_STAGE_DIR_H
 

@@ -29,15 +29,19 @@ static void on_stop_signal(int sig)
     }
     /* Count first: the main flow clears the count before it frees the list. */
     int n = cleanup_count;
-    char *const *paths = cleanup_paths;
-    for (int i = 0; paths && i < n; ++i) {
+    pyn_interrupt_remove_paths(cleanup_paths, n > 0 ? (size_t)n : 0);
+    errno = saved_errno;
+}
+
+void pyn_interrupt_remove_paths(char *const *paths, size_t n)
+{
+    for (size_t i = 0; paths && i < n; ++i) {
         size_t len = strlen(paths[i]);
         if (len > 0 && paths[i][len - 1] == '/')
             rmdir(paths[i]);
         else
             unlink(paths[i]);
     }
-    errno = saved_errno;
 }
 
 void pyn_interrupt_arm(void)

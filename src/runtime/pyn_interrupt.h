@@ -39,6 +39,10 @@ int pyn_interrupt_caught(enum pyn_step *step);
  * stay valid until the list is replaced or cleared (NULL, 0). */
 void pyn_interrupt_cleanup(char *const *paths, size_t n);
 
+/* Removes paths as the handler does (async-signal-safe; errors ignored):
+ * also the watchdog's, before it ends the job (pyn_watchdog.h). */
+void pyn_interrupt_remove_paths(char *const *paths, size_t n);
+
 /* "SIGINT", "SIGTERM", or "signal" for any other. */
 const char *pyn_interrupt_signal_name(int sig);
 

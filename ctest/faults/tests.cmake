@@ -334,7 +334,9 @@ _pyn_job_test(faults.stuck-rank0-in-import.dlopen.parallel stuck --when dlopen -
 # in the broadcast of its first chunk, and rank 0 waits in the leaders'
 # broadcast. Visit: rank 1 stops before the visit's barrier. End of the run:
 # the last rank stops before the gather of the reports' records, rank 0
-# waiting in it. Without the watchdog on those waits each job hangs.
+# waiting in it. Each must end within 20 s, non-zero, with the one line, no
+# process and nothing under --stage-dir left (docs/reliability.md lists what
+# each did before).
 foreach(_case "staging;create;1;2" "staging;bcast;1;2" "visit;barrier;1;1" "end;gather;${_f_last};1")
   list(GET _case 0 _step)
   list(GET _case 1 _when)

@@ -8,8 +8,11 @@ Runs `LAUNCHER -n RANKS BUILD_DIR/pynamic-mode-MODE` alternately without and wit
 times each, and prints for import and visit the median over runs of the per-rank phase time (the median
 over ranks, summary.<phase>_s.median, and the slowest rank, .max) and of rank 0's span (the phase from its
 starting barrier to the end of its closing agreement, spans.<phase>_s), where the watchdog's waits are:
-the barrier that starts a phase and the agreement that ends it. Alternating in one session is what makes the
-ratio meaningful on a shared, noisy machine.
+the barrier that starts a phase and the agreement that ends it. Also the MPI capability test (per-rank
+compute, summary.fractal_s, outside every collective; rank 0's span, spans.fractal_s, which holds the
+watched gather and barrier) and, when MODE_ARGS stage (--stage bcast), staging's time on the slowest rank
+(summary.stage_s.max, every wait in it watched). Alternating in one session is what makes the ratio
+meaningful on a shared, noisy machine.
 """
 import argparse
 import json
@@ -33,6 +36,10 @@ def run(cmd, report):
         out[f"{phase} median rank"] = s["median"]
         out[f"{phase} slowest rank"] = s["max"]
         out[f"{phase} rank 0 span"] = r["spans"][f"{phase}_s"]
+    out["fractal median rank"] = r["summary"]["fractal_s"]["median"]
+    out["fractal rank 0 span"] = r["spans"]["fractal_s"]
+    if r["stage"]["strategy"] != "none":
+        out["stage slowest rank"] = r["summary"]["stage_s"]["max"]
     return out
 
 

@@ -19,7 +19,15 @@
         continued, must pass too; nothing is left under DIR afterwards.
     job_fault.py stuck [launch options] -- PROGRAM [ARG...]
         The fault rank stops itself (SIGSTOP, at --when); the job must still end within --bound, non-zero,
-        printing --expect-once exactly once.
+        printing --expect-once exactly once, and leave nothing under --stage-dir.
+    job_fault.py host-wrap --stage-dir DIR -- PROGRAM [ARG...]
+        What --hosts 2 runs as each rank: an odd rank enters a mount namespace of its own where DIR/host1
+        is mounted over DIR, then runs PROGRAM; an even rank runs PROGRAM.
+
+--hosts 2 makes one machine two hosts: MPICH puts the even and the odd ranks in two "cliques"
+(MPIR_CVAR_NUM_CLIQUES=2), which MPI_Comm_split_type(MPI_COMM_TYPE_SHARED) takes as two nodes, so --stage
+bcast has two leaders (ranks 0 and 1); the odd ranks see DIR/host1 as the --stage-dir, so the two leaders'
+directories, which have the same name, do not collide. Needs root (mount) and unshare(1).
 
 Launch options: --launcher, --numproc-flag, --preflags (one string), --ranks, --shim, --fault-rank,
 --fault-module, --workdir, --stage-dir, --search-tmpdir (the jobs' TMPDIR: the Python modes' search
@@ -47,6 +55,7 @@ from rank_fault import processes_with_token  # noqa: E402  (pid, command line) o
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("what", choices=["signal", "reap", "stuck", "concurrent"])
+    p.add_argument("--hosts", type=int, choices=[1, 2], default=1)
     p.add_argument("--launcher", required=True)
     p.add_argument("--numproc-flag", default="-n")
     p.add_argument("--preflags", default="")
@@ -54,7 +63,7 @@ def parse_args():
     p.add_argument("--shim", required=True)
     p.add_argument("--fault-rank", type=int, default=0)
     p.add_argument("--fault-module", default="libmodule3.so")
-    p.add_argument("--when", choices=["create", "dlopen", "barrier"], default="dlopen")
+    p.add_argument("--when", choices=["create", "dlopen", "barrier", "gather", "bcast"], default="dlopen")
     p.add_argument("--signal", choices=["INT", "TERM"], default="TERM")
     p.add_argument("--workdir", required=True)
     p.add_argument("--stage-dir", help="the run's --stage-dir: must hold no pynamic-stage.* afterwards")
@@ -95,6 +104,15 @@ def leftovers(args):
     return [os.path.join(where, n) for where, prefix in run_dirs(args) for n in held(args, where, prefix)]
 
 
+def staged(stage_dir):
+    """The pynamic-stage.* under stage_dir and, with --hosts 2, under the second host's stage_dir/host1."""
+    if not stage_dir:
+        return []
+    subdirs = [""] + ["host1"] * os.path.isdir(os.path.join(stage_dir, "host1"))
+    return sorted(os.path.join(d, n) for d in subdirs for n in os.listdir(os.path.join(stage_dir, d))
+                  if n.startswith("pynamic-stage."))
+
+
 class Job:
     """One launch: started in a session of its own, so a hang is killed whole."""
 
@@ -104,7 +122,11 @@ class Job:
         env = dict(os.environ, PYN_FAULT_TOKEN=self.token, **env_extra)
         if args.search_tmpdir:
             env["TMPDIR"] = args.search_tmpdir
-        cmd = ([args.launcher] + shlex.split(args.preflags) + [args.numproc_flag, str(args.ranks)] + args.command)
+        program = args.command
+        if args.hosts == 2:
+            env["MPIR_CVAR_NUM_CLIQUES"] = "2"
+            program = [sys.executable, os.path.abspath(__file__), "host-wrap", "--stage-dir", args.stage_dir, "--"] + program
+        cmd = ([args.launcher] + shlex.split(args.preflags) + [args.numproc_flag, str(args.ranks)] + program)
         print(f"{name}: running: {shlex.join(cmd)}", flush=True)
         self.t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -288,12 +310,38 @@ def run_concurrent(args):
 
 
 def run_stuck(args):
+    for name in staged(args.stage_dir):  # an earlier run of this test
+        subprocess.run(["rm", "-rf", os.path.join(args.stage_dir, name)], check=True)
     job = Job(args, shim_env(args, "stop"), "job")
     result = job.wait()
-    return checked(lambda: check_output(args, job, *result))
+
+    def verdict():
+        check_output(args, job, *result)
+        left = staged(args.stage_dir)
+        check(not left, f"left under --stage-dir {args.stage_dir}: {left}")
+
+    return checked(verdict)
+
+
+def host_wrap(argv):
+    """Runs as one rank (--hosts 2): an odd rank sees DIR/host1 as DIR, in a mount namespace of its own."""
+    cut = argv.index("--")
+    p = argparse.ArgumentParser(prog="job_fault.py host-wrap")
+    p.add_argument("--stage-dir", required=True)
+    a = p.parse_args(argv[:cut])
+    command = argv[cut + 1:]
+    rank = int(os.environ.get("PMI_RANK") or os.environ.get("PMIX_RANK") or "0")
+    if rank % 2 == 1:
+        other = os.path.join(a.stage_dir, "host1")
+        os.makedirs(other, exist_ok=True)
+        command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                   'mount --bind "$1" "$2" && shift 2 && exec "$@"', "sh", other, a.stage_dir] + command
+    os.execvp(command[0], command)
 
 
 def main():
+    if sys.argv[1:2] == ["host-wrap"]:
+        host_wrap(sys.argv[2:])
     args = parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     if args.stage_dir:

@@ -11,8 +11,15 @@
  *            (the import phase);
  *   create   open() with O_CREAT of a path ending in PYN_FAULT_MODULE (a
  *            --stage bcast leader writing its node-local copy: staging);
- *   barrier  the first MPI_Barrier() after such a dlopen (the barrier that
- *            starts the visit phase, every other rank waiting in it),
+ *   barrier  the first MPI_Barrier() or MPI_Ibarrier() after such a dlopen
+ *            (the barrier that starts the visit phase, every other rank
+ *            waiting in it; MPI_Ibarrier under --timeout),
+ *   gather   the first MPI_Gather() or MPI_Igather() of MPI_BYTE after such
+ *            a dlopen (the gather of the ranks' records for the reports, at
+ *            the end of the run, rank 0 waiting in it),
+ *   bcast    the first MPI_Bcast() or MPI_Ibcast() of MPI_BYTE after such a
+ *            create (a --stage bcast leader receiving the file's first chunk
+ *            from rank 0, in the leaders' broadcast),
  * it writes one line to stderr and then
  *   kill   raises SIGKILL (the node's OOM killer, a node failure),
  *   segv   raises SIGSEGV (a crash in a library's constructor),
@@ -106,7 +113,9 @@ static void fault(const char *where)
     _exit(125); /* not reached unless the signal is blocked or ignored */
 }
 
-static int dlopened; /* the module was dlopen'ed: the next MPI_Barrier is the visit's */
+static int dlopened;    /* the module was dlopen'ed: the next MPI_Barrier is the visit's */
+static int gather_next; /* the module was dlopen'ed: the next gather of bytes is the report's */
+static int bcast_next;  /* the module's copy was created: the next broadcast of bytes is its first chunk */
 
 void *dlopen(const char *file, int flags)
 {
@@ -120,6 +129,8 @@ void *dlopen(const char *file, int flags)
     }
     if (armed_for("barrier", file))
         dlopened = 1;
+    if (armed_for("gather", file))
+        gather_next = 1;
     return real_dlopen(file, flags);
 }
 
@@ -136,6 +147,8 @@ static int open_with(const char *name, const char *path, int flags, va_list ap)
         snprintf(where, sizeof where, "while creating %s", path);
         fault(where);
     }
+    if ((flags & O_CREAT) && armed_for("bcast", path))
+        bcast_next = 1;
     return (*real)(path, flags, mode);
 }
 
@@ -157,14 +170,75 @@ int open64(const char *path, int flags, ...)
     return fd;
 }
 
-int MPI_Barrier(MPI_Comm comm)
+/* The real MPI function, found once (the shim links no MPI; mpi.h declares it). */
+#define REAL(fn)                                                                                                       \
+    static __typeof__(&fn) real;                                                                                       \
+    if (!real)                                                                                                         \
+    *(void **)&real = dlsym(RTLD_NEXT, #fn)
+
+static void at_barrier(void)
 {
-    static int (*real_barrier)(MPI_Comm);
-    if (!real_barrier)
-        *(void **)&real_barrier = dlsym(RTLD_NEXT, "MPI_Barrier");
     if (dlopened) {
         dlopened = 0;
         fault("before the barrier that starts the visit");
     }
-    return real_barrier(comm);
+}
+
+int MPI_Barrier(MPI_Comm comm)
+{
+    REAL(MPI_Barrier);
+    at_barrier();
+    return real(comm);
+}
+
+int MPI_Ibarrier(MPI_Comm comm, MPI_Request *req)
+{
+    REAL(MPI_Ibarrier);
+    at_barrier();
+    return real(comm, req);
+}
+
+static void at_gather(MPI_Datatype type)
+{
+    if (gather_next && type == MPI_BYTE) {
+        gather_next = 0;
+        fault("before the gather of the ranks' records");
+    }
+}
+
+int MPI_Gather(const void *in, int n, MPI_Datatype t, void *out, int on, MPI_Datatype ot, int root, MPI_Comm comm)
+{
+    REAL(MPI_Gather);
+    at_gather(t);
+    return real(in, n, t, out, on, ot, root, comm);
+}
+
+int MPI_Igather(const void *in, int n, MPI_Datatype t, void *out, int on, MPI_Datatype ot, int root, MPI_Comm comm,
+                MPI_Request *req)
+{
+    REAL(MPI_Igather);
+    at_gather(t);
+    return real(in, n, t, out, on, ot, root, comm, req);
+}
+
+static void at_bcast(MPI_Datatype type)
+{
+    if (bcast_next && type == MPI_BYTE) {
+        bcast_next = 0;
+        fault("in the broadcast of the copy's first chunk");
+    }
+}
+
+int MPI_Bcast(void *buf, int n, MPI_Datatype t, int root, MPI_Comm comm)
+{
+    REAL(MPI_Bcast);
+    at_bcast(t);
+    return real(buf, n, t, root, comm);
+}
+
+int MPI_Ibcast(void *buf, int n, MPI_Datatype t, int root, MPI_Comm comm, MPI_Request *req)
+{
+    REAL(MPI_Ibcast);
+    at_bcast(t);
+    return real(buf, n, t, root, comm, req);
 }

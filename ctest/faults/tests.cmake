@@ -363,6 +363,43 @@ _pyn_job_test(faults.stuck-rank0-in-import.dlopen.parallel stuck --when dlopen -
   --expect-once "^pynamic-mode-dlopen: rank 1: --timeout 1: import has not ended on every rank after [0-9]+\\.[0-9] s and rank 0 did not end the job: rank 0 did not arrive. ending the job$"
   -- $<TARGET_FILE:pynamic-mode-dlopen> --timeout 1)
 
+# --timeout over every collective wait, each with --stage bcast: the copies of
+# every host must be gone when the watchdog ends the job (rank 0 tells every
+# rank to remove its host's copies before MPI_Abort, whose SIGKILL no handler
+# sees). Staging: two hosts on this machine (job_fault.py --hosts 2: ranks 0
+# and 1 are the leaders); leader 1 stops writing its copy of libmodule3, or
+# in the broadcast of its first chunk, and rank 0 waits in the leaders'
+# broadcast. Visit: rank 1 stops before the visit's barrier. End of the run:
+# the last rank stops before the gather of the reports' records, rank 0
+# waiting in it. Each must end within 20 s, non-zero, with the one line, no
+# process and nothing under --stage-dir left (docs/reliability.md lists what
+# each did before).
+foreach(_case "staging;create;1;2" "staging;bcast;1;2" "visit;barrier;1;1" "end;gather;${_f_last};1")
+  list(GET _case 0 _step)
+  list(GET _case 1 _when)
+  list(GET _case 2 _rank)
+  list(GET _case 3 _hosts)
+  set(_name faults.stuck-rank-in-${_step}-${_when}.dlopen.parallel)
+  if(_step STREQUAL "end")
+    set(_says "the end of the run")
+  else()
+    set(_says "${_step}")
+  endif()
+  _pyn_job_test(${_name} stuck --hosts ${_hosts} --when ${_when} --fault-rank ${_rank} --fault-module libmodule3.so
+    --bound 20
+    --expect-once "^pynamic-mode-dlopen: --timeout 3: ${_says} has not ended on every rank after [0-9]+\\.[0-9] s: rank ${_rank} \\(.*\\) did not arrive. ending the job$"
+    -- $<TARGET_FILE:pynamic-mode-dlopen> --stage bcast --stage-dir "${PYNAMIC_TEST_WORK}/${_name}/stage-dir"
+       --timeout 3)
+endforeach()
+
+# Rank 0 itself stuck (before the visit's barrier): rank 1 speaks at twice
+# the timeout, removes its host's copies and ends the job.
+_pyn_job_test(faults.stuck-rank-0-in-visit.dlopen.parallel stuck --when barrier --fault-rank 0
+  --fault-module libmodule3.so --bound 20
+  --expect-once "^pynamic-mode-dlopen: rank 1: --timeout 3: visit has not ended on every rank after [0-9]+\\.[0-9] s and rank 0 did not end the job: rank 0 did not arrive. ending the job$"
+  -- $<TARGET_FILE:pynamic-mode-dlopen> --stage bcast
+     --stage-dir "${PYNAMIC_TEST_WORK}/faults.stuck-rank-0-in-visit.dlopen.parallel/stage-dir" --timeout 3)
+
 # --- manifests that do not match the tree ---------------------------------
 # A manifest of a larger tree (4 more modules, everything else equal): the
 # first module the tree lacks is named. NUM_FILES is replaced in the tree's

@@ -5,6 +5,7 @@
 #include "pyn_fractal_mpi.h"
 
 #include "pyn_clock.h"
+#include "pyn_collective.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -45,9 +46,9 @@ int pyn_fractal_mpi_run(MPI_Comm comm, const char *image_path, struct pyn_fracta
     }
     int ok = rows != NULL && (rank != 0 || (counts && displs));
     int bad = ok ? nranks : rank, first_bad = nranks;
-    MPI_Allreduce(&bad, &first_bad, 1, MPI_INT, MPI_MIN, comm);
+    pyn_coll_allreduce(&bad, &first_bad, 1, MPI_INT, MPI_MIN, comm);
     if (first_bad == nranks) {
-        MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
+        pyn_coll_gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
         if (rank == 0) {
             for (int r = 0; r < nranks && total <= INT_MAX; ++r) {
                 displs[r] = (int)total;
@@ -56,7 +57,7 @@ int pyn_fractal_mpi_run(MPI_Comm comm, const char *image_path, struct pyn_fracta
             if (total > INT_MAX || !(image = malloc(total > 0 ? (size_t)total : 1)))
                 first_bad = 0;
         }
-        MPI_Bcast(&first_bad, 1, MPI_INT, 0, comm);
+        pyn_coll_bcast(&first_bad, 1, MPI_INT, 0, comm);
     }
     /* Touched now, so the first touch's page faults stay out of the timed region. */
     if (rows)
@@ -70,14 +71,14 @@ int pyn_fractal_mpi_run(MPI_Comm comm, const char *image_path, struct pyn_fracta
                  "fractal: rank %d of %d could not allocate its buffers (%s); the test did not run", first_bad, nranks,
                  strerror(ENOMEM));
     } else {
-        MPI_Barrier(comm);
+        pyn_coll_barrier(comm);
         uint64_t t0 = pyn_clock_monotonic_ns();
         char err[PYN_FRACTAL_ERROR_MAX];
         /* Cannot fail: the rows are this rank's share and the buffer holds them. */
         pyn_fractal_compute_rows(rec->first_row, rec->rows, rows, (size_t)mine, err, sizeof err);
         rec->compute_s = seconds_since(t0);
-        MPI_Gatherv(rows, mine, MPI_BYTE, image, counts, displs, MPI_BYTE, 0, comm);
-        MPI_Barrier(comm);
+        pyn_coll_gatherv(rows, mine, MPI_BYTE, image, counts, displs, MPI_BYTE, 0, comm);
+        pyn_coll_barrier(comm);
         out->span_s = seconds_since(t0);
         rec->ran = 1;
 
@@ -109,7 +110,7 @@ int pyn_fractal_mpi_run(MPI_Comm comm, const char *image_path, struct pyn_fracta
     }
     /* The agreement: rank 0's verdict is every rank's. */
     int verdict[2] = {rc, out->passed};
-    MPI_Bcast(verdict, 2, MPI_INT, 0, comm);
+    pyn_coll_bcast(verdict, 2, MPI_INT, 0, comm);
     rc = verdict[0];
     out->ran = rec->ran;
     out->passed = verdict[1];

@@ -30,16 +30,20 @@ static void on_stop_signal(int sig)
     for (int owner = 0; owner < PYN_INTERRUPT_OWNERS; ++owner) {
         /* Count first: the main flow clears the count before it frees the list. */
         int n = cleanup_count[owner];
-        char *const *paths = cleanup_paths[owner];
-        for (int i = 0; paths && i < n; ++i) {
-            size_t len = strlen(paths[i]);
-            if (len > 0 && paths[i][len - 1] == '/')
-                rmdir(paths[i]);
-            else
-                unlink(paths[i]);
-        }
+        pyn_interrupt_remove_paths(cleanup_paths[owner], n > 0 ? (size_t)n : 0);
     }
     errno = saved_errno;
+}
+
+void pyn_interrupt_remove_paths(char *const *paths, size_t n)
+{
+    for (size_t i = 0; paths && i < n; ++i) {
+        size_t len = strlen(paths[i]);
+        if (len > 0 && paths[i][len - 1] == '/')
+            rmdir(paths[i]);
+        else
+            unlink(paths[i]);
+    }
 }
 
 void pyn_interrupt_arm(void)

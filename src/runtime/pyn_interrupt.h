@@ -51,6 +51,10 @@ void pyn_interrupt_cleanup_for(enum pyn_interrupt_owner owner, char *const *path
 /* pyn_interrupt_cleanup_for(PYN_INTERRUPT_STAGE, paths, n). */
 void pyn_interrupt_cleanup(char *const *paths, size_t n);
 
+/* Removes paths as the handler does (async-signal-safe; errors ignored):
+ * also the watchdog's, before it ends the job (pyn_watchdog.h). */
+void pyn_interrupt_remove_paths(char *const *paths, size_t n);
+
 /* "SIGINT", "SIGTERM", or "signal" for any other. */
 const char *pyn_interrupt_signal_name(int sig);
 

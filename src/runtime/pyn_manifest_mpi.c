@@ -2,6 +2,7 @@
  * bytes go in chunks and any size works. */
 #include "pyn_manifest_mpi.h"
 
+#include "pyn_collective.h"
 #include "pyn_file.h"
 #include "pyn_tool.h"
 
@@ -28,7 +29,7 @@ int pyn_manifest_bcast(const char *path, MPI_Comm comm, struct pyn_manifest **ou
         rc = resolved ? pyn_file_read_all(resolved, &text, &len, err, errlen) : -ENOENT;
         n = rc ? rc : (long long)len;
     }
-    MPI_Bcast(&n, 1, MPI_LONG_LONG, 0, comm);
+    pyn_coll_bcast(&n, 1, MPI_LONG_LONG, 0, comm);
     if (n < 0) {
         if (rank != 0)
             pyn_format_middle(err, errlen, "rank 0 could not read the manifest");
@@ -42,13 +43,13 @@ int pyn_manifest_bcast(const char *path, MPI_Comm comm, struct pyn_manifest **ou
     }
     for (long long off = 0; off < n; off += INT_MAX / 2) {
         long long chunk = n - off < INT_MAX / 2 ? n - off : INT_MAX / 2;
-        MPI_Bcast(text + off, (int)chunk, MPI_BYTE, 0, comm);
+        pyn_coll_bcast(text + off, (int)chunk, MPI_BYTE, 0, comm);
     }
     int pathlen = rank == 0 ? (int)strlen(resolved) + 1 : 0;
-    MPI_Bcast(&pathlen, 1, MPI_INT, 0, comm);
+    pyn_coll_bcast(&pathlen, 1, MPI_INT, 0, comm);
     if (rank != 0 && !(resolved = *path_out = malloc((size_t)pathlen)))
         MPI_Abort(comm, PYN_EXIT_ERROR);
-    MPI_Bcast(resolved, pathlen, MPI_CHAR, 0, comm);
+    pyn_coll_bcast(resolved, pathlen, MPI_CHAR, 0, comm);
     rc = pyn_manifest_parse(text, (size_t)n, resolved, out, err, errlen);
     free(text);
     return rc;

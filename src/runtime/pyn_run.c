@@ -20,6 +20,7 @@
 #include "pyn_run_state.h"
 
 #include "pyn_clock.h"
+#include "pyn_collective.h"
 #include "pyn_fatal.h"
 #include "pyn_fs.h"
 #include "pyn_interrupt.h"
@@ -60,13 +61,7 @@
 static int any_failed(struct pyn_run *run)
 {
     int mine = run->rec.failed != 0 || pyn_interrupt_caught(NULL) != 0, count = 0;
-    if (pyn_watchdog_on()) { /* --timeout: a stuck rank ends the job */
-        MPI_Request req;
-        MPI_Iallreduce(&mine, &count, 1, MPI_INT, MPI_SUM, run->comm, &req);
-        pyn_watchdog_wait(&req, 0);
-    } else {
-        MPI_Allreduce(&mine, &count, 1, MPI_INT, MPI_SUM, run->comm);
-    }
+    pyn_coll_allreduce(&mine, &count, 1, MPI_INT, MPI_SUM, run->comm);
     return count > 0;
 }
 
@@ -75,7 +70,7 @@ int pyn_run_agree_status(const struct pyn_run *run, int mine)
     if (mine == PYN_EXIT_OK && pyn_interrupt_caught(NULL))
         mine = PYN_EXIT_ERROR; /* stop at this agreement; pyn_main says why */
     int worst = mine;
-    MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, run->comm);
+    pyn_coll_allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, run->comm);
     return worst;
 }
 
@@ -327,15 +322,16 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
             pyn_run_options_print_version(run->prog, stdout);
         return false;
     }
-    run->status = pyn_run_agree_status(run, prepare(run, positional, npositional));
+    /* Armed first: every collective after this one is watched (pyn_watchdog.h). */
+    run->status = pyn_run_agree_status(run, watchdog_setup(run));
+    if (run->status == PYN_EXIT_OK)
+        run->status = pyn_run_agree_status(run, prepare(run, positional, npositional));
     if (run->status == PYN_EXIT_OK)
         run->status = pyn_run_agree_status(run, check_outputs(run));
     if (run->status == PYN_EXIT_OK)
         run->status =
             pyn_run_agree_status(run, pyn_run_metrics_setup(&run->metrics, run->comm, &run->opt, run->manifest,
                                                             run->mode->name, &run->rec, run->prog, stderr));
-    if (run->status == PYN_EXIT_OK)
-        run->status = pyn_run_agree_status(run, watchdog_setup(run));
     if (run->status == PYN_EXIT_OK)
         run->status = pyn_run_agree_status(run, pyn_job_gather(run->comm, run->rec.host, &run->job, run->prog, stderr));
     struct pyn_stage_options stage_options;
@@ -379,13 +375,7 @@ static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
         /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
         pyn_fatal_arm(run->prog, run->rank, run->rec.host, "import");
     }
-    if (pyn_watchdog_on()) {
-        MPI_Request req;
-        MPI_Ibarrier(run->comm, &req);
-        pyn_watchdog_wait(&req, 0);
-    } else {
-        MPI_Barrier(run->comm);
-    }
+    pyn_coll_barrier(run->comm);
     pyn_fs_set_phase(phase);
     pyn_run_metrics_phase_begin(&run->metrics);
     run->phase_t0_ns = pyn_clock_monotonic_ns();

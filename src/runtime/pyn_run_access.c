@@ -3,6 +3,7 @@
  * pyn_run_max_on_root. */
 #include "pyn_run_state.h"
 
+#include "pyn_collective.h"
 #include "pyn_fatal.h"
 #include "pyn_tool.h"
 
@@ -63,7 +64,7 @@ void pyn_run_args(const struct pyn_run *run, int *argc, char ***argv)
 double pyn_run_max_on_root(struct pyn_run *run, double value)
 {
     double max = value;
-    MPI_Reduce(&value, &max, 1, MPI_DOUBLE, MPI_MAX, 0, run->comm);
+    pyn_coll_reduce(&value, &max, 1, MPI_DOUBLE, MPI_MAX, 0, run->comm);
     return run->rank == 0 ? max : value;
 }
 

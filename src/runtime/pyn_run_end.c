@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "pyn_run_state.h"
 
+#include "pyn_collective.h"
 #include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
 #include "pyn_interrupt.h"
@@ -92,7 +93,7 @@ int pyn_run_end_interrupted(struct pyn_run *run, enum pyn_step *step)
     enum pyn_step mine_step = PYN_STEP_SETUP;
     int sig = pyn_interrupt_caught(&mine_step);
     int mine[2] = {sig, sig ? (int)mine_step : -1}, all[2] = {0, -1};
-    MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, run->comm);
+    pyn_coll_allreduce(mine, all, 2, MPI_INT, MPI_MAX, run->comm);
     *step = (enum pyn_step)all[1];
     return all[0];
 }

@@ -6,6 +6,7 @@
 #include "pyn_run_metrics.h"
 
 #include "pyn_cache.h"
+#include "pyn_collective.h"
 #include "pyn_loader.h"
 #include "pyn_tool.h"
 
@@ -89,7 +90,7 @@ int pyn_run_metrics_import_start(struct pyn_run_metrics *m, const struct pyn_run
     }
     /* The host's other ranks start their import after the count. */
     if (count)
-        MPI_Barrier(m->node);
+        pyn_coll_barrier(m->node);
     c->measured = 1;
     if (pyn_placement_sample(m->placement, &rec->placement, msg, sizeof msg))
         failed = keep_first(failed, -ENODEV, msg, err, errlen);

@@ -4,6 +4,7 @@
  * rather than "passed". */
 #include "pyn_run_report.h"
 
+#include "pyn_collective.h"
 #include "pyn_report.h"
 #include "pyn_tool.h"
 
@@ -19,7 +20,7 @@ int pyn_run_report(struct pyn_results *res, const struct pyn_rank_record *rec, c
     struct pyn_rank_record *all = NULL;
     if (rank == 0 && !(all = calloc((size_t)nranks, sizeof *all)))
         MPI_Abort(comm, PYN_EXIT_ERROR);
-    MPI_Gather(rec, (int)sizeof *rec, MPI_BYTE, all, (int)sizeof *rec, MPI_BYTE, 0, comm);
+    pyn_coll_gather(rec, (int)sizeof *rec, MPI_BYTE, all, (int)sizeof *rec, MPI_BYTE, 0, comm);
     if (rank == 0) {
         res->nranks = nranks;
         res->ranks = all;
@@ -64,6 +65,6 @@ int pyn_run_report(struct pyn_results *res, const struct pyn_rank_record *rec, c
         free(all);
     }
     /* Every rank exits with the job's verdict, so launchers and scripts see it on any rank. */
-    MPI_Bcast(&status, 1, MPI_INT, 0, comm);
+    pyn_coll_bcast(&status, 1, MPI_INT, 0, comm);
     return status;
 }

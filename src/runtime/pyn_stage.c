@@ -4,6 +4,7 @@
 
 #include "pyn_audit_abi.h"
 #include "pyn_clock.h"
+#include "pyn_collective.h"
 #include "pyn_file.h"
 #include "pyn_fs.h"
 #include "pyn_interrupt.h"
@@ -94,7 +95,7 @@ static char *bcast_string(const char *s, int rank)
         memcpy(out, s, (size_t)n);
     for (long long off = 0; off < n; off += INT_MAX / 2) {
         long long chunk = n - off < INT_MAX / 2 ? n - off : INT_MAX / 2;
-        MPI_Bcast(out + off, (int)chunk, MPI_CHAR, 0, MPI_COMM_WORLD);
+        pyn_coll_bcast(out + off, (int)chunk, MPI_CHAR, 0, MPI_COMM_WORLD);
     }
     out[n] = '\0';
     return out;
@@ -102,8 +103,10 @@ static char *bcast_string(const char *s, int rank)
 
 /* --- bcast ------------------------------------------------------------------- */
 
-/* The leader's copies, search directories and job directory, as paths the
- * SIGINT/SIGTERM handler can remove without formatting anything. */
+/* The host's copies, search directories and job directory, as paths the
+ * SIGINT/SIGTERM handler (the leader's) and the watchdog ending the job
+ * (every rank's: the leader may be the stuck one) can remove without
+ * formatting anything. */
 static int arm_cleanup(struct pyn_stage *st, long search_dirs, char *err, size_t errlen)
 {
     size_t nsearch = search_dirs > 1 ? (size_t)search_dirs : 0, n = st->nfiles + nsearch + 1;
@@ -121,7 +124,9 @@ static int arm_cleanup(struct pyn_stage *st, long search_dirs, char *err, size_t
     st->ncleanup = k;
     if (bad)
         return fail(err, errlen, -ENOMEM, "stage: out of memory");
-    pyn_interrupt_cleanup(st->cleanup, st->ncleanup);
+    if (st->leader)
+        pyn_interrupt_cleanup(st->cleanup, st->ncleanup);
+    pyn_watchdog_copies(st->cleanup, st->ncleanup);
     return 0;
 }
 
@@ -257,9 +262,9 @@ static int stream_files(struct pyn_stage *st, MPI_Comm leaders, const char *libr
                 rec->bytes += header > 0 ? header : 0;
             }
             uint64_t t1 = pyn_clock_monotonic_ns();
-            MPI_Bcast(&header, 1, MPI_LONG_LONG, 0, leaders);
+            pyn_coll_bcast_among(&header, 1, MPI_LONG_LONG, 0, leaders);
             if (header > 0)
-                MPI_Bcast(buf, (int)header, MPI_BYTE, 0, leaders);
+                pyn_coll_bcast_among(buf, (int)header, MPI_BYTE, 0, leaders);
             uint64_t t2 = pyn_clock_monotonic_ns();
             rec->read_s += (double)(t1 - t0) * 1e-9;
             rec->bcast_s += (double)(t2 - t1) * 1e-9;
@@ -334,6 +339,8 @@ static int stage_bcast(struct pyn_stage *st, const struct pyn_stage_options *opt
         return rc ? rc : -ECANCELED;
     if (st->leader)
         rc = stream_files(st, st->leaders, library_dir, opt->chunk_bytes, rec, err, errlen);
+    else if (pyn_watchdog_on())
+        rc = arm_cleanup(st, m->config.search_dirs, err, errlen);
     if (any_failed(rc))
         return rc ? rc : -ECANCELED;
     for (size_t i = 0; i < st->nfiles; ++i)
@@ -484,7 +491,7 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
      * costs the same whatever is staged. */
     if (opt->kind == PYN_STAGE_BCAST)
         MPI_Comm_split(MPI_COMM_WORLD, st->leader ? 0 : MPI_UNDEFINED, rank, &st->leaders);
-    MPI_Barrier(MPI_COMM_WORLD);
+    pyn_coll_barrier(MPI_COMM_WORLD);
     uint64_t t0 = pyn_clock_monotonic_ns();
     if (opt->kind == PYN_STAGE_BCAST)
         rc = stage_bcast(st, opt, m, library_dir, rank, rec, err, errlen);
@@ -532,8 +539,9 @@ int pyn_stage_finish(struct pyn_stage *st, char *err, size_t errlen)
         pyn_fs_set_local_prefix(NULL);
     /* The host's ranks are done with the copies before the leader removes them. */
     if (st->kind == PYN_STAGE_BCAST)
-        MPI_Barrier(st->node);
+        pyn_coll_barrier(st->node);
     pyn_interrupt_cleanup(NULL, 0);
+    pyn_watchdog_copies(NULL, 0);
     /* The SIGINT/SIGTERM handler may have removed some already. */
     int gone_ok = pyn_interrupt_caught(NULL) != 0;
 #define REMOVED(call) ((call) == 0 || (gone_ok && errno == ENOENT))

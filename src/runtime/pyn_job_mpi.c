@@ -2,7 +2,7 @@
 #include "pyn_job_mpi.h"
 
 #include "pyn_tool.h"
-#include "pyn_watchdog.h"
+#include "pyn_collective.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +23,7 @@ int pyn_job_gather(MPI_Comm comm, const char *host, struct pyn_job **out, const 
         fprintf(errs, "%s: rank 0: job description: out of memory for %d ranks\n", prog, nranks);
         MPI_Abort(comm, PYN_EXIT_ERROR);
     }
-    MPI_Request req;
-    MPI_Igather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, 0, comm, &req);
-    pyn_watchdog_wait(&req, 0);
+    pyn_coll_gather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, 0, comm);
     if (rank != 0)
         return PYN_EXIT_OK;
     *out = pyn_job_build(all, nranks);

@@ -32,6 +32,7 @@
  * hooks; this is the whole mechanism. Never linked into anything but this test. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <link.h>
 #include <fcntl.h>
 #include <mpi.h>
 #include <poll.h>
@@ -170,11 +171,50 @@ int open64(const char *path, int flags, ...)
     return fd;
 }
 
+/* Looks for name in every loaded object but this shim: the MPI library may
+ * not be in the global scope RTLD_NEXT searches (the driver's extension
+ * module, and with it libmpich, is loaded RTLD_LOCAL by Python). */
+struct lookup {
+    const char *name;
+    void *self;
+    void *found;
+};
+
+static int look_in(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    struct lookup *l = data;
+    if (l->found || !info->dlpi_name || !info->dlpi_name[0])
+        return l->found != NULL;
+    void *h = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
+    if (!h)
+        return 0;
+    void *f = dlsym(h, l->name);
+    if (f && f != l->self)
+        l->found = f;
+    dlclose(h);
+    return l->found != NULL;
+}
+
+static void *real_symbol(const char *name, void *self)
+{
+    void *f = dlsym(RTLD_NEXT, name);
+    if (f)
+        return f;
+    struct lookup l = {name, self, NULL};
+    dl_iterate_phdr(look_in, &l);
+    if (!l.found) {
+        fprintf(stderr, "kill_shim: %s: not found in any loaded object\n", name);
+        _exit(97);
+    }
+    return l.found;
+}
+
 /* The real MPI function, found once (the shim links no MPI; mpi.h declares it). */
 #define REAL(fn)                                                                                                       \
     static __typeof__(&fn) real;                                                                                       \
     if (!real)                                                                                                         \
-    *(void **)&real = dlsym(RTLD_NEXT, #fn)
+    *(void **)&real = real_symbol(#fn, (void *)&fn)
 
 static void at_barrier(void)
 {

@@ -30,7 +30,7 @@ add_test(NAME install.tree
   COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/check_install.py" install --cmake "${CMAKE_COMMAND}"
           --build "${CMAKE_BINARY_DIR}" --prefix "${_install_prefix}" --treedir "${PYNAMIC_INSTALL_TREEDIR}"
           --bindir "${CMAKE_INSTALL_BINDIR}")
-set_tests_properties(install.tree PROPERTIES FIXTURES_SETUP installed_tree LABELS install TIMEOUT 300)
+set_tests_properties(install.tree PROPERTIES FIXTURES_SETUP installed_tree LABELS "install;serial" TIMEOUT 300)
 
 # run_mode.py against the installed manifest; @PREFIX@ is the prefix the run uses.
 # AS_USER: run it as that user (not the prefix's owner); DRIVER: program is the
@@ -223,4 +223,4 @@ add_test(NAME presets.site-example
   COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/presets_test.py" --cmake "${CMAKE_COMMAND}"
           --source "${PROJECT_SOURCE_DIR}" --workdir "${PYNAMIC_TEST_WORK}/presets.site-example"
           --example "${PROJECT_SOURCE_DIR}/docs/site-preset.example.json")
-set_tests_properties(presets.site-example PROPERTIES LABELS "presets;build" TIMEOUT 300 PROCESSORS 2)
+set_tests_properties(presets.site-example PROPERTIES LABELS "presets;build;serial" TIMEOUT 300 PROCESSORS 2)

@@ -1,7 +1,7 @@
 # The parallel mode tests again, through Slurm's srun --mpi=pmi2 on a real
 # one-host cluster (munged + slurmctld + slurmd) that local_slurm.py starts
 # for them in the build tree and stops afterwards (fixture local_slurm).
-# Label: slurm. Included by ctest/CMakeLists.txt.
+# Labels: slurm and parallel. Included by ctest/CMakeLists.txt.
 #
 # PYNAMIC_TEST_SLURM: AUTO (default) registers these tests when the Slurm
 # and munge daemons are installed and configure runs as root; ON requires
@@ -53,10 +53,14 @@ if(_slurm_enabled)
       --squeue "${PYNAMIC_SLURM_SQUEUE}" --scancel "${PYNAMIC_SLURM_SCANCEL}")
   add_test(NAME slurm.cluster.start
            COMMAND "${Python3_EXECUTABLE}" "${_slurm_script}" start --dir "${_slurm_dir}" --wait 60 ${_slurm_tools})
-  set_tests_properties(slurm.cluster.start PROPERTIES FIXTURES_SETUP local_slurm LABELS slurm TIMEOUT 150)
+  # Labels slurm and parallel (srun is the tests' launcher; the fixtures go with them). One cluster of one
+  # node: its tests take it in turn (RESOURCE_LOCK), as two job steps would queue for its cores.
+  set_tests_properties(slurm.cluster.start PROPERTIES FIXTURES_SETUP local_slurm LABELS "slurm;parallel" TIMEOUT 150
+                                                      RESOURCE_LOCK pynamic_local_slurm)
   add_test(NAME slurm.cluster.stop COMMAND "${Python3_EXECUTABLE}" "${_slurm_script}" stop --dir "${_slurm_dir}"
                                            ${_slurm_tools})
-  set_tests_properties(slurm.cluster.stop PROPERTIES FIXTURES_CLEANUP local_slurm LABELS slurm TIMEOUT 120)
+  set_tests_properties(slurm.cluster.stop PROPERTIES FIXTURES_CLEANUP local_slurm LABELS "slurm;parallel" TIMEOUT 120
+                                                     RESOURCE_LOCK pynamic_local_slurm)
 
   # srun as the tests' launcher: pmi2 is what MPICH's PMI client speaks to
   # Slurm; --overcommit lets 4 tasks share this host's CPUs; --time bounds a
@@ -75,8 +79,9 @@ if(_slurm_enabled)
     if(NOT _fixtures)
       set(_fixtures "")
     endif()
-    set_tests_properties(${name} PROPERTIES LABELS slurm ENVIRONMENT_MODIFICATION "${_slurm_env}"
-                                            FIXTURES_REQUIRED "local_slurm;${_fixtures}")
+    set_tests_properties(${name} PROPERTIES LABELS "slurm;parallel" ENVIRONMENT_MODIFICATION "${_slurm_env}"
+                                            FIXTURES_REQUIRED "local_slurm;${_fixtures}"
+                                            RESOURCE_LOCK pynamic_local_slurm)
   endfunction()
 
   # Passing runs: 4 ranks in one MPI world (run_mode.py checks nranks and every rank's row).

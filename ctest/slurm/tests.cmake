@@ -121,8 +121,9 @@ if(_slurm_enabled)
               "--preflags=--mpi=pmi2 --overcommit --time=5 --kill-on-bad-exit=${_k}" --scancel "${PYNAMIC_SLURM_SCANCEL}"
               --ranks ${_np} --fault-rank ${_slurm_last} --fault-module libmodule1.so --action kill --bound 40 ${_says}
               --workdir "${PYNAMIC_TEST_WORK}/${_name}" -- $<TARGET_FILE:pynamic-mode-dlopen> ${_opts})
-    set_tests_properties(${_name} PROPERTIES LABELS "slurm;faults" PROCESSORS ${_np} TIMEOUT 90
-                                             ENVIRONMENT_MODIFICATION "${_slurm_env}" FIXTURES_REQUIRED local_slurm)
+    set_tests_properties(${_name} PROPERTIES LABELS "slurm;faults;parallel" PROCESSORS ${_np} TIMEOUT 90
+                                             ENVIRONMENT_MODIFICATION "${_slurm_env}" FIXTURES_REQUIRED local_slurm
+                                             RESOURCE_LOCK pynamic_local_slurm)
   endforeach()
   # srun without PMI starts N one-rank worlds: every task must refuse, not report a fake rank 0.
   _pynamic_slurm_test(slurm.error.no-pmi dlopen pynamic-mode-dlopen RANKS ${_np}
@@ -171,8 +172,8 @@ if(_slurm_enabled)
   # The four run on the cluster one after another: a second start's refusal is checked on a quiet cluster, and
   # a refused job's "nothing left in the queue" is not another test's job.
   set_tests_properties(slurm.sh.status slurm.sh.start-again slurm.sh.docs-srun slurm.sh.refuses-N2
-                       slurm.sh.refuses-n1000 PROPERTIES FIXTURES_REQUIRED slurm_sh RESOURCE_LOCK slurm_sh
-                       TIMEOUT 150)
+                       slurm.sh.refuses-n1000 PROPERTIES FIXTURES_REQUIRED slurm_sh
+                       RESOURCE_LOCK "slurm_sh;pynamic_local_slurm" TIMEOUT 150)
   set_tests_properties(slurm.sh.docs-srun PROPERTIES PROCESSORS 4)
   add_test(NAME slurm.sh.not-root
            COMMAND ${_sh_test} not-root --script "${_sh_script}" --dir "${PYNAMIC_TEST_WORK}/not-root-slurm-sh")
@@ -183,5 +184,10 @@ if(_slurm_enabled)
   set_tests_properties(slurm.sh.not-root slurm.sh.no-daemons slurm.sh.unsafe-dir PROPERTIES TIMEOUT 60)
   set_tests_properties(slurm.sh.start slurm.sh.stop slurm.sh.status slurm.sh.start-again slurm.sh.docs-srun
                        slurm.sh.refuses-N2 slurm.sh.refuses-n1000 slurm.sh.not-root slurm.sh.no-daemons
-                       slurm.sh.unsafe-dir PROPERTIES LABELS slurm ENVIRONMENT_MODIFICATION "${_sh_env}")
+                       slurm.sh.unsafe-dir PROPERTIES LABELS "slurm;parallel" ENVIRONMENT_MODIFICATION "${_sh_env}")
+  # Labelled parallel as every slurm test (they set up or use srun's cluster; the asan preset leaves them out),
+  # and one at a time with the tests' own cluster: two clusters' daemons on one host, their job steps queueing
+  # for its cores.
+  set_tests_properties(slurm.sh.start slurm.sh.stop slurm.sh.not-root slurm.sh.no-daemons slurm.sh.unsafe-dir
+                       PROPERTIES RESOURCE_LOCK pynamic_local_slurm)
 endif()

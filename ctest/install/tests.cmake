@@ -178,6 +178,11 @@ if(NOT PYNAMIC_TEST_PACKAGES STREQUAL "OFF")
     set_tests_properties(install.package.apt-remove PROPERTIES FIXTURES_CLEANUP system_package TIMEOUT 600)
     set_tests_properties(install.package.apt-install install.package.apt-remove PROPERTIES
                          LABELS "install;serial" RESOURCE_LOCK system-packages)
+    # install.modulefile.lmod checks that the unload leaves no pynamic-mode-dlopen on PATH: not while the
+    # package puts one in /usr/bin. Tests run two at a time and by cost, so say the order (it failed so).
+    if(TEST install.modulefile.lmod)
+      set_tests_properties(install.package.apt-install PROPERTIES DEPENDS install.modulefile.lmod)
+    endif()
     _pynamic_install_run(install.package.dlopen.other-user.parallel dlopen pynamic-mode-dlopen PACKAGE
                          RANKS ${PYNAMIC_TEST_RANKS} AS_USER nobody)
     _pynamic_install_run(install.package.python.other-user.parallel python pynamic-mode-python PACKAGE

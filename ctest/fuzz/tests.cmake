@@ -16,7 +16,7 @@ set(_fz_build "${PYNAMIC_TEST_WORK}/fuzz-build")
 add_test(NAME fuzz.build
   COMMAND "${CMAKE_COMMAND}" "-DCLANG=${PYNAMIC_FUZZ_CLANG}" "-DSOURCE=${PROJECT_SOURCE_DIR}" "-DBUILD=${_fz_build}"
           "-DGENERATOR=${CMAKE_GENERATOR}" "-DMAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}" -P "${_fz_dir}/build_fuzzers.cmake")
-set_tests_properties(fuzz.build PROPERTIES FIXTURES_SETUP fuzz_build LABELS fuzz TIMEOUT 300 PROCESSORS 2)
+set_tests_properties(fuzz.build PROPERTIES FIXTURES_SETUP fuzz_build LABELS "fuzz;serial" TIMEOUT 300 PROCESSORS 2)
 
 foreach(_t gen_options manifest run_options stage_map)
   add_test(NAME fuzz.${_t}
@@ -24,5 +24,5 @@ foreach(_t gen_options manifest run_options stage_map)
             --corpus "${_fz_dir}/corpus/fuzz_${_t}" --dict "${_fz_dir}/dict/${_t}.dict"
             --seconds ${PYNAMIC_FUZZ_SECONDS} --workdir "${PYNAMIC_TEST_WORK}/fuzz.${_t}")
   math(EXPR _fz_timeout "${PYNAMIC_FUZZ_SECONDS} + 120")
-  set_tests_properties(fuzz.${_t} PROPERTIES LABELS fuzz FIXTURES_REQUIRED fuzz_build TIMEOUT ${_fz_timeout})
+  set_tests_properties(fuzz.${_t} PROPERTIES LABELS "fuzz;serial" FIXTURES_REQUIRED fuzz_build TIMEOUT ${_fz_timeout})
 endforeach()

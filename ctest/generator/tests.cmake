@@ -55,7 +55,7 @@ if(CMAKE_GENERATOR STREQUAL "Ninja")
             --source "${PROJECT_SOURCE_DIR}" --build "${PYNAMIC_TEST_WORK}/generator.configure_options"
             --cmake "${CMAKE_COMMAND}" --ninja "${CMAKE_MAKE_PROGRAM}" --c-compiler "${CMAKE_C_COMPILER}"
             --python "${Python3_EXECUTABLE}")
-  set_tests_properties(generator.configure_options PROPERTIES LABELS "generator;build" TIMEOUT 300)
+  set_tests_properties(generator.configure_options PROPERTIES LABELS "generator;build;serial" TIMEOUT 300)
 else()
   message(STATUS "pynamic: generator.configure_options needs the Ninja generator (its dry run), not "
                  "${CMAKE_GENERATOR}: not registered")
@@ -75,4 +75,4 @@ target_link_libraries(pyn_rename_pause_shim PRIVATE ${CMAKE_DL_LIBS})
 add_test(NAME generator.signals
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/test_signals.py
           ${PYNAMIC_GENERATOR_EXECUTABLE} $<TARGET_FILE:pyn_rename_pause_shim>)
-set_tests_properties(generator.signals PROPERTIES LABELS "generator;faults" TIMEOUT 180)
+set_tests_properties(generator.signals PROPERTIES LABELS "generator;faults;serial" TIMEOUT 180)

@@ -30,7 +30,7 @@ add_test(NAME install.tree
   COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/check_install.py" install --cmake "${CMAKE_COMMAND}"
           --build "${CMAKE_BINARY_DIR}" --prefix "${_install_prefix}" --treedir "${PYNAMIC_INSTALL_TREEDIR}"
           --bindir "${CMAKE_INSTALL_BINDIR}")
-set_tests_properties(install.tree PROPERTIES FIXTURES_SETUP installed_tree LABELS install TIMEOUT 300)
+set_tests_properties(install.tree PROPERTIES FIXTURES_SETUP installed_tree LABELS "install;serial" TIMEOUT 300)
 
 # run_mode.py against the installed manifest; @PREFIX@ is the prefix the run uses.
 # AS_USER: run it as that user (not the prefix's owner); DRIVER: program is the
@@ -178,6 +178,11 @@ if(NOT PYNAMIC_TEST_PACKAGES STREQUAL "OFF")
     set_tests_properties(install.package.apt-remove PROPERTIES FIXTURES_CLEANUP system_package TIMEOUT 600)
     set_tests_properties(install.package.apt-install install.package.apt-remove PROPERTIES
                          LABELS "install;serial" RESOURCE_LOCK system-packages)
+    # install.modulefile.lmod checks that the unload leaves no pynamic-mode-dlopen on PATH: not while the
+    # package puts one in /usr/bin. Tests run two at a time and by cost, so say the order (it failed so).
+    if(TEST install.modulefile.lmod)
+      set_tests_properties(install.package.apt-install PROPERTIES DEPENDS install.modulefile.lmod)
+    endif()
     _pynamic_install_run(install.package.dlopen.other-user.parallel dlopen pynamic-mode-dlopen PACKAGE
                          RANKS ${PYNAMIC_TEST_RANKS} AS_USER nobody)
     _pynamic_install_run(install.package.python.other-user.parallel python pynamic-mode-python PACKAGE
@@ -223,4 +228,4 @@ add_test(NAME presets.site-example
   COMMAND "${Python3_EXECUTABLE}" "${_site_dir}/presets_test.py" --cmake "${CMAKE_COMMAND}"
           --source "${PROJECT_SOURCE_DIR}" --workdir "${PYNAMIC_TEST_WORK}/presets.site-example"
           --example "${PROJECT_SOURCE_DIR}/docs/site-preset.example.json")
-set_tests_properties(presets.site-example PROPERTIES LABELS "presets;build" TIMEOUT 300 PROCESSORS 2)
+set_tests_properties(presets.site-example PROPERTIES LABELS "presets;build;serial" TIMEOUT 300 PROCESSORS 2)

@@ -30,7 +30,10 @@ function(_pyn_mdsfs_test name scenario kind)
   if(kind STREQUAL "parallel")
     set(procs ${PYNAMIC_TEST_RANKS})
   endif()
-  set_tests_properties(${name} PROPERTIES LABELS "mdsfs;${kind}" TIMEOUT 240 PROCESSORS ${procs})
+  # The served operations depend on the kernel's dentry, inode and page caches, which the cold tests drop
+  # (as root, for the whole host): not while one of those runs.
+  set_tests_properties(${name} PROPERTIES LABELS "mdsfs;${kind}" TIMEOUT 240 PROCESSORS ${procs}
+                                          RESOURCE_LOCK pynamic_page_cache)
 endfunction()
 
 # Served lookups and opens at 1 and PYNAMIC_TEST_RANKS ranks, reset between runs.

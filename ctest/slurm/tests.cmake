@@ -1,7 +1,7 @@
 # The parallel mode tests again, through Slurm's srun --mpi=pmi2 on a real
 # one-host cluster (munged + slurmctld + slurmd) that local_slurm.py starts
 # for them in the build tree and stops afterwards (fixture local_slurm).
-# Label: slurm. Included by ctest/CMakeLists.txt.
+# Labels: slurm and parallel. Included by ctest/CMakeLists.txt.
 #
 # PYNAMIC_TEST_SLURM: AUTO (default) registers these tests when the Slurm
 # and munge daemons are installed and configure runs as root; ON requires
@@ -53,10 +53,14 @@ if(_slurm_enabled)
       --squeue "${PYNAMIC_SLURM_SQUEUE}" --scancel "${PYNAMIC_SLURM_SCANCEL}")
   add_test(NAME slurm.cluster.start
            COMMAND "${Python3_EXECUTABLE}" "${_slurm_script}" start --dir "${_slurm_dir}" --wait 60 ${_slurm_tools})
-  set_tests_properties(slurm.cluster.start PROPERTIES FIXTURES_SETUP local_slurm LABELS slurm TIMEOUT 150)
+  # Labels slurm and parallel (srun is the tests' launcher; the fixtures go with them). One cluster of one
+  # node: its tests take it in turn (RESOURCE_LOCK), as two job steps would queue for its cores.
+  set_tests_properties(slurm.cluster.start PROPERTIES FIXTURES_SETUP local_slurm LABELS "slurm;parallel" TIMEOUT 150
+                                                      RESOURCE_LOCK pynamic_local_slurm)
   add_test(NAME slurm.cluster.stop COMMAND "${Python3_EXECUTABLE}" "${_slurm_script}" stop --dir "${_slurm_dir}"
                                            ${_slurm_tools})
-  set_tests_properties(slurm.cluster.stop PROPERTIES FIXTURES_CLEANUP local_slurm LABELS slurm TIMEOUT 120)
+  set_tests_properties(slurm.cluster.stop PROPERTIES FIXTURES_CLEANUP local_slurm LABELS "slurm;parallel" TIMEOUT 120
+                                                     RESOURCE_LOCK pynamic_local_slurm)
 
   # srun as the tests' launcher: pmi2 is what MPICH's PMI client speaks to
   # Slurm; --overcommit lets 4 tasks share this host's CPUs; --time bounds a
@@ -75,8 +79,9 @@ if(_slurm_enabled)
     if(NOT _fixtures)
       set(_fixtures "")
     endif()
-    set_tests_properties(${name} PROPERTIES LABELS slurm ENVIRONMENT_MODIFICATION "${_slurm_env}"
-                                            FIXTURES_REQUIRED "local_slurm;${_fixtures}")
+    set_tests_properties(${name} PROPERTIES LABELS "slurm;parallel" ENVIRONMENT_MODIFICATION "${_slurm_env}"
+                                            FIXTURES_REQUIRED "local_slurm;${_fixtures}"
+                                            RESOURCE_LOCK pynamic_local_slurm)
   endfunction()
 
   # Passing runs: 4 ranks in one MPI world (run_mode.py checks nranks and every rank's row).
@@ -116,8 +121,9 @@ if(_slurm_enabled)
               "--preflags=--mpi=pmi2 --overcommit --time=5 --kill-on-bad-exit=${_k}" --scancel "${PYNAMIC_SLURM_SCANCEL}"
               --ranks ${_np} --fault-rank ${_slurm_last} --fault-module libmodule1.so --action kill --bound 40 ${_says}
               --workdir "${PYNAMIC_TEST_WORK}/${_name}" -- $<TARGET_FILE:pynamic-mode-dlopen> ${_opts})
-    set_tests_properties(${_name} PROPERTIES LABELS "slurm;faults" PROCESSORS ${_np} TIMEOUT 90
-                                             ENVIRONMENT_MODIFICATION "${_slurm_env}" FIXTURES_REQUIRED local_slurm)
+    set_tests_properties(${_name} PROPERTIES LABELS "slurm;faults;parallel" PROCESSORS ${_np} TIMEOUT 90
+                                             ENVIRONMENT_MODIFICATION "${_slurm_env}" FIXTURES_REQUIRED local_slurm
+                                             RESOURCE_LOCK pynamic_local_slurm)
   endforeach()
   # srun without PMI starts N one-rank worlds: every task must refuse, not report a fake rank 0.
   _pynamic_slurm_test(slurm.error.no-pmi dlopen pynamic-mode-dlopen RANKS ${_np}
@@ -166,8 +172,8 @@ if(_slurm_enabled)
   # The four run on the cluster one after another: a second start's refusal is checked on a quiet cluster, and
   # a refused job's "nothing left in the queue" is not another test's job.
   set_tests_properties(slurm.sh.status slurm.sh.start-again slurm.sh.docs-srun slurm.sh.refuses-N2
-                       slurm.sh.refuses-n1000 PROPERTIES FIXTURES_REQUIRED slurm_sh RESOURCE_LOCK slurm_sh
-                       TIMEOUT 150)
+                       slurm.sh.refuses-n1000 PROPERTIES FIXTURES_REQUIRED slurm_sh
+                       RESOURCE_LOCK "slurm_sh;pynamic_local_slurm" TIMEOUT 150)
   set_tests_properties(slurm.sh.docs-srun PROPERTIES PROCESSORS 4)
   add_test(NAME slurm.sh.not-root
            COMMAND ${_sh_test} not-root --script "${_sh_script}" --dir "${PYNAMIC_TEST_WORK}/not-root-slurm-sh")
@@ -178,5 +184,10 @@ if(_slurm_enabled)
   set_tests_properties(slurm.sh.not-root slurm.sh.no-daemons slurm.sh.unsafe-dir PROPERTIES TIMEOUT 60)
   set_tests_properties(slurm.sh.start slurm.sh.stop slurm.sh.status slurm.sh.start-again slurm.sh.docs-srun
                        slurm.sh.refuses-N2 slurm.sh.refuses-n1000 slurm.sh.not-root slurm.sh.no-daemons
-                       slurm.sh.unsafe-dir PROPERTIES LABELS slurm ENVIRONMENT_MODIFICATION "${_sh_env}")
+                       slurm.sh.unsafe-dir PROPERTIES LABELS "slurm;parallel" ENVIRONMENT_MODIFICATION "${_sh_env}")
+  # Labelled parallel as every slurm test (they set up or use srun's cluster; the asan preset leaves them out),
+  # and one at a time with the tests' own cluster: two clusters' daemons on one host, their job steps queueing
+  # for its cores.
+  set_tests_properties(slurm.sh.start slurm.sh.stop slurm.sh.not-root slurm.sh.no-daemons slurm.sh.unsafe-dir
+                       PROPERTIES RESOURCE_LOCK pynamic_local_slurm)
 endif()

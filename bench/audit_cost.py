@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """What the file-system counting costs: a mode with and without its auditor.
 
     bench/audit_cost.py BUILD_DIR [--mode dlopen] [--runs 9] [-- MODE_ARGS...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Prints one table comparing pynamic JSON reports (one per mode or run):
 each phase's median and max across ranks, and whether the run verified.
 

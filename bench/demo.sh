@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The main job: install the dependencies, build a preset (demo by default),
 # run every mode under the MPI launcher and print how they compare.
 #   bench/demo.sh                 # demo preset, 4 ranks

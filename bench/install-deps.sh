@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs what pynamic needs on Debian 12 (or Ubuntu), idempotently; needs
 # root (or sudo).
 #   bench/install-deps.sh          build and run: compilers, CMake, Ninja, MPICH, jansson, hwloc, Python 3,

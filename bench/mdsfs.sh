@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Starts, inspects and stops pynamic-mdsfs, the emulated shared file system
 # (docs/mdsfs.md). Every wait is bounded; every failure is one line on
 # stderr and a non-zero exit status.

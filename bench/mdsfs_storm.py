@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """A metadata storm on one machine: pynamic-mode-dlopen at several rank counts
 over pynamic-mdsfs at several metadata latencies, as a Markdown table
 (docs/mdsfs.md has one measured with it).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Import against module count: builds a series of trees that differ only in their number of modules,
 runs every loading mode on each (one rank, interleaved, repeated), and plots the import phase against the
 module count on log-log axes with the fitted exponent of each mode: 1 is linear growth.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # A one-host Slurm cluster on this machine for you to run pynamic under srun
 # (docs/launchers.md): the cluster the slurm tests use
 # (ctest/slurm/local_slurm.py), in a fixed directory, for a working session.

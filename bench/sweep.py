@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Scaling sweep: modes x stage strategies x rank counts x cold/warm, on the local
 disk or on the emulated shared file system, into one CSV and PNG plots.
 

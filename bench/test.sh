@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The whole test suite, dependencies included: what CI runs (.ci/run).
 #   bench/test.sh                  install-deps --tests, then the workflow presets ci and asan
 #   bench/test.sh --no-deps        skip install-deps

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Side by side with the original Pynamic 1.3.3: runs our modes and the original's equivalents on trees of
 the same configuration, one rank each, interleaved round by round, and prints each phase's median with the
 ratio ours / original.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """What --timeout's watchdog costs: the same job with and without it.
 
     bench/watchdog_cost.py BUILD_DIR [--mode dlopen] [--ranks 4] [--runs 15] [--launcher mpiexec.mpich]

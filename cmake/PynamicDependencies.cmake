@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Finds MPICH (by name, never through Debian's mpicc/mpiexec alternatives,
 # which may point at Open MPI) and jansson. Python: cmake/PynamicPython.cmake.
 # A site preset may set MPI_C_COMPILER / MPIEXEC_EXECUTABLE to its own.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pynamic_generated_library(NAME KIND SOURCE [LINKED_LIBRARY...])
 #
 # Called once per library by the generator's fragment (generated/targets.cmake).

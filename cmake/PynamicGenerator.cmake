@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The superbuild step: at configure time, build the generator for the host
 # (its own small CMake project, with the host's default compiler, not the
 # MPI wrapper or a cross compiler) and run it on PYNAMIC_CONFIG. The

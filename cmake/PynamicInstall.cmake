@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Install rules: `cmake --install <build> --prefix <prefix>` lays out a tree
 # that runs from anywhere (docs/install.md):
 #

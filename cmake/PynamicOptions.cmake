@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Every user-facing knob of the build, in one place.
 
 set(PYNAMIC_CONFIG "12 40 -e -u 4 40 -n 20" CACHE STRING

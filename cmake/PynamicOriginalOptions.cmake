@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The original's build options in PYNAMIC_CONFIG. config_pynamic.py takes
 # them beside the tree's arguments, so published command lines carry them;
 # pynamic-gen accepts them and records them in generated/targets.cmake

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # A Debian package of the installed tree, built with the site's own tools:
 #   cpack -G DEB --config <build>/CPackConfig.cmake [-B <output dir>]
 # It holds what `cmake --install` lays out (cmake/PynamicInstall.cmake), under

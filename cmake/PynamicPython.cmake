@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # CPython for the Python modes, found with FindPython3: the headers every
 # generated module and marker compiles against (Development.Module), the
 # library the embedding modes link (Development.Embed), and the interpreter

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Sanitizers are applied per target (never as global flags) so the
 # configure-time generator and third-party code stay untouched.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cmake -DSOURCE_DIR=DIR -DGIT_EXECUTABLE=GIT -DHEADER=FILE -DSTAMP=FILE -DDEPFILE=FILE -P PynamicSourceCommit.cmake
 #
 # The source tree's commit for the reports (src/runtime/pyn_build.h), run by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # What was found and what will be built, at the end of every configure.
 message(STATUS "")
 message(STATUS "pynamic ${PROJECT_VERSION} configuration")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pynamic_mode_test(NAME MODE TARGET [RANKS n] [LAUNCHER exe] [NUMPROC_FLAG flag] [PREFLAGS ...]
 #                   [INTERPRETER exe] [LABELS ...] [CHECK ...] [ARGS ...] [FIXTURES ...] [TIMEOUT s])
 #   Runs a mode through run_mode.py and checks it against the manifest.

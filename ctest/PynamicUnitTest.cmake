@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pynamic_unit_test(NAME SOURCE LIBRARY [LABELS ...] [ARGS ...]): a C unit
 # test, one process without MPI: SOURCE built against LIBRARY with the
 # shared CHECK (ctest/common/pyn_check.h) and the sanitizers of the build,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """suite.labels: every registered test carries what the presets and the docs rely on.
 
   - a LABELS list with `serial` or `parallel` (or both, for a fixture both kinds need): `ctest -L serial` and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cmake -DSOURCE=dir -DDEST=dir -DREMOVE=file -P copy_library_dir.cmake
 # A copy of the generated library directory with one file taken out: a
 # broken tree to test that a missing library is named, on every rank.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """What the ctest scripts share: the failure line, the checks, running a command with a timeout, and a scratch
 build tree of the project configured with the build's own tools.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The superbuild regenerates only what changed: configuring a tiny tree,
 building it, and configuring again with the same PYNAMIC_CONFIG must leave
 every generated file untouched and the build with nothing to do; a new seed

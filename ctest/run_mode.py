@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs one pynamic mode (alone or under an MPI launcher) and checks what it
 produced against what the generator's manifest predicts.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """A bad PYNAMIC_BIGEXE_TEXT_MB fails configure with one clear line, before
 anything is generated.
 

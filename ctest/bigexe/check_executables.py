@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The static and big executables, from their ELF headers (readelf): the
 generated code is inside, the padding is in .text, and they are still
 dynamically linked to libc, MPI and (the Python ones) libpython.

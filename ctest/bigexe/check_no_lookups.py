@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Built-in modules make no file-system lookups: runs a mode (one process, no
 launcher) under `strace -f -e trace=%file,write` and checks that, up to the
 end of the visit (the 'module visit time' line rank 0 writes and flushes), no system

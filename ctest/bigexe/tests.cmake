@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Tests of the static and big-executable modes (label bigexe, plus serial or
 # parallel), included from ctest/CMakeLists.txt: pynamic-mode-bigexe,
 # pynamic-mode-python-static and pynamic-mode-python-bigexe passing and

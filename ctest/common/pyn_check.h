@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_check.h: what the C unit tests share, as ctest/pynamictest.py is for
  * the scripts. CHECK(cond, fmt, ...) prints one "CHECK FAILED: ..." line on
  * stderr when cond is false and counts it; pyn_check_status() is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_check_workdir.h: the work directory of a C unit test that writes
  * files (fractal.unit, outputs.unit). The test takes one argument, a parent
  * directory; it works in a new directory under it (made with its parents if

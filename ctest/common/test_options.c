@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of the typed option layer (src/common): one value's parsers and
  * their one error line (pyn_opt_value.h), and the table parser with its
  * defaults, help and effective configuration (pyn_options.h). Every check

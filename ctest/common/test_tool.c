@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of pyn_tool (src/common): the program name, the executable's
  * path and directory, resolving a path beside it, the escaping that
  * keeps an error line one line, and the shortening that keeps its cause. Exit 0 when every check holds; otherwise one

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Unit tests of the programs' shared plumbing, src/common: pyn_tool.[ch]
 # (labels unit, serial), and pyn_check.h, the CHECK every C unit test
 # uses. Included from ctest/CMakeLists.txt.

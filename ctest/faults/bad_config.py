@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """A preset value out of range: configuring with a bad PYNAMIC_CONFIG must
 fail, quoting the generator's one line, before anything is generated.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs a command inside a broken environment, then checks what it left.
 
     fault_env.py [SETUP...] [CHECKS...] -- COMMAND [ARG...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Preloaded into a mode by faults.library-truncated-after-report: MPI_Finalize
  * first truncates the file PYN_FAULT_TRUNCATE_AT_FINALIZE names to nothing,
  * as a site rebuilding its tree under a running job would, then finalizes.

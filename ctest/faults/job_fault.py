@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """What ends a job from outside, under the MPI launcher: a signal, a SIGKILL, a stuck rank.
 
     job_fault.py signal --signal INT|TERM --when create|dlopen|barrier [launch options] -- PROGRAM [ARG...]

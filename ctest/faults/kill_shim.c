@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Test-only LD_PRELOAD shim: makes one rank die, stop or pause at a chosen
  * point.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Builds the broken inputs of the `faults` tests (test fixtures), and checks
 that each is broken the way it claims, so a test never passes on an intact
 input.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Builds a locale the system may not have installed (a test fixture), and proves it is in effect and breaks
 ASCII case folding, so a test run under it cannot pass for want of the locale.
 

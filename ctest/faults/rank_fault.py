@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """One rank dies during import, under the MPI launcher: every rank must end,
 none with status 0, within a bound, and the job must say what happened.
 

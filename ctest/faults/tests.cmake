@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Failure injection (label `faults`): every fault must give a clear message
 # naming the object, a non-zero exit status on every rank, and an end within
 # a bounded time. Included from ctest/CMakeLists.txt. docs/reliability.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Test-only LD_PRELOAD shim: makes one rank compute a wrong fractal.
  *
  *   PYN_FAULT_RANK=1 LD_PRELOAD=.../libpyn_fault_hypot.so pynamic-mode-dlopen ...

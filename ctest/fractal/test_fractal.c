@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of pyn_fractal (no MPI, one process): the row split, pixels
  * worked out by hand from the definition, the check of a gathered image,
  * the BMP header and file (the output-path check is ctest/outputs/test_outputs.c).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The MPI capability test (the original's fractal, docs/report.md): label
 # `fractal`, plus serial or parallel. Included from ctest/CMakeLists.txt.
 #

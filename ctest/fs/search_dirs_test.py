@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """--search-dirs raises the loader's failed probes by the predicted amount.
 
     search_dirs_test.py --reference-mode EXE --reference-manifest M

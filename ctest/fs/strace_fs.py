@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The file-system counts a mode reports against strace's view of the same run.
 
     strace_fs.py --manifest M --workdir D [--strace S] -- MODE [ARGS...]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The loader's file-system counts (src/audit, src/runtime/pyn_fs.c):
 # checked against strace, and against the predicted effect of --search-dirs.
 set(_fs_dir "${CMAKE_CURRENT_LIST_DIR}")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cmake -DCLANG=<clang> -DSOURCE=<repo> -DBUILD=<dir> -DGENERATOR=<gen> [-DMAKE_PROGRAM=<p>] -P build_fuzzers.cmake
 # Configures and builds ctest/fuzz (the libFuzzer targets) with clang. The
 # fixture of the fuzz tests: a missing clang fails here, loudly, instead of

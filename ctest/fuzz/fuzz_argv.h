@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_argv.h: turns a fuzzer input into an argv, one argument per line.
  * An empty line is an empty argument; a newline at the very end ends the
  * last argument rather than starting an empty one. The copy is NUL-separated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: pynamic-gen's command line (and so every preset's
  * PYNAMIC_CONFIG, which CMake splits into it).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the runtime's manifest parser (rank 0 reads
  * generated/manifest.json, or whatever --manifest names, and broadcasts the
  * bytes; every rank parses them).

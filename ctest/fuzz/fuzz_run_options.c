@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the runtime's table-driven option parser (every mode's
  * command line, on every rank), with tables shaped like the real ones:
  * string and path options, flags, a choice pair sharing one setting, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer target: the path cache's parser (rank 0 reads the file --stage
  * pilot --pilot-map names, checks it with pyn_stage_map_parse, broadcasts
  * it, and every rank loads the generated files by the paths it holds).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs one libFuzzer target for a bounded time over the corpus kept in the
 repository, then fails if it found anything.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Fuzzing (label `fuzz`): libFuzzer targets for every parser of outside
 # input: pynamic-gen's command line (which is also every preset's
 # PYNAMIC_CONFIG), the runtime's option parser, its manifest parser and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Helpers shared by the pynamic-gen tests (standard library only). It puts ctest/ on sys.path, so the tests
 import the checks every ctest script shares from pynamictest after importing it."""
 

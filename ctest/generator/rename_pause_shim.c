@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Preloaded into pynamic-gen by test_signals.py: rename() of one of the
  * generator's temporary files ("*.tmp-XXXXXX") first sleeps
  * PYN_TEST_RENAME_PAUSE seconds, so a test can stop the generator while

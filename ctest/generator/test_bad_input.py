@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Invalid command lines: exit status 2, exactly one line on stderr naming
 the argument (and the bad value), nothing on stdout, and the output
 directory neither created nor touched. Also --help and --version.

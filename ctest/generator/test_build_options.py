@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The original's build options (-b, -i DIR, --with-cc=CMD, --with-python=CMD,
 --with-mpi4py, --with-pympi, -c ARGS...): accepted with the original's
 syntax, absent from the manifest's normalised arguments, and recorded in

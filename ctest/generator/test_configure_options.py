@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """A config_pynamic.py command line pasted into PYNAMIC_CONFIG, configured
 (not built) on the tiny tree: what the outer build does with each of the
 original's build options.

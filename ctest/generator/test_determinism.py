@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Determinism: the same arguments and seed give byte-identical trees
 (whatever the option order, -j or -t); the original's build options (-b,
 -i, --with-*, -c) change targets.cmake's build-option lines and nothing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Manifest and CMake fragment consistency: the manifest's configuration,
 counts, order, needed lists and names match the generated sources, and the
 targets.cmake fragment declares the same libraries with the same links.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Prediction == computation: builds small generated trees into shared
 objects, loads libmodulebegin (which needs every module) and then every
 module with dlopen as the runtime will, calls each <name>_entry between the

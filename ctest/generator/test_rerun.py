@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Write-if-changed: a rerun with unchanged arguments rewrites nothing; a
 changed argument rewrites what changed and removes stale sources (and only
 those); a damaged source is repaired.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """An interrupted pynamic-gen leaves nothing behind (docs/reliability.md):
 
   interrupt   Ctrl-C (SIGINT to the process group) while two writers each hold a temporary file: every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Tests of pynamic-gen, included from ctest/CMakeLists.txt.
 # Uses PYNAMIC_GENERATOR_EXECUTABLE (the built pynamic-gen) and
 # Python3_EXECUTABLE; the scripts need only Python's standard library.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The original's dependency graph and names, read from the built tree (readelf) and checked against the
 manifest:
   - no generated library has a DT_SONAME or is needed by a path, as in the original;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The original's dependency graph and names in the built tree (check_graph.py).
 # Under sanitizers the modules are instrumented and cannot be imported by a
 # stock python3: their names are then checked in the symbol tables only.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The installed tree runs from anywhere.
 
   check_install.py install --cmake CMAKE --build BUILD --prefix PREFIX --treedir REL --bindir REL

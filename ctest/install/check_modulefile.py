@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The installed modulefile works under Lmod.
 
   check_modulefile.py --lmod-init FILE --prefix PREFIX --modulefiles REL --version V --treedir REL --bindir REL

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The Debian package of the installed tree: built, installed with apt-get, removed cleanly.
 
   check_package.py build --cpack CPACK --config BUILD/CPackConfig.cmake --build BUILD --workdir DIR

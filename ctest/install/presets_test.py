@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The presets a site picks from, and the documented way to add its own.
 
   presets_test.py --cmake CMAKE --source SRC --workdir W --example docs/site-preset.example.json

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Progress lines: on rank 0's terminal only, cleared at the end of each
 phase, never on stdout or in the reports.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """pynamic-sizes and the run report's static summary, against readelf.
 
   sizes_test.py tree --sizes TOOL --manifest M --lib-dir D --workdir W --mode-exe EXE

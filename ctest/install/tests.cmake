@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Site readiness: the installed tree, the static sizes, the progress lines
 # and the presets. Included by ctest/CMakeLists.txt. Labels: install, sizes,
 # progress, presets (with serial/parallel where a mode runs).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Every source file of the project, and every source the generator wrote,
 carries an SPDX licence identifier line in its first lines; the LICENSE
 file holds the licence the identifier names.

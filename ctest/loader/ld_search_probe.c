@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ld_search_probe LIB NAME RUNPATH_DIR: prints the places
  * pyn_ld_search_candidates lists for NAME (one "PATH<tab>SOURCE" a line),
  * then dlopen()s LIB, one of whose DT_NEEDED is NAME, so that ld.so, run

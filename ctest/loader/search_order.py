@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """loader.search-order: the places pyn_ld_search lists are those ld.so tries, in its order.
 
     search_order.py --probe EXE --lib LIB --name NAME --workdir DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* loader.unit: pyn_elf_check_loadable on copies of a real shared object
  * with one header field broken each, and pyn_loader_explain on ld.so's
  * messages, including the one a real dlopen gives for a library of another

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # loader.unit (labels unit, serial, faults): pyn_elf_check_loadable
 # (src/runtime/pyn_elf_check.h) on copies of a generated library with one
 # ELF header field broken each (class, byte order, machine, type; empty,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Tests of pynamic-mdsfs, the emulated shared file system (docs/mdsfs.md).
 
     mdsfs_test.py SCENARIO --mdsfs EXE --script bench/mdsfs.sh --workdir DIR [...]

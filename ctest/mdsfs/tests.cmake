@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pynamic-mdsfs, the emulated shared file system (label `mdsfs`;
 # docs/mdsfs.md). Included from ctest/CMakeLists.txt. Each test is one
 # scenario of mdsfs_test.py, which runs in a private mount namespace, mounts

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """--cold when it cannot evict: this process maps every page of a private copy of the generated libraries
 (as another job on the host would), then runs the mode with --cold through run_mode.py, which must see it
 fail on every rank with the cache error (exit status 1), not pass as a silently warm run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The cold-cache test: on one private copy of the generated libraries, a warm run (every page read just
 before it) and then a --cold run of the same mode, each checked by run_mode.py (the warm report must say
 warm with every page resident at import start (it counts with --cache-count), the cold one cold with none), then compared: the cold

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Tests of the page-fault, page-cache and placement measurements (label
 # metrics, plus serial or parallel), included from ctest/CMakeLists.txt.
 # Every passing mode test checks these fields too (ctest/modecheck/metrics.py);

@@ -1,1 +1,2 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The checks of ctest/run_mode.py, one module per concern (see its --help)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The original Pynamic's result lines ("Pynamic: ..."), which site scripts parse: their form, and their
 numbers against the report."""
 import os

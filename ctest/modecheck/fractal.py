@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The MPI capability test (docs/report.md): each rank's rows, the summary, and the image recomputed here in
 Python floats."""
 import math

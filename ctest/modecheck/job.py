@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The report's job block (docs/report.md, "The job"): its scheduler fields against the environment rank 0 was
 launched with (recorded by the launch wrapper, modecheck/launch.py), its hosts against the ranks' own rows, and
 what a test expects of the scheduler and the launcher. Also: no text the report took from elsewhere (the MPI

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Launching the program (alone, under the launcher, or MPMD with one rank given other arguments) with every
 rank's exit status recorded, and what the test expects of how it ended: the statuses, stdout and stderr, files
 it must not have written."""

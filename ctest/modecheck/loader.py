@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The loader's file-system counts per rank and phase (docs/metrics.md): where each mode's loader opens the
 generated files, and what staging changes about it."""
 from pynamictest import check, fs_slots_and_counters, report_schema

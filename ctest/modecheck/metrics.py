@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Page faults, page cache and placement (docs/metrics.md): checked on every passing report; --expect-cache
 and --expect-bound tighten it."""
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """run_mode.py's command line, and the program's own options read back from the command it runs."""
 import argparse
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The JSON report against the manifest (every rank imported and visited every module with the expected
 checksum), its summaries against its rows, and the CSV against the JSON. The metrics and the CSV's columns are
 the schema's (docs/report.schema.json, generated from the field table): a new field is checked without a line

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The Python modes' search directories under a TMPDIR of the test's own (--search-tmpdir): by default every rank
 makes its own per-run directory TMPDIR/pynamic-UID/search-path.HOST.PID.HEX and the run removes it at its end,
 passing or failing, so nothing of the run may be left there; the report's search_root names the per-user

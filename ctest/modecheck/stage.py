@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Staging (docs/staging.md): the stage objects against the strategy the command asked for, the pilot map a
 cache run wrote, and the test's own staging directory, prepared before the run and checked after it."""
 import math

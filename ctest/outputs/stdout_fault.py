@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """A run whose standard output cannot be written: a full disk (/dev/full) or a closed pipe (a reader that went
 away, as `| head` does). Its result lines are lost, so the run must fail: exit status 1 on every rank (never 0,
 never death by SIGPIPE), exactly one line on stderr saying so, and a JSON report that says "passed": false

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of pyn_outputs (no MPI, one process): an output the same file
  * as another output or as an input (spelt otherwise, through a hard link,
  * not yet existing), a directory, a device, a missing or unwritable

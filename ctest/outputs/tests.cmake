@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The run's outputs and what it prints (label `faults`, plus `outputs`):
 # every output path checked before the run, temporary names for any legal
 # name, a lost result line failing the run, and error lines that keep their

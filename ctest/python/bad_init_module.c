@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A stand-in for the last module (PYN_BAD_MODULE, e.g. libmodule7) whose
  * initialisation fails: PyInit raises, as a module with a failing init
  * would. The last module because no other module calls into it (module i

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """One object for C and Python: every generated module and marker in the library directory is a CPython
 extension module (PyInit_<name> defined and exported) whose references to the Python API are all weak and
 which does not depend on libpython (so the C modes load it with no interpreter); utilities have no Python

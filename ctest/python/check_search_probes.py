@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Import search depth, seen from the system calls: runs a Python mode (one process, no launcher) under
 `strace -f -e trace=openat,newfstatat,statx` with --search-depth N and checks that every import searched
 the N directories, in sys.path order, before it found its module in the modules' directory; then with

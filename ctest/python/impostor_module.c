@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A module of another build named like a generated one (PYN_IMPOSTOR, e.g.
  * libmodule3): it imports cleanly and its entry() returns a checksum the
  * manifest does not expect. Put earlier on sys.path (PYTHONPATH, a search

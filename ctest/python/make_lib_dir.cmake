@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cmake -DSOURCE=dir -DDEST=dir -DREPLACE=file -DWITH=path -P make_lib_dir.cmake
 # A copy of the generated library directory with one file replaced by
 # another (e.g. a module whose initialisation fails): a broken tree for the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cmake -DROOT=dir -DFILE=libmodule3.so -P shadow_module.cmake
 # A search root whose first directory holds a broken file named like a
 # module: a sys.path entry that shadows the real module, as a stray or

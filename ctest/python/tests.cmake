@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Tests of the Python modes (label python, plus serial or parallel), included
 # from ctest/CMakeLists.txt: pynamic-mode-python, pynamic-mode-python-linked
 # and pynamic_driver.py under python3, passing and failing; the generated

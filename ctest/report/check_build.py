@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The report's build block (docs/report.md, "What built it").
 
     check_build.py report --mode BUILD/pynamic-mode-dlopen --workdir DIR --source SRC --build BUILD --ninja NINJA \

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The report's JSON Schema (docs/report.md, "The schema").
 
     check_schema.py committed --built BUILD/report.schema.json --committed docs/report.schema.json

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of the job description (src/runtime/pyn_job.h) without MPI:
  * which scheduler and launcher the environment names (and in which order
  * when several are set), its values made one clean line, the compact rank

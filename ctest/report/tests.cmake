@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The report's JSON Schema (label report; docs/report.md, "The schema").
 # Included from ctest/CMakeLists.txt.
 #   report.schema.committed  docs/report.schema.json is the build's

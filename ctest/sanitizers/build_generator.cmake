@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cmake -DSOURCE=<repo> -DBUILD=<dir> -DGENERATOR=<gen> -DMAKE_PROGRAM=<p> -DCC=<cc>
 #       -DSANITIZERS=<address,undefined> -DVERSION=<x.y.z> -P build_generator.cmake
 # Builds pynamic-gen with the build's sanitizers into BUILD (the outer build

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The sanitizers' canary: one deliberate defect per argument, built with
  * the same per-target sanitizer flags as the runtime (pynamic_apply_sanitizers).
  * check_canary.py runs it under the test environment and expects each

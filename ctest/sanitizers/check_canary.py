@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs the sanitizer canary once per defect under the test environment.
 
     check_canary.py CANARY

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Sanitizer checks for a build with PYNAMIC_SANITIZERS (the asan preset;
 # label `sanitizers`, and `serial` so `ctest --preset asan -L serial` runs
 # them). Nothing is registered in a build without sanitizers.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """A one-host Slurm cluster for the tests: munged, slurmctld and slurmd from
 the distribution, configured in a directory of their own, with no system
 configuration read or changed.

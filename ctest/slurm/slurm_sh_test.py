@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """bench/slurm.sh as a user runs it (docs/launchers.md, "A local Slurm for you"), on a cluster in a directory of
 the test's own (--dir), so no test touches a user's cluster.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The parallel mode tests again, through Slurm's srun --mpi=pmi2 on a real
 # one-host cluster (munged + slurmctld + slurmd) that local_slurm.py starts
 # for them in the build tree and stops afterwards (fixture local_slurm).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # cmake -DSOURCE=<repo> -DBUILD=<dir> -DGENERATOR=<gen> -DMAKE_PROGRAM=<p> -DCC=<cc> -DPYTHON=<py>
 #       -DCONFIG=<pynamic-gen arguments> -P build_search_tree.cmake
 # Configures and builds a small second tree (pynamic-mode-dlopen, its

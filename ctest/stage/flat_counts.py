@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Shared-file-system operations of a staged run do not grow with the ranks
 (docs/staging.md).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Builds the damaged pilot maps of the stage fault tests (a test fixture)
 from a map a `--stage cache --pilot-map` run recorded, and checks that each
 is damaged the way it claims, so no test passes on an intact map.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_lockdir: two kinds of lock-held directories (staging's job
  * directories, the Python modes' per-run search directories) side by side
  * in one root, one process without MPI: each kind's reaper removes only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_stage_dir: unique names, the leader's lock, and the reaping of what
  * jobs no longer running left, one process without MPI. A lock held by this
  * process through another open file description stands for a running job. */

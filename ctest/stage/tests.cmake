@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Staging: --stage bcast|cache|pilot (docs/staging.md), label `stage` plus
 # serial or parallel, and `faults` for the failures. Included from
 # ctest/CMakeLists.txt after the python and faults directories (it uses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of the field table (pyn_fields.h) without MPI: the rules the
  * writers and the schema rely on (unique JSON paths and CSV columns, the
  * per-slot rows the file-system summary expects, a doc per row), and

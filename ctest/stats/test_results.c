@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of the results summary (pyn_results_summarise, pyn_results.h)
  * without MPI: four rank records built by hand, and the counts, verdicts,
  * per-metric spread (slowest rank, ties, a metric no rank measured), page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit test of pyn_stats (src/runtime): min, median, mean, max and the
  * index of the max, over odd and even counts, one value, values not
  * measured (NaN), ties, negative values and zeros, infinities, and a large

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Unit tests of the statistics and the results summary (labels unit,
 # serial), in one process without MPI. Included from ctest/CMakeLists.txt.
 #   stats.unit    pyn_stats_compute (src/runtime/pyn_stats.h): odd and even

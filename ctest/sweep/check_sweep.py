@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs a small bench/sweep.py and checks what it leaves behind.
 
     check_sweep.py --sweep bench/sweep.py --build BUILD --out DIR [--launcher L] [--numproc-flag F]

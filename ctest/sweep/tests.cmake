@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/sweep.py, small: both file systems (local and pynamic-mdsfs, which
 # needs root and /dev/fuse), two modes, 1 and 2 ranks, warm and cold, plots.
 if(TARGET pynamic-mdsfs)

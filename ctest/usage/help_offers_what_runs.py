@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Every mode's --help offers exactly the options the mode accepts.
 
   help_offers_what_runs.py EXECUTABLE...

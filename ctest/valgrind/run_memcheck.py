@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The generator and the runtime under valgrind memcheck, one process each.
 
     run_memcheck.py --valgrind VALGRIND --suppressions FILE --workdir DIR

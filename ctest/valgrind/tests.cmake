@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Valgrind memcheck (label `valgrind`): pynamic-gen and the modes as single
 # processes under memcheck, their success and error paths, with only the
 # system's own code suppressed (system.supp: MPICH's MPI_Init, ld.so).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libpynamic-audit.so: an rtld-audit library (man 7 rtld-audit) that sees
  * what ld.so does for each object: every candidate path it is about to open
  * (la_objsearch), every object it maps (la_objopen), every symbol it binds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_audit_abi.h: what the rtld-audit library (libpynamic-audit.so) and
  * the runtime share. The auditor runs inside ld.so's audit namespace with no
  * libc, so everything here is plain data and static inline code.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Build step of the big executables' padding (cmake -P):
 #
 #   cmake -DOBJCOPY=.. -DNM=.. -DREADELF=.. -DOBJECT=block.o -DBIN=padding.bin -DASM=padding.s -DMIB=N

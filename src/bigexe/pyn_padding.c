@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The padding's symbols are defined by the generated padding.s
  * (make_padding.cmake): its bounds, and the block's entry inside the first
  * and the last copy. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_padding.h: the extra machine code of the big executables
  * (pynamic-mode-bigexe, pynamic-mode-python-bigexe), as the original's
  * ~200 MB pynamic-bigexe carried.

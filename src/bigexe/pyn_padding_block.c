@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The block of machine code that the big executables' padding repeats
  * (src/bigexe/CMakeLists.txt): 256 small functions, each a different
  * integer mix so none is folded into another, and an entry that calls all of

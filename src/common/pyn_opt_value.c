@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The typed value parsers and the one error line (pyn_opt_value.h). The
  * only number parsing of the programs' arguments is here: strtoull and
  * strtod accept leading spaces, signs, hex and "nan", so the text is checked

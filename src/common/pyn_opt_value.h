@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_opt_value.h: the parsers of one typed value, and the one line every
  * program prints for a bad value:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The table-driven option parser (pyn_options.h). Values are parsed by
  * pyn_opt_value.c, so every program's bad value reads the same. */
 #include "pyn_options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_options.h: table-driven, typed command-line options. One table feeds
  * the parser, --help and the "effective configuration" block of every
  * report; each row carries its kind, its range and its default, so that a

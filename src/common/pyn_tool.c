@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What every program shares (pyn_tool.h). */
 #define _GNU_SOURCE
 #include "pyn_tool.h"

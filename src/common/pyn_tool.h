@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_tool.h: what every pynamic program shares: its exit statuses, its
  * name in messages, where its executable lives (the defaults of a build or
  * install tree are relative to it), and the escaping that keeps an error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_buf.h: a growable in-memory text buffer.
  *
  * Every output file is built completely in memory first so that it can be

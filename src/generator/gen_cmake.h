@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_cmake.h: DIR/targets.cmake, the fragment the outer build include()s.
  * It first sets PYNAMIC_GEN_ARGUMENTS (the normalised arguments) and the
  * original's build options, which change nothing in the sources:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_emit.h: the C source of one generated library or marker. Modules
  * and markers are also CPython extension modules (PyInit_<name>). */
 #ifndef PYN_GEN_EMIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 #include "gen_files.h"
 #include "gen_signals.h"
 #include "pyn_tool.h"

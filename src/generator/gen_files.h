@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_files.h: the output tree on disk.
  *
  * Files are rewritten only when their content changes (so reconfiguring

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_hash.h: the generator's only source of randomness.
  *
  * Every random choice is a pure function of (seed, tag, library, function,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_jobs.h: writing every library's source, in one or several processes.
  *
  * Emission is the slow part (about a gigabyte of C for CORAL-2) and needs

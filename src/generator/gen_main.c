@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-gen: writes the sources, manifest and CMake fragment of a
  * synthetic Pynamic application. Exit status: 0 success, 1 file system or
  * memory error, 2 invalid arguments (nothing created). */

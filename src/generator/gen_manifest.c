@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The manifest is written with plain appends rather than a JSON library:
  * the generator must stay libc-only (it is built and run at configure
  * time, before anything else exists), and every string it emits is an

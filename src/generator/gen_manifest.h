@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_manifest.h: DIR/manifest.json, the runtime's description of the tree
  * (schema_version 1): configuration, libraries in load order, what each
  * links, and every module's predicted checksum; then the two marker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_model.h: what is generated, independent of how it is written.
  *
  * Libraries have a global index g: utilities are 0..nutil-1, modules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_options.h: the command line of pynamic-gen.
  *
  * The syntax is the original Pynamic's configuration syntax, verbatim, plus

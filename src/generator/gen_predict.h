@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_predict.h: the checksum every module's entry function will return.
  *
  * The prediction replays the generated code's arithmetic with the same

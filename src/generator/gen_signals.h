@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* gen_signals.h: what an interrupted pynamic-gen leaves behind.
  *
  * Ctrl-C (SIGINT to the whole process group), a scheduler's SIGTERM or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A read-only passthrough in the style of libfuse's passthrough_ll: every
  * inode the kernel knows is a node holding an O_PATH descriptor of the real
  * file, and the FUSE node id is the node's address. Nodes are shared by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mdsfs_fs.h: a read-only passthrough of a source directory through the
  * FUSE low-level API, every metadata operation served by an mdsfs_server.
  * The mount root also holds a virtual file, MDSFS_STATS_NAME, whose content

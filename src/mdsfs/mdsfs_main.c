@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mdsfs: mounts a read-only view of a directory whose every
  * metadata operation goes through one queue with a fixed service time, like
  * a single metadata server, and counts what it served (docs/mdsfs.md).

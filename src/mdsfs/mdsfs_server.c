@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The metadata server is a ticket lock: requests take numbers in arrival
  * order and are served strictly in that order, one at a time, by the FUSE
  * worker thread that carries each. The service time is a floor: a request

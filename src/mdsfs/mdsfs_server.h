@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mdsfs_server.h: the emulated metadata server. One FIFO queue that serves
  * one request at a time, each for at least a configured service time, and
  * the counts of what it served (plus the data reads, which do not queue). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mode-bigexe: the code of every generated library is linked into
  * this executable from the static archives, with PYNAMIC_BIGEXE_TEXT_MB MiB
  * of extra machine code (the original's ~200 MB pynamic-bigexe, without the

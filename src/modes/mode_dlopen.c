@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mode-dlopen: the vanilla interpreter's import without the
  * interpreter. As the original's driver imports libmodulebegin first, the
  * import phase dlopen()s it first, by absolute path: it has a DT_NEEDED on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mode-linked: every generated library and both markers are
  * DT_NEEDED entries of this executable, in the original's link order
  * (modules, utilities, libmodulebegin, libmodulefinal), so ld.so loads all

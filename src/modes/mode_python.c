@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mode-python: CPython embedded through the PyConfig API (PEP 587);
  * every generated module is imported with Python's own import system (a
  * sys.path search, then the extension loader: dlopen with RTLD_NOW, PyInit),

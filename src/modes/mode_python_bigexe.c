@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mode-python-bigexe: pynamic-mode-python-static plus
  * PYNAMIC_BIGEXE_TEXT_MB MiB of extra machine code in the executable's
  * .text (the original's ~200 MB pynamic-bigexe): built-in generated modules

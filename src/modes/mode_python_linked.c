@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mode-python-linked: pynamic-mode-python with every generated
  * library (utilities, modules, markers) linked into the executable, so ld.so
  * loads them all before main; Python's import still searches sys.path and

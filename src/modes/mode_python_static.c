@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-mode-python-static: CPython embedded, with every generated module
  * and marker linked into the executable from the static archives and
  * registered as a built-in module (PyImport_ExtendInittab), so import finds

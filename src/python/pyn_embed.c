@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The embedding Python modes. The interpreter is initialised after the
  * runtime's begin (it needs the options and the library directory for its
  * sys.path) and before the import barrier: it is part of no phase, so its

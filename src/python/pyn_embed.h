@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_embed.h: the embedding Python modes (pynamic-mode-python,
  * pynamic-mode-python-linked, pynamic-mode-python-static and
  * pynamic-mode-python-bigexe): a C main that runs the benchmark with CPython

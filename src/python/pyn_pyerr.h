@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_pyerr.h: the pending Python exception as one line, for the runtime's
  * one-line errors. Shared by the embedding modes and the driver's extension
  * module; needs the Python headers, not libpython. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* _pynamic: the shared C runtime (MPI included) for pynamic_driver.py, so an
  * unmodified python3 runs the same phases, checks and reports as the C
  * modes, with no mpi4py. run() hands the runtime's one phase driver

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_pymode.h: what the Python modes share that needs no Python API: their
  * options (import search depth and where its directories live), the
  * search-path directories, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_pyorigin.h: did Python import the generated files the run meant to
  * load? A module of the same name found earlier on sys.path (PYTHONPATH, a
  * search directory, a stray copy) is imported instead; its visit then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What built this program (pyn_build.h). The only file that includes the
  * source commit's header, so a new commit recompiles it alone. */
 #include "pyn_build.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_build.h: what built this program, for the reports (the version is
  * pyn_version.h's PYN_VERSION): the source tree's commit (read by git when the build ran:
  * cmake/PynamicSourceCommit.cmake) and the compiler and C flags of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Page-cache eviction and residency (pyn_cache.h). Everything here runs
  * before the import phase's barrier, never inside a timed region. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_cache.h: the page cache around the import phase (--cold).
  *
  * Evicting: posix_fadvise(POSIX_FADV_DONTNEED) on each file the import

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_checksum.h: the one definition of how generated code folds values into
  * a checksum. Included by the generator (to predict results), by every
  * generated source (to compute them) and by the runtime (to fold module

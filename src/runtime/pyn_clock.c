@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Clock sources. Monotonic time for durations; boot time to compare with the
  * kernel's record of when this process started. */
 #define _GNU_SOURCE

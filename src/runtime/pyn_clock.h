@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_clock.h: the clocks every phase is measured with. */
 #ifndef PYN_CLOCK_H
 #define PYN_CLOCK_H

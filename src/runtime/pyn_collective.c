@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The run's collectives (pyn_collective.h). */
 #include "pyn_collective.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_collective.h: the run's collectives, each under --timeout's watchdog
  * when it is armed (pyn_watchdog.h): the nonblocking call and a watched
  * wait. Off, each is the plain blocking call, nothing added.

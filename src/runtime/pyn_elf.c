@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Section-header reading. Every offset and count in a file is checked
  * against the file's size before it is used: a truncated or hostile file
  * gives an error, never a read out of bounds or a huge allocation. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_elf.h: the static sizes of ELF files (what the original's
  * get-symtab-sizes printed), read from their section headers with libc and
  * <elf.h> only: nothing is mapped or loaded, and a file is read in a few

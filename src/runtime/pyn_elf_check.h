@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_elf_check.h: why a file cannot be loaded into this process, from
  * its ELF header alone. ld.so skips a candidate of the wrong machine (and,
  * while searching, of the wrong class) and then reports the library as

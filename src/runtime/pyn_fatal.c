@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The fatal-signal reporter of the import phase and the exit (pyn_fatal.h). The handler
  * may run inside the loader with its locks held, so it makes only
  * async-signal-safe calls: write, strlen, signal, raise, and the open, read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_fatal.h: says which rank died loading what, when the import phase
  * (or the process's end, after the report) dies of a fatal signal.
  *

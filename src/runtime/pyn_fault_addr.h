@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_fault_addr.h: which file a faulting address belongs to, from a fatal
  * signal handler. libmodulebegin needs every module, so one dlopen() maps the
  * whole tree: when a truncated library kills the process inside it, the file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The report's per-rank fields (pyn_fields.h). Plain values are read at an
  * offset into struct pyn_rank_record; what is derived (the totals, a
  * status, a rate) or measured only sometimes has a small getter or a

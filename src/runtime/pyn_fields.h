@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_fields.h: the report's per-rank fields, one descriptor row each, as
  * pyn_elf_fields describes the static sizes. The rows drive every writer:
  * a rank's JSON object and CSV row, the summary across ranks (JSON and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_file.h: whole-file reads and atomic writes. */
 #ifndef PYN_FILE_H
 #define PYN_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The fractal of the original's MPI capability test (pyn_fractal.h). The
  * arithmetic is written in the order the original's Python evaluates it
  * (complex product, then the sum; hypot for |z|), and this file is compiled

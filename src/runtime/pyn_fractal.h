@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_fractal.h: the original's MPI capability test, without MPI: the
  * image it computes, how its rows are split between ranks, the check of a
  * gathered image and the BMP file it is written as. The collective step

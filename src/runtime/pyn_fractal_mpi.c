@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The MPI capability test's collective step (pyn_fractal_mpi.h). Buffers
  * are allocated, touched and agreed on before the first barrier, so the
  * timed region holds only what the original timed: the computation and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_fractal_mpi.h: the original's MPI capability test as a collective
  * step of the run (docs/report.md, "The MPI capability test"). The
  * computation, the check and the file are pyn_fractal.h's.

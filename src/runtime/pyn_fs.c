@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 #include "pyn_fs.h"
 
 #include "pyn_audit_abi.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_fs.h: per-phase counts of what the dynamic loader did to the
  * generated libraries, read from the rtld-audit library (src/audit/) the
  * modes are linked to load (DT_DEPAUDIT). docs/metrics.md says exactly what

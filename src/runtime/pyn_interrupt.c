@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* SIGINT and SIGTERM (pyn_interrupt.h). The handler may interrupt anything,
  * MPI's progress engine and the loader included, so it writes nothing
  * itself and calls only unlink, rmdir and strlen; errno is kept. */

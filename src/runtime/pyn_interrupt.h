@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_interrupt.h: SIGINT and SIGTERM stop the run at its next agreement.
  *
  * Ctrl-C on the launcher and a scheduler's time limit reach every rank as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The job a run was part of (pyn_job.h). */
 #define _GNU_SOURCE
 #include "pyn_job.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_job.h: which job a run was part of, for the reports: the scheduler
  * and its job and step ids, the launcher that started the ranks, and the
  * hosts with the ranks on each. libc only (unit-tested in one process);

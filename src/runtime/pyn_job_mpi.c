@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The job's description gathered at set-up (pyn_job_mpi.h). */
 #include "pyn_job_mpi.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_job_mpi.h: the job's description gathered at set-up (pyn_job.h),
  * outside every timed phase: every rank reads its environment and sends it
  * with its host name to rank 0, which groups the hosts and checks that the

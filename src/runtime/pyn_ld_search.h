@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_ld_search.h: the files ld.so tries, in its order, when a library
  * of the tree asks for a library by name (a DT_NEEDED without '/'). For the
  * error path of a failed load only (pyn_loader_explain): it reads the

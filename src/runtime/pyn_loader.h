@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_loader.h: what the C modes ask of the dynamic loader. */
 #ifndef PYN_LOADER_H
 #define PYN_LOADER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Directories held for a run's life (pyn_lockdir.h). flock, not fcntl
  * locks: an fcntl lock is dropped when the process closes any descriptor
  * of the file, and the lock must live exactly as long as its holder. */

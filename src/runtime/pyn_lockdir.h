@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_lockdir.h: directories a run holds for its life, and what a killed
  * run left of them. --stage bcast's job directories (pyn_stage_dir.h) and
  * the Python modes' search directories (pyn_pymode.h) are two kinds.

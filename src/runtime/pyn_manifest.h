@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_manifest.h: the generator's manifest (DIR/manifest.json), read-only.
  * It names every generated library, its kind and function count, each
  * module's entry symbol and the checksum its visit must return. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The manifest's broadcast (pyn_manifest_mpi.h). MPI counts are int, so the
  * bytes go in chunks and any size works. */
 #include "pyn_manifest_mpi.h"

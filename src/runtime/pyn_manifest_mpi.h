@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_manifest_mpi.h: the manifest read once per job and broadcast.
  *
  * Rank 0 reads the file and broadcasts its bytes; every rank parses the

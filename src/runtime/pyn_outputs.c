@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The check of a run's outputs (pyn_outputs.h). The one copy: --fractal-image's
  * own check became this when every output needed the same. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_outputs.h: every file a run writes, checked before the run spends a
  * second (STYLE.md habit 17).
  *

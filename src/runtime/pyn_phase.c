@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 #include "pyn_phase.h"
 
 static const char *const phase_names[PYN_PHASE_COUNT] = {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_phase.h: the phases of a run, in the order they happen. */
 #ifndef PYN_PHASE_H
 #define PYN_PHASE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Rank placement with hwloc (pyn_placement.h). */
 #include "pyn_placement.h"
 

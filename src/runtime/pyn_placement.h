@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_placement.h: where each rank runs, from hwloc, and optional binding
  * (--bind core).
  *

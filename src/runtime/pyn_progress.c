@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The progress line (pyn_progress.h). On a terminal it is redrawn in place
  * and erased at the phase's end; elsewhere (a log file) each update is a
  * line of its own and nothing is erased. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_progress.h: the progress line on rank 0's terminal during the import
  * and visit phases ("PROG: import 12/100 modules, 1.5 s").
  *

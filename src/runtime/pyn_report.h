@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_report.h: the writers of the results model. Only rank 0 calls them. */
 #ifndef PYN_REPORT_H
 #define PYN_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* CSV report: one row per rank, a column per field of pyn_fields that has
  * one (per-slot fields slot by slot), then the run's columns
  * (pyn_run_columns), RFC 4180 quoting. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* JSON report, built with jansson so nothing is hand-escaped. */
 #include "pyn_report.h"
 

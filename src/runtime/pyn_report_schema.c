@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The report's JSON Schema (pyn_report_schema.h). What varies with the
  * per-rank fields comes from pyn_fields; the fixed parts mirror
  * pyn_report_json.c's objects and change with it. jansson keeps keys in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_report_schema.h: the JSON report's JSON Schema (draft 2020-12),
  * built from the field table (pyn_fields.h: every per-rank field, the
  * summaries and spans that follow from it, the CSV's columns), the static

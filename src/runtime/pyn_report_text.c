@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Human-readable output on rank 0: the original's lines, then our table. */
 #include "pyn_report.h"
 

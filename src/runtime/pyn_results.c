@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 #include "pyn_results.h"
 
 #include "pyn_fields.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_results.h: the one results model every writer (text, JSON, CSV) reads.
  * A record per rank, gathered to rank 0, and their summary across ranks. */
 #ifndef PYN_RESULTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The run lifecycle shared by every mode: pyn_main, the one phase driver,
  * takes a run from MPI_Init through set-up, the timed phases and
  * verification to the reports and MPI_Finalize, calling the mode's hooks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_run.h: one benchmark run, from main to exit status.
  *
  * A mode is a table of hooks. pyn_main() is the only phase driver: it runs

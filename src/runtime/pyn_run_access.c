@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The calls a mode's hooks make (pyn_run.h): what the run holds, and what
  * the import and the visit hand back. None is collective except
  * pyn_run_max_on_root. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* How a run ends (pyn_run_state.h): verification, the MPI capability test,
  * staging's removal, gather and reports, then the mode's epilogue; or, after
  * SIGINT or SIGTERM, the stopped path that only removes the copies and says

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The run's environment (pyn_run_env.h). */
 #define _GNU_SOURCE
 #include "pyn_run_env.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_run_env.h: what a run records and checks about where it runs, before
  * its phases: the date, the command line, the MPI library, libc and
  * compiler versions for the reports, and whether the launcher matches the

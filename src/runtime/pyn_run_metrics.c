@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The metrics glue of the run (pyn_run_metrics.h). The page cache is the
  * host's, so its first rank alone evicts and counts: every rank opening
  * every library would add a whole extra round of opens to the metadata

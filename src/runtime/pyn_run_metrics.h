@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_run_metrics.h: the run's faults, page cache and placement
  * (docs/metrics.md), taken around the timed phases.
  *

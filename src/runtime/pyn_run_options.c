@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The shared option table and the checks of its values (pyn_run_options.h).
  * The defaults of the manifest and the library directory are relative to
  * the executable's directory, so --help names them that way. */

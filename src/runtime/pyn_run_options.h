@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_run_options.h: the options every mode shares, as one table.
  *
  * The table (pyn_options.h: typed, with ranges and defaults) feeds the parser, --help and the report's

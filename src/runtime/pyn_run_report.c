@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Report dispatch at the end of a run (pyn_run_report.h). The result
  * lines on standard output come first, then the CSV: if either cannot be
  * written the run fails, and the JSON written after them must say so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_run_report.h: the end of a run: every rank's record gathered to rank
  * 0, which summarises them and hands the results to each writer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_run_state.h: what a run holds, for the runtime's own files only
  * (pyn_run.c, the lifecycle; pyn_run_access.c, the calls a mode's hooks
  * make; pyn_run_visit.c, the shared visit and its verification;

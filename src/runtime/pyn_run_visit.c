@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The visit every C mode shares and the check of any mode's visit against
  * the manifest. */
 #include "pyn_run_state.h"

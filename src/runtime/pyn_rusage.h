@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_rusage.h: page faults and peak memory from getrusage(RUSAGE_SELF).
  *
  * A phase's faults are the difference of two samples taken around it: the

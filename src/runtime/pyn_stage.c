@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Broadcast staging and the path cache (pyn_stage.h, docs/staging.md). */
 #define _GNU_SOURCE
 #include "pyn_stage.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_stage.h: the loading mitigations (--stage, docs/staging.md), run in
  * their own timed step before the import phase so that totals stay honest.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The job directories of --stage bcast (pyn_stage_dir.h): one kind of the
  * lock-held directories of pyn_lockdir.h. */
 #include "pyn_stage_dir.h"

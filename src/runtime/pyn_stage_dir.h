@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_stage_dir.h: the job directories --stage bcast makes under
  * --stage-dir, and what a killed job left there.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* --stage's strategies (pyn_stage_kind.h). */
 #include "pyn_stage_kind.h"
 

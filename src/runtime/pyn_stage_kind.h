@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_stage_kind.h: --stage's strategies and their names (no MPI: the
  * option table parses them, the report writers name them). */
 #ifndef PYN_STAGE_KIND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The path cache's text (pyn_stage_map.h). */
 #define _GNU_SOURCE
 #include "pyn_stage_map.h"

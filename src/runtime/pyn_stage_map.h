@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_stage_map.h: the path cache's text format, which a cache run writes
  * (--stage cache --pilot-map) and any run reads (--stage pilot), and the
  * list of generated files it maps; no MPI (the fuzzer links it):

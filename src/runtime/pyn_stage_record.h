@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_stage_record.h: what --stage cost one rank, as the results model
  * holds it (pyn_results.h) and staging fills it (pyn_stage.h). */
 #ifndef PYN_STAGE_RECORD_H

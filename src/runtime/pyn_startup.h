@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_startup.h: what a launch time says about the startup phase. The
  * launch time is read on the launching host's clock and compared with each
  * rank's own: a launch after a rank's main began is skew between

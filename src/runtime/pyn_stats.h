@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_stats.h: the one summary of a quantity across ranks (min, median,
  * mean, max and where the max is), for the results model's metrics and its
  * page-fault counts alike. libc only. */

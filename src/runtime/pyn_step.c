@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The run's current step (pyn_step.h). A signal handler reads it: plain
  * volatile sig_atomic_t, written by the main flow only. */
 #include "pyn_step.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_step.h: where a run is, for what stops it from outside (SIGINT or
  * SIGTERM, pyn_interrupt.h) and for the watchdog (--timeout,
  * pyn_watchdog.h): both name the step. Wider than the timed phases

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The watchdog (pyn_watchdog.h). Arrival notices, not a timer thread: rank
  * 0 learns who arrived without MPI_THREAD_MULTIPLE (which would lock every
  * MPI call of the run, timed ones included), and the ranks that arrived are

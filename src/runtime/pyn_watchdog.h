@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_watchdog.h: --timeout SECONDS, the watchdog over every collective wait.
  *
  * A stuck rank (stopped, or blocked on a hung file system) would hold every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-report-schema: writes the JSON report's JSON Schema
  * (pyn_report_schema.h) to a file, atomically. The build runs it into
  * <build>/report.schema.json; docs/report.schema.json is the committed copy

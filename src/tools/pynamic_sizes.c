@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pynamic-sizes: the static sizes of a generated tree and of executables,
  * from their ELF section headers: file size, text, data, debug, symbol and
  * string tables, relocation and DT_NEEDED counts. What the original's

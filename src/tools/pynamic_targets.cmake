@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # pynamic_targets_with_prefix(<out-var> <prefix>)
 #   Every target whose name starts with <prefix>, in every directory of the
 #   project processed so far (BUILDSYSTEM_TARGETS, recursively). Used by the

@@ -54,7 +54,7 @@ def check(exe):
         problems.append(f"{exe}: --help lists {', '.join(shown)} but not all of {', '.join(STAGING)}")
     cases = (
         ("--stage", ["--stage", "cache"], "does not load the generated files at run time"),
-        ("--cold", ["--cold"], "--cold:"),
+        ("--cold", ["--cold"], "generated libraries are already mapped by this process"),
     )
     for option, args, refusal in cases:
         got = outcome(exe, args, refusal)

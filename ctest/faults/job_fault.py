@@ -186,13 +186,14 @@ def check_output(args, job, hung, status, out, err, leftovers, expect_zero=False
         check(re.search(pattern, out) or re.search(pattern, err), f"neither stdout nor stderr matches {pattern!r}")
 
 
-def run_signal(args):
+def start_paused(args, name):
+    """Starts a job whose fault rank pauses at the fault point, and returns it once the rank is there."""
     ready = os.path.join(args.workdir, "ready")
     if os.path.exists(ready):
         os.remove(ready)
     env = shim_env(args, "pause")
     env["PYN_FAULT_READY"] = ready
-    job = Job(args, env, "job")
+    job = Job(args, env, name)
     deadline = time.monotonic() + args.bound
     while not os.path.exists(ready) and job.proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -202,6 +203,11 @@ def run_signal(args):
         sys.stdout.write(out)
         sys.stderr.write(err)
         fail(f"rank {args.fault_rank} never reached the fault point ({args.when} {args.fault_module})")
+    return job
+
+
+def run_signal(args):
+    job = start_paused(args, "job")
     print(f"job: rank {args.fault_rank} paused at {args.when} {args.fault_module}: sending SIG{args.signal} to the "
           "launcher", flush=True)
     job.proc.send_signal(getattr(signal, "SIG" + args.signal))
@@ -269,21 +275,7 @@ def run_concurrent(args):
         fail("concurrent needs --search-tmpdir")
     for path in leftovers(args):  # an earlier run of this test
         subprocess.run(["rm", "-rf", path], check=True)
-    ready = os.path.join(args.workdir, "ready")
-    if os.path.exists(ready):
-        os.remove(ready)
-    env = shim_env(args, "pause")
-    env["PYN_FAULT_READY"] = ready
-    first = Job(args, env, "first job")
-    deadline = time.monotonic() + args.bound
-    while not os.path.exists(ready) and first.proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if not os.path.exists(ready):
-        first.kill()
-        out, err = first.proc.communicate()
-        sys.stdout.write(out)
-        sys.stderr.write(err)
-        fail(f"rank {args.fault_rank} never reached the fault point ({args.when} {args.fault_module})")
+    first = start_paused(args, "first job")
     # Inside the import phase: every rank made its directory before the barrier that starts it.
     signal_processes(first.token, signal.SIGSTOP)
     mine = leftovers(args)

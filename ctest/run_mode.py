@@ -44,6 +44,7 @@ from modecheck.options import parse_args
 from modecheck.report import check_csv, check_report
 from modecheck.search import check_search_tmpdir_after
 from modecheck.stage import check_stage_dir_after
+from modecheck.trace import check_trace
 from pynamictest import check, checked, load_report
 
 
@@ -59,6 +60,8 @@ def check_run(args, out, proc, launch_time, manifest):
         check_compat_lines(proc.stdout, args.ranks, report)
         if args.fractal_image:
             check_fractal_image(args.fractal_image, args.ranks)
+        if args.trace:
+            check_trace(args.trace, report, manifest)
     elif not args.no_report and os.path.exists(out.report):
         report = load_report(out.report)
         check(report["result"]["passed"] is False, "a failed run wrote a report that says it passed")

@@ -35,7 +35,8 @@ def prepare(args):
     os.makedirs(out.exit_dir, exist_ok=True)
     for name in os.listdir(out.exit_dir):
         os.remove(os.path.join(out.exit_dir, name))
-    for path in (out.report, out.csv) + ((args.fractal_image,) if args.fractal_image else ()) + tuple(args.expect_absent):
+    extra = tuple(p for p in (args.fractal_image, args.trace) if p)
+    for path in (out.report, out.csv) + extra + tuple(args.expect_absent):
         if os.path.exists(path):
             os.remove(path)
     prepare_stage_dir(args)
@@ -68,6 +69,8 @@ def build_command(args, report, csv_path, launch_time):
         program += ["--stage-dir", args.stage_dir]
     if args.fractal_image:
         program += ["--fractal-image", args.fractal_image]
+    if args.trace:
+        program += ["--trace", args.trace]
     if not args.no_report:
         program += ["--json", report, "--csv", csv_path]
     if launch_time is not None:

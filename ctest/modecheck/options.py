@@ -73,6 +73,9 @@ def parse_args(description, argv=None):
     p.add_argument("--fractal-image", metavar="FILE",
                    help="pass --fractal-image FILE to the program (an old FILE is removed first); on a passing run "
                         "FILE must be the fractal's BMP, every byte as recomputed here")
+    p.add_argument("--trace", metavar="FILE",
+                   help="pass --trace FILE to the program (an old FILE is removed first); on a passing run FILE "
+                        "must be the timeline of the --trace-ranks ranks, agreeing with the report (modecheck/trace.py)")
     p.add_argument("--expect-fractal-failure", metavar="REGEX",
                    help="the run fails (with --expect-exit 1) because the MPI capability test failed, and only it: "
                         "stdout says 'module test passed!' then 'mpi test FAILED!', the report's summary.fractal "

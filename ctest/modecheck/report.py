@@ -10,12 +10,14 @@ from pynamictest import check, close, csv_columns, dig, positive, summarised
 
 from .fractal import check_fractal
 from .loader import check_fs
+from .loadtime import check_load
 from .metrics import check_metrics
 from .stage import check_stage
 
 
-# Every field summarised with min, median, mean, max and the slowest rank: mpi_init_s, ..., fractal_s, ...
-METRICS = [path[0] for path in summarised("spread")]
+# Every field summarised with min, median, mean, max and the slowest rank: mpi_init_s, ..., fractal_s, ...,
+# load.objects_before_import (paths into the summary and into a rank's object).
+METRICS = summarised("spread")
 
 
 def check_report(report, manifest, args, launch_time, report_path):
@@ -83,9 +85,10 @@ def check_report(report, manifest, args, launch_time, report_path):
         check(r["error"] is None and r["status"] == "ran", f"{where}: status {r['status']}, error {r['error']!r}")
         close(r["modules_per_s"], r["modules_imported"] / r["import_s"], 1e-9 * r["modules_per_s"],
               f"{where}.modules_per_s vs modules_imported / import_s")
-    for metric in METRICS:
-        s = report["summary"][metric]
-        values = [r[metric] for r in report["ranks"]]
+    for path in METRICS:
+        metric = ".".join(path)
+        s = dig(report["summary"], path)
+        values = [dig(r, path) for r in report["ranks"]]
         if all(v is None for v in values):
             check(s["min"] is None and s["max"] is None and s["mean"] is None, f"summary.{metric} of no values")
             continue
@@ -93,11 +96,12 @@ def check_report(report, manifest, args, launch_time, report_path):
         check(s["min"] <= s["median"] <= s["max"] and s["min"] <= s["mean"] <= s["max"], f"summary.{metric} order")
         # 1e-9 of the value or absolute, whichever is larger: a rate runs to millions.
         close(s["mean"], sum(values) / len(values), 1e-9 * max(1.0, abs(s["mean"])), f"summary.{metric}.mean")
-        check(report["ranks"][s["max_rank"]][metric] == s["max"], f"summary.{metric}.max_rank does not hold the max")
+        check(dig(report["ranks"][s["max_rank"]], path) == s["max"], f"summary.{metric}.max_rank does not hold the max")
         check(s["max_host"] == report["ranks"][s["max_rank"]]["host"], f"summary.{metric}.max_host")
     for key in ("import_s", "visit_s"):
         positive(report["spans"][key], f"spans.{key}")
     check_fs(report, totals, args.mode)
+    check_load(report, totals, args.mode, args.built_in)
     check_fractal(report, args)
     check_stage(report, manifest, args)
     check_metrics(report, args)

@@ -60,8 +60,12 @@ def strict(args):
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     rpath, cpath = os.path.join(args.workdir, "r.json"), os.path.join(args.workdir, "r.csv")
-    run_ok([args.mode, "--json", rpath, "--csv", cpath, "--progress", "never"], "the run", timeout=50)
+    # With the opt-in binding counter, so that every field has a value to remove or mistype.
+    bindings = os.path.join(os.path.dirname(os.path.abspath(args.mode)), "libpynamic-audit-bindings.so")
+    run_ok([args.mode, "--json", rpath, "--csv", cpath, "--progress", "never"], "the run", timeout=50,
+           env=dict(os.environ, LD_AUDIT=bindings))
     report = load_report(rpath)
+    check(report["ranks"][0]["bindings"] is not None, f"LD_AUDIT={bindings}: no binding counts")
     with open(cpath, newline="") as f:
         header = next(csv.reader(f))
     check(header == [c["column"] for c in csv_columns()], f"CSV header {header} is not the schema's x-csv-columns")

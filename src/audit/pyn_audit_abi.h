@@ -3,9 +3,14 @@
  * the runtime share. The auditor runs inside ld.so's audit namespace with no
  * libc, so everything here is plain data and static inline code.
  *
- * The auditor records one event per file-system step ld.so takes for an
- * object (a probe of a candidate path, an object opened and mapped) into a
- * buffer of its own, tagged with the phase the runtime says the run is in.
+ * The auditor records one event per step ld.so takes for an object (a
+ * search begun, a probe of a candidate path, an object opened and mapped,
+ * every new object mapped, start-up's initialisers done) into a buffer of
+ * its own, with a CLOCK_MONOTONIC time and the phase the runtime says the
+ * run is in. The runtime adds the start and the return of each dlopen call
+ * it (or CPython) makes through the auditor's mark function, so the events
+ * bracket every step of a load (docs/metrics.md, "Where the loading time
+ * goes").
  * The runtime finds the state through the executable's exported
  * pyn_audit_link (the auditor writes its address there when ld.so opens the
  * executable) and, after the run, keeps only the events whose file name is
@@ -16,19 +21,26 @@
 #include <stdint.h>
 
 #define PYN_AUDIT_MAGIC UINT64_C(0x7479646e79702e61) /* "a.pyndit" */
-#define PYN_AUDIT_ABI_VERSION 2u
+#define PYN_AUDIT_ABI_VERSION 3u
 
-/* The symbol the executable exports for the auditor to fill. */
+/* The symbol the executable exports for the auditor to fill. The opt-in
+ * binding counter (libpynamic-audit-bindings.so) fills its own. */
 #define PYN_AUDIT_LINK_SYMBOL "pyn_audit_link"
+#define PYN_AUDIT_BINDINGS_LINK_SYMBOL "pyn_audit_bindings_link"
 
 enum pyn_audit_kind {
-    PYN_AUDIT_PROBE = 1, /* ld.so is about to open() this candidate path */
-    PYN_AUDIT_OPEN = 2,  /* ld.so opened and mapped an object (la_objopen) */
+    PYN_AUDIT_PROBE = 1,      /* ld.so is about to open() this candidate path */
+    PYN_AUDIT_OPEN = 2,       /* ld.so opened and mapped an object (la_objopen) */
+    PYN_AUDIT_SEARCH = 3,     /* ld.so starts looking for a name it has not loaded (la_objsearch LA_SER_ORIG) */
+    PYN_AUDIT_CONSISTENT = 4, /* every new object is mapped (la_activity LA_ACT_CONSISTENT) */
+    PYN_AUDIT_PREINIT = 5,    /* start-up's initialisers ran; main is next (la_preinit) */
+    PYN_AUDIT_CALL = 6,       /* the program calls dlopen (the runtime's mark); name_hash: its argument */
+    PYN_AUDIT_RETURN = 7,     /* that dlopen returned (the runtime's mark) */
 };
 /* Or'ed into an event's kind: the path is under the node-local staging
  * directory (state.local_prefix), not the libraries' shared home. */
 #define PYN_AUDIT_LOCAL 0x100u
-#define PYN_AUDIT_KIND(k) ((k) & 0xffu)
+#define PYN_AUDIT_KIND(k) ((k)&0xffu)
 
 /* Phases as the runtime numbers them (enum pyn_phase), plus the time before
  * main's first step and after the last. */
@@ -36,14 +48,20 @@ enum pyn_audit_kind {
 #define PYN_AUDIT_PHASE_OTHER 0xffffffffu
 
 struct pyn_audit_event {
-    uint64_t name_hash; /* pyn_audit_hash of the path's last component */
+    uint64_t name_hash; /* pyn_audit_hash of the path's last component; 0 for CONSISTENT, PREINIT, RETURN */
     uint32_t kind;      /* enum pyn_audit_kind */
     uint32_t phase;
     uint64_t bytes; /* PYN_AUDIT_OPEN: header read plus file bytes mapped */
+    uint64_t t_ns;  /* CLOCK_MONOTONIC, as the runtime's phase clock */
+    uint64_t path;  /* PYN_AUDIT_PROBE: 1 + the offset of its NUL-terminated path in state.paths; 0: none */
 };
 
 /* Per-object binding counts need an object table; bindings are counted per
- * phase for objects the runtime later classifies by name. */
+ * phase for objects the runtime later classifies by name. Only the opt-in
+ * binding counter (libpynamic-audit-bindings.so) fills it: an auditor that
+ * defines la_symbind64 makes ld.so keep per-PLT-slot records for every
+ * object and send each lazy binding through the audit path
+ * (docs/metrics.md, "What counting costs"). */
 #define PYN_AUDIT_MAX_PHASES 8u
 
 /* The slot of a phase in per-phase arrays: runtime phases first, then
@@ -70,6 +88,10 @@ struct pyn_audit_map_entry {
     const char *path;   /* absolute */
 };
 
+/* The runtime's mark: records kind (PYN_AUDIT_CALL with the name given to
+ * dlopen, or PYN_AUDIT_RETURN with NULL) as the auditor's own events. */
+typedef void (*pyn_audit_mark_fn)(uint32_t kind, const char *name);
+
 struct pyn_audit_state {
     uint64_t magic;
     uint32_t abi_version;
@@ -78,13 +100,23 @@ struct pyn_audit_state {
     uint64_t nevents, capacity, dropped; /* dropped: the buffer could not grow */
     struct pyn_audit_object *objects;
     uint64_t nobjects, object_capacity, objects_dropped;
-    uint64_t searches; /* la_objsearch LA_SER_ORIG calls (one per name looked up) */
+    char *paths; /* the probes' paths, one after another (for the trace's failed probes) */
+    uint64_t paths_len, paths_capacity, paths_dropped;
+    uint64_t searches;      /* la_objsearch LA_SER_ORIG calls (one per name looked up) */
+    pyn_audit_mark_fn mark; /* set by the auditor */
+    uint32_t clock_source;  /* enum pyn_audit_clock */
+    uint32_t reserved;
     /* Written by the runtime before the import phase, read by the auditor. */
     const char *volatile local_prefix; /* "/dev/shm/pynamic-stage.../" or NULL */
     uint64_t local_prefix_len;
     const struct pyn_audit_map_entry *volatile map; /* sorted by name_hash, or NULL */
     uint64_t map_len;
 };
+
+/* How the auditor reads CLOCK_MONOTONIC (it has no libc): through the
+ * vDSO's clock_gettime, found when ld.so announces the vDSO, or with a
+ * system call until then or when the vDSO has none. */
+enum pyn_audit_clock { PYN_AUDIT_CLOCK_SYSCALL = 1, PYN_AUDIT_CLOCK_VDSO = 2 };
 
 /* FNV-1a over the last path component: both sides classify by file name. */
 static inline uint64_t pyn_audit_hash(const char *path)

@@ -15,6 +15,7 @@
 #include "pyn_fs.h"
 #include "pyn_pyconfig.h"
 #include "pyn_pyerr.h"
+#include "pyn_pydlopen.h"
 #include "pyn_pyorigin.h"
 #include "pyn_results.h"
 #include "pyn_tool.h"
@@ -289,12 +290,13 @@ static void importer_counts(uint64_t out[3])
 void pyn_embed_before_phase(struct pyn_run *run, enum pyn_phase phase)
 {
     (void)run;
-    (void)phase;
     importer_counts(py.phase_counts);
+    pyn_pydlopen_mark(phase == PYN_PHASE_IMPORT);
 }
 
 void pyn_embed_after_phase(struct pyn_run *run, enum pyn_phase phase, bool all_ok)
 {
+    pyn_pydlopen_mark(0);
     uint64_t after[3];
     const uint64_t *before = py.phase_counts;
     importer_counts(after);

@@ -44,8 +44,9 @@ struct pyn_embed_setup {
 /* The hooks (pyn_run.h) every embedding mode uses; its struct pyn_mode's
  * data is its struct pyn_embed_setup. */
 #define PYN_EMBED_HOOKS                                                                                                \
-    .prepare = pyn_embed_prepare, .before_phase = pyn_embed_before_phase, .after_phase = pyn_embed_after_phase,        \
-    .import = pyn_embed_import, .visit = pyn_embed_visit, .epilogue = pyn_embed_epilogue, .cleanup = pyn_embed_cleanup
+    .interpreter = 1, .prepare = pyn_embed_prepare, .before_phase = pyn_embed_before_phase,                            \
+    .after_phase = pyn_embed_after_phase, .import = pyn_embed_import, .visit = pyn_embed_visit,                        \
+    .epilogue = pyn_embed_epilogue, .cleanup = pyn_embed_cleanup
 
 /* Before the import phase, per rank, outside the timed phases: the setup's
  * check, the search-path directories and the interpreter's initialisation

@@ -35,6 +35,11 @@ static int fs_counted(const struct pyn_rank_record *r)
     return r->fs_ok != 0;
 }
 
+static int bindings_counted(const struct pyn_rank_record *r)
+{
+    return r->fs_ok != 0 && r->bindings_ok != 0;
+}
+
 static int cache_measured(const struct pyn_rank_record *r)
 {
     return r->cache.measured != 0;
@@ -93,6 +98,37 @@ static void get_modules_per_s(const struct pyn_rank_record *r, int slot, struct 
     v->d = isfinite(t) && t > 0 ? r->modules_imported / t : NAN;
 }
 
+/* Why a load split is null, in words (pyn_loadtime_why). */
+static void get_startup_init_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
+{
+    (void)slot;
+    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_STARTUP].init_why);
+}
+
+static void get_import_init_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
+{
+    (void)slot;
+    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_IMPORT].init_why);
+}
+
+static void get_startup_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
+{
+    (void)slot;
+    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_STARTUP].why);
+}
+
+static void get_import_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
+{
+    (void)slot;
+    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_IMPORT].why);
+}
+
+static void get_interpreter_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
+{
+    (void)slot;
+    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_IMPORT].interpreter_why);
+}
+
 /* --- text and spans ----------------------------------------------------------------------------------------- */
 
 static int staged(const struct pyn_results *res)
@@ -143,6 +179,24 @@ static double span_fractal(const struct pyn_results *res)
     {                                                                                                                  \
         key, csv, label, unit, PYN_FIELD_INT, PYN_STORE_U64, AT(fs[0].member), NULL, PYN_NULL_NEVER, NULL,             \
             PYN_SUMMARY_SUM, PYN_TEXT_LOADER, NULL, NULL, PYN_FIELD_PER_SLOT, doc                                      \
+    }
+/* The same, counted only by the opt-in binding counter. */
+#define FS_OPT_IN(key, csv, label, member, unit, doc)                                                                  \
+    {                                                                                                                  \
+        key, csv, label, unit, PYN_FIELD_INT, PYN_STORE_U64, AT(fs[0].member), NULL, PYN_NULL_NEVER, bindings_counted, \
+            PYN_SUMMARY_SUM, PYN_TEXT_LOADER, NULL, NULL, PYN_FIELD_PER_SLOT, doc                                      \
+    }
+/* Where a phase's loading time went (pyn_loadtime.h): NaN is not measured. */
+#define LOAD(key, csv, member, doc)                                                                                    \
+    {                                                                                                                  \
+        key, csv, NULL, "s", PYN_FIELD_REAL, PYN_STORE_F64, AT(member), NULL, PYN_NULL_NAN, NULL,                      \
+            PYN_SUMMARY_MEASURED, PYN_TEXT_NONE, NULL, NULL, 0, doc                                                    \
+    }
+/* Its reasons, in words: JSON only. */
+#define LOAD_WHY(key, get, doc)                                                                                        \
+    {                                                                                                                  \
+        key, NULL, NULL, NULL, PYN_FIELD_STRING, PYN_STORE_CHARS, 0, get, PYN_NULL_NEVER, NULL, PYN_SUMMARY_NONE,      \
+            PYN_TEXT_NONE, NULL, NULL, 0, doc                                                                          \
     }
 /* Page-cache counts: only a host's first rank counts them. */
 #define CACHED(key, csv, member, store, unit, doc)                                                                     \
@@ -209,7 +263,45 @@ const struct pyn_field pyn_fields[] = {
     FS("fs.%s.stats", "%s_stats", "stats", stats, "count", "fstat calls on opened files"),
     FS("fs.%s.bytes", "%s_bytes", "bytes", bytes, "bytes", "header read plus file bytes mapped"),
     FS("fs.%s.local", "%s_local", "local", local, "count", "probes and opens of node-local staged copies"),
-    FS("bindings.%s", "%s_bindings", "bindings", bindings, "count", "symbols bound for the generated libraries"),
+    FS_OPT_IN("bindings.%s", "%s_bindings", "bindings", bindings, "count",
+              "symbols bound for the generated libraries; null unless the opt-in binding counter was loaded"),
+    {"load.objects_before_import", "objects_before_import", NULL, "count", PYN_FIELD_INT, PYN_STORE_I32,
+     AT(load.objects_before_import), NULL, PYN_NULL_NEVER, NULL, PYN_SUMMARY_SPREAD, PYN_TEXT_NONE, NULL, NULL, 0,
+     "objects mapped in the process when the import began (MPI's included): each later DT_NEEDED name is compared "
+     "with every one of them"},
+    LOAD("load.startup.search_s", "startup_search_s", load.phase[PYN_LOAD_STARTUP].search_s,
+         "start-up: finding the objects (name checks, failed candidates); null when not timed"),
+    LOAD("load.startup.map_s", "startup_map_s", load.phase[PYN_LOAD_STARTUP].map_s,
+         "start-up: opening and mapping the objects"),
+    LOAD("load.startup.relocate_s", "startup_relocate_s", load.phase[PYN_LOAD_STARTUP].relocate_s,
+         "start-up: the last object mapped to LA_ACT_CONSISTENT (relocation, version checks)"),
+    LOAD("load.startup.init_s", "startup_init_s", load.phase[PYN_LOAD_STARTUP].init_s,
+         "start-up: LA_ACT_CONSISTENT to la_preinit (the initialisers)"),
+    LOAD("load.startup.loader_s", "startup_loader_s", load.phase[PYN_LOAD_STARTUP].loader_s,
+         "start-up: search + map + relocate + init"),
+    COUNT("load.startup.objects", "startup_objects", load.phase[PYN_LOAD_STARTUP].objects, PYN_STORE_I32,
+          "start-up: objects ld.so searched for and mapped before main"),
+    LOAD_WHY("load.startup.why", get_startup_why, "whether the start-up's load was timed, or why not"),
+    LOAD_WHY("load.startup.init_why", get_startup_init_why, "whether init_s was measured, or why not"),
+    LOAD("load.import.search_s", "import_search_s", load.phase[PYN_LOAD_IMPORT].search_s,
+         "import: finding the objects (name checks, failed candidates, dlopens of loaded objects)"),
+    LOAD("load.import.map_s", "import_map_s", load.phase[PYN_LOAD_IMPORT].map_s,
+         "import: opening and mapping the objects, to LA_ACT_CONSISTENT"),
+    LOAD("load.import.relocate_s", "import_relocate_s", load.phase[PYN_LOAD_IMPORT].relocate_s,
+         "import: LA_ACT_CONSISTENT to dlopen's return (relocation and initialisers)"),
+    LOAD("load.import.init_s", "import_init_s", load.phase[PYN_LOAD_IMPORT].init_s,
+         "import: the initialisers alone; null where dlopen gives no boundary (load.import.init_why)"),
+    LOAD("load.import.loader_s", "import_loader_s", load.phase[PYN_LOAD_IMPORT].loader_s,
+         "import: search + map + relocate (+ init): the time inside dlopen calls"),
+    LOAD("load.import.interpreter_s", "import_interpreter_s", load.phase[PYN_LOAD_IMPORT].interpreter_s,
+         "import: the phase less loader_s (finders, stats, module objects); Python modes only"),
+    COUNT("load.import.objects", "import_objects", load.phase[PYN_LOAD_IMPORT].objects, PYN_STORE_I32,
+          "import: objects ld.so searched for and mapped"),
+    COUNT("load.import.loads", "import_loads", load.phase[PYN_LOAD_IMPORT].loads, PYN_STORE_I32,
+          "import: dlopen calls timed"),
+    LOAD_WHY("load.import.why", get_import_why, "whether the import's loads were timed, or why not"),
+    LOAD_WHY("load.import.init_why", get_import_init_why, "whether init_s was measured, or why not"),
+    LOAD_WHY("load.import.interpreter_why", get_interpreter_why, "whether interpreter_s was measured, or why not"),
     {"status", NULL, NULL, NULL, PYN_FIELD_STRING, PYN_STORE_CHARS, 0, get_status, PYN_NULL_NEVER, NULL,
      PYN_SUMMARY_NONE, PYN_TEXT_NONE, NULL, NULL, 0,
      "ran, failed (an error of its own), or stopped (because another rank failed)"},
@@ -283,8 +375,11 @@ _Static_assert(sizeof pyn_fields / sizeof pyn_fields[0] <= PYN_FIELDS_MAX,
 const struct pyn_field_object pyn_field_objects[] = {
     {"fs", fs_counted,
      "the loader's file-system operations on the generated files, per phase; null without the auditor"},
-    {"bindings", fs_counted, "symbols bound for the generated libraries, per phase; null without the auditor"},
+    {"bindings", bindings_counted,
+     "symbols bound for the generated libraries, per phase; null unless the opt-in binding counter "
+     "(libpynamic-audit-bindings.so, with LD_AUDIT) was loaded"},
     {"rusage", NULL, "page faults per phase (getrusage) and the peak RSS; null where not measured"},
+    {"load", NULL, "where the loading time went, per phase (docs/metrics.md); null values where not measured"},
     {"cache", cache_measured, "the page cache at import start; null when the import never began"},
     {"placement", placement_measured, "where the rank ran (hwloc); null when the import never began"},
     {"stage", NULL, "what --stage cost this rank (docs/staging.md)"},

@@ -11,6 +11,15 @@
 /* Filled by libpynamic-audit.so when ld.so opens this executable; exported
  * (--export-dynamic-symbol) so the auditor can find it. */
 __attribute__((visibility("default"))) struct pyn_audit_state *pyn_audit_link;
+/* Filled by the opt-in binding counter, libpynamic-audit-bindings.so. */
+__attribute__((visibility("default"))) struct pyn_audit_state *pyn_audit_bindings_link;
+
+/* The binding counter's state when it is loaded and speaks our ABI. */
+static struct pyn_audit_state *bindings_state(void)
+{
+    struct pyn_audit_state *s = pyn_audit_bindings_link;
+    return s && s->magic == PYN_AUDIT_MAGIC && s->abi_version == PYN_AUDIT_ABI_VERSION ? s : NULL;
+}
 
 /* The importer's share, by slot (pyn_fs_add_importer). */
 static struct pyn_fs_counts importer[PYN_FS_SLOTS];
@@ -49,6 +58,26 @@ int pyn_fs_available(const char **why)
     return 1;
 }
 
+const struct pyn_audit_state *pyn_fs_state(void)
+{
+    const char *why;
+    return pyn_fs_available(&why) ? pyn_audit_link : NULL;
+}
+
+void pyn_fs_mark_call(const char *name)
+{
+    const struct pyn_audit_state *s = pyn_audit_link;
+    if (s && s->mark)
+        s->mark(PYN_AUDIT_CALL, name ? name : "");
+}
+
+void pyn_fs_mark_return(void)
+{
+    const struct pyn_audit_state *s = pyn_audit_link;
+    if (s && s->mark)
+        s->mark(PYN_AUDIT_RETURN, NULL);
+}
+
 void pyn_fs_set_local_prefix(const char *prefix)
 {
     struct pyn_audit_state *s = pyn_audit_link;
@@ -72,8 +101,11 @@ int pyn_fs_set_map(const struct pyn_audit_map_entry *map, size_t n, const char *
 
 void pyn_fs_set_phase(int slot)
 {
+    uint32_t phase = slot == PYN_FS_OTHER ? PYN_AUDIT_PHASE_OTHER : (uint32_t)slot;
     if (pyn_audit_link)
-        pyn_audit_link->phase = slot == PYN_FS_OTHER ? PYN_AUDIT_PHASE_OTHER : (uint32_t)slot;
+        pyn_audit_link->phase = phase;
+    if (pyn_audit_bindings_link)
+        pyn_audit_bindings_link->phase = phase;
 }
 
 /* The auditor's phase tag to our slot: before main is the startup phase. */
@@ -90,21 +122,23 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_SLOTS], char *err, size_t errlen)
+int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_SLOTS], int *bindings_ok, char *err,
+                 size_t errlen)
 {
     memset(out, 0, PYN_FS_SLOTS * sizeof *out);
+    *bindings_ok = 0;
     const char *why = NULL;
     if (!pyn_fs_available(&why)) {
         pyn_format_middle(err, errlen, "%s", why);
         return -1;
     }
     const struct pyn_audit_state *s = pyn_audit_link;
-    if (s->dropped || s->objects_dropped) {
-        pyn_format_middle(err, errlen,
-                          "the auditor lost %llu events and %llu objects (out of memory): counts would be low",
-                          (unsigned long long)s->dropped, (unsigned long long)s->objects_dropped);
+    if (s->dropped) {
+        pyn_format_middle(err, errlen, "the auditor lost %llu events (out of memory): counts would be low",
+                          (unsigned long long)s->dropped);
         return -1;
     }
+    const struct pyn_audit_state *b = bindings_state();
     /* The generated files: the libraries and the markers. */
     size_t nnames = m->nlibraries + m->nmarkers;
     uint64_t *names = malloc((nnames ? nnames : 1) * sizeof *names);
@@ -141,8 +175,10 @@ int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_S
         out[k].stats += importer[k].stats;
         out[k].enoent += importer[k].enoent;
     }
-    for (uint64_t i = 0; i < s->nobjects; ++i) {
-        const struct pyn_audit_object *o = &s->objects[i];
+    /* Bindings only from the opt-in counter, and only when it lost no object. */
+    *bindings_ok = b && !b->objects_dropped;
+    for (uint64_t i = 0; *bindings_ok && i < b->nobjects; ++i) {
+        const struct pyn_audit_object *o = &b->objects[i];
         if (!GENERATED(o->name_hash))
             continue;
         out[PYN_PHASE_STARTUP].bindings += o->bindings_from[pyn_audit_phase_slot(PYN_AUDIT_PHASE_BEFORE_MAIN)];

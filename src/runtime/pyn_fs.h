@@ -22,7 +22,7 @@ struct pyn_fs_counts {
     uint64_t stats;    /* fstat ld.so made of each opened file */
     uint64_t bytes;    /* header read plus file bytes mapped */
     uint64_t local;    /* probes and opens of node-local staged copies (--stage bcast): not in the above */
-    uint64_t bindings; /* symbols bound for these objects (la_symbind) */
+    uint64_t bindings; /* symbols bound for these objects (la_symbind64, the opt-in counter's) */
 };
 
 /* "startup", "mpi_init", "import", "visit", "other". */
@@ -30,6 +30,17 @@ const char *pyn_fs_slot_name(int slot);
 
 /* True when the auditor is loaded and speaks our ABI; else why not in why. */
 int pyn_fs_available(const char **why);
+
+/* The auditor's state when it is loaded and speaks our ABI, else NULL:
+ * its timed events, for pyn_loadtime_split. */
+struct pyn_audit_state;
+const struct pyn_audit_state *pyn_fs_state(void);
+
+/* Around each dlopen call the run makes (or CPython makes for it): the
+ * load's start and end, as auditor events (pyn_loadtime.h). One indirect
+ * call and a clock read each; nothing without the auditor. */
+void pyn_fs_mark_call(const char *name);
+void pyn_fs_mark_return(void);
 
 /* Tags what the loader does from now on with phase (enum pyn_phase), or
  * PYN_FS_OTHER. One store: cheap enough at a phase's edges. */
@@ -53,8 +64,11 @@ int pyn_fs_set_map(const struct pyn_audit_map_entry *map, size_t n, const char *
  * that failed with ENOENT as enoent. Merged by pyn_fs_tally. */
 void pyn_fs_add_importer(int slot, uint64_t listdirs, uint64_t stats, uint64_t enoent);
 
-/* After the run: the events on the manifest's libraries, by slot. Returns 0,
- * or -1 with a reason in err (no auditor, events lost). */
-int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_SLOTS], char *err, size_t errlen);
+/* After the run: the events on the manifest's libraries, by slot. The
+ * bindings only when the opt-in binding counter was loaded too
+ * (*bindings_ok; docs/metrics.md). Returns 0, or -1 with a reason in err
+ * (no auditor, events lost). */
+int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_SLOTS], int *bindings_ok, char *err,
+                 size_t errlen);
 
 #endif

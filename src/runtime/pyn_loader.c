@@ -3,6 +3,7 @@
 #include "pyn_loader.h"
 
 #include "pyn_elf_check.h"
+#include "pyn_fs.h"
 #include "pyn_ld_search.h"
 #include "pyn_tool.h"
 
@@ -90,7 +91,9 @@ void pyn_loader_explain(char *err, size_t errlen, const char *library_dir)
 
 void *pyn_loader_open(const char *name, int flags, char *err, size_t errlen)
 {
+    pyn_fs_mark_call(name);
     void *h = dlopen(name, flags);
+    pyn_fs_mark_return();
     if (!h) {
         const char *why = dlerror();
         if (!why)
@@ -145,4 +148,18 @@ size_t pyn_loader_count_loaded(const struct pyn_manifest *m)
     struct count_ctx c = {m, 0};
     dl_iterate_phdr(count_one, &c);
     return c.count;
+}
+
+static int count_any(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)info, (void)size;
+    ++*(size_t *)data;
+    return 0;
+}
+
+size_t pyn_loader_count_objects(void)
+{
+    size_t n = 0;
+    dl_iterate_phdr(count_any, &n);
+    return n;
 }

@@ -43,4 +43,8 @@ int pyn_loader_entry(void *handle, const struct pyn_library *lib, pyn_entry_fn *
  * whoever asked for it. */
 size_t pyn_loader_count_loaded(const struct pyn_manifest *m);
 
+/* Counts every object mapped into this process (the executable, ld.so and
+ * the vDSO included): what each later DT_NEEDED name is compared with. */
+size_t pyn_loader_count_objects(void);
+
 #endif

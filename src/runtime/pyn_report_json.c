@@ -191,11 +191,12 @@ static json_t *fs_json(const struct pyn_results *res)
                 continue;
             const struct pyn_fs_stat *s = &res->fs[k][c++];
             json_t *st = json_object();
-            json_object_set_new(st, "sum", json_integer((json_int_t)s->sum));
-            json_object_set_new(st, "min", json_integer((json_int_t)s->min));
-            json_object_set_new(st, "mean", json_real(s->mean));
-            json_object_set_new(st, "max", json_integer((json_int_t)s->max));
-            json_object_set_new(st, "max_rank", json_integer(s->max_rank));
+            int n = s->n;
+            json_object_set_new(st, "sum", n ? json_integer((json_int_t)s->sum) : json_null());
+            json_object_set_new(st, "min", n ? json_integer((json_int_t)s->min) : json_null());
+            json_object_set_new(st, "mean", n ? json_real(s->mean) : json_null());
+            json_object_set_new(st, "max", n ? json_integer((json_int_t)s->max) : json_null());
+            json_object_set_new(st, "max_rank", n ? json_integer(s->max_rank) : json_null());
             json_object_set_new(ph, pyn_fields[i].label, st);
         }
         json_object_set_new(phases, pyn_fs_slot_name(k), ph);

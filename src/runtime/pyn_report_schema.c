@@ -269,11 +269,13 @@ static json_t *stage_strategies(void)
 
 static json_t *defs(void)
 {
-    return json_pack("{s:o, s:o, s:o, s:o}", "spread", spread_def(0), "spread_measured", spread_def(1), "fs_stat",
-                     object_of(json_pack("{s:o, s:o, s:o, s:o, s:o}", "sum", T("integer"), "min", T("integer"), "mean",
-                                         T("number"), "max", T("integer"), "max_rank", T("integer")),
-                               0),
-                     "elf_sizes", elf_sizes_schema(0));
+    return json_pack(
+        "{s:o, s:o, s:o, s:o}", "spread", spread_def(0), "spread_measured", spread_def(1), "fs_stat",
+        described(object_of(json_pack("{s:o, s:o, s:o, s:o, s:o}", "sum", TN("integer"), "min", TN("integer"), "mean",
+                                      TN("number"), "max", TN("integer"), "max_rank", TN("integer")),
+                            0),
+                  "over the ranks that counted it; all null when none did (bindings are opt-in)"),
+        "elf_sizes", elf_sizes_schema(0));
 }
 
 static json_t *fixed_parts(void)

@@ -102,7 +102,9 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
         fprintf(out, "%-10s", pyn_fs_slot_name(k));
         for (int c = 0; c < ncols; ++c) {
             const struct pyn_fs_stat *s = &res->fs[k][c];
-            if (strcmp(cols[c]->unit, "bytes") == 0)
+            if (s->n == 0)
+                snprintf(cell, sizeof cell, "-");
+            else if (strcmp(cols[c]->unit, "bytes") == 0)
                 snprintf(cell, sizeof cell, "%s/%s", pyn_report_format_bytes((uint64_t)(s->mean + 0.5), a, sizeof a),
                          pyn_report_format_bytes(s->max, b, sizeof b));
             else
@@ -111,6 +113,96 @@ void pyn_report_text_print_fs(const struct pyn_results *res, FILE *out)
         }
         fputc('\n', out);
     }
+}
+
+/* The median over ranks of a load field, or NaN. */
+static double load_median(const struct pyn_results *res, const char *slot, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, "load.%s.%s", slot, name);
+    const struct pyn_stat *s = pyn_results_stat(res, key);
+    return s && s->n > 0 ? s->median : NAN;
+}
+
+/* The slowest rank's slowest libraries: their own search and map, where
+ * they came in the load order, and in which phase. */
+static void print_slowest_libraries(const struct pyn_results *res, FILE *out)
+{
+    if (res->nslowest_libs <= 0)
+        return;
+    const struct pyn_manifest *m = res->info->manifest;
+    fprintf(out, "%-10s %-24s %11s %11s %11s %7s %6s  (the slowest libraries of rank %d, the longest import)\n",
+            "slowest", "library", "search", "map", "relocate", "probes", "order", res->slowest_libs_rank);
+    int shared = 0;
+    for (int i = 0; i < res->nslowest_libs; ++i) {
+        const struct pyn_load_library *l = &res->slowest_libs[i];
+        const char *name = l->library < m->nlibraries                 ? m->libraries[l->library].file
+                           : l->library - m->nlibraries < m->nmarkers ? m->markers[l->library - m->nlibraries].file
+                                                                      : "?";
+        fprintf(out, "%-10s %-24s", pyn_loadtime_slot_name(l->slot) ? pyn_loadtime_slot_name(l->slot) : "-", name);
+        print_seconds(out, l->search_s);
+        print_seconds(out, l->map_s);
+        if (isnan(l->relocate_s))
+            fprintf(out, " %11s", "shared"), shared = 1;
+        else
+            print_seconds(out, l->relocate_s);
+        fprintf(out, " %7u %6u\n", l->probes, l->order + 1);
+    }
+    if (shared)
+        fprintf(out,
+                "%-10s shared: its load relocated the other objects it brought in too, with no notification "
+                "between them (dlopen --load-each loads one library a call)\n",
+                "");
+}
+
+/* Where the loading time went (docs/metrics.md): each loading phase's
+ * split, medians over the ranks that timed it, and the loader's share of
+ * the phase. */
+static void print_load_table(const struct pyn_results *res, FILE *out)
+{
+    static const char *const parts[] = {"search_s", "map_s", "relocate_s", "init_s", "interpreter_s", "loader_s"};
+    enum { NPARTS = sizeof parts / sizeof parts[0] };
+    int any = 0;
+    for (int k = 0; k < PYN_LOAD_SLOTS; ++k)
+        any |= isfinite(load_median(res, pyn_loadtime_slot_name(k), "loader_s"));
+    if (!any) {
+        const char *why = res->nranks > 0 ? pyn_loadtime_why(res->ranks[0].load.phase[PYN_LOAD_IMPORT].why) : "no rank";
+        fprintf(out, "loading time not split: %s\n", why);
+        return;
+    }
+    const struct pyn_stat *before = pyn_results_stat(res, "load.objects_before_import");
+    fprintf(out, "%-10s %11s %11s %11s %11s %11s %11s  %s\n", "loading", "search", "map", "relocate", "init",
+            "interpreter", "in loader", "(seconds, median over ranks)");
+    int init_in_relocate = 0;
+    for (int k = 0; k < PYN_LOAD_SLOTS; ++k) {
+        const char *slot = pyn_loadtime_slot_name(k);
+        double v[NPARTS];
+        for (int i = 0; i < NPARTS; ++i)
+            v[i] = load_median(res, slot, parts[i]);
+        if (!isfinite(v[NPARTS - 1]))
+            continue;
+        fprintf(out, "%-10s", slot);
+        for (int i = 0; i < NPARTS; ++i) {
+            if (i == 3 && !isfinite(v[i]) && res->ranks[0].load.phase[k].init_why == PYN_LOAD_INIT_IN_RELOC) {
+                fprintf(out, " %11s", "in reloc.");
+                init_in_relocate = 1;
+            } else {
+                print_seconds(out, v[i]);
+            }
+        }
+        const struct pyn_stat *phase = pyn_results_stat(res, k == PYN_LOAD_IMPORT ? "import_s" : "startup_s");
+        if (phase && isfinite(phase->median) && phase->median > 0)
+            fprintf(out, "  %.0f%% of %s", 100.0 * v[NPARTS - 1] / phase->median, slot);
+        fputc('\n', out);
+    }
+    if (init_in_relocate)
+        fprintf(out, "%-10s %s\n", "", pyn_loadtime_why(PYN_LOAD_INIT_IN_RELOC));
+    if (before && before->n > 0)
+        fprintf(out,
+                "%-10s %.0f objects were loaded before the import began (median over ranks); each new DT_NEEDED "
+                "name is compared with every one of them\n",
+                "", before->median);
+    print_slowest_libraries(res, out);
 }
 
 /* The seconds table: each PYN_TEXT_SECONDS field's spread, rank 0's span and the slowest rank. */
@@ -294,6 +386,7 @@ void pyn_report_text_print(const struct pyn_results *res, FILE *out)
     int staged = info->stage_kind != PYN_STAGE_NONE;
     print_seconds_table(res, out);
     pyn_report_text_print_fs(res, out);
+    print_load_table(res, out);
     if (staged)
         pyn_report_text_print_stage(res, out);
     fprintf(out, "checksum: %d/%d ranks verified against the manifest (expected 0x%016" PRIx64 ")\n", res->nchecksum_ok,

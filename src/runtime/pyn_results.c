@@ -110,13 +110,16 @@ static void summarise_fs(struct pyn_results *res)
                 struct pyn_fs_stat *s = &res->fs[k][c];
                 struct pyn_field_value v;
                 pyn_field_get(f, r, k, &v);
-                if (res->nfs_ok == 0 || v.u < s->min)
+                if (v.null)
+                    continue;
+                if (s->n == 0 || v.u < s->min)
                     s->min = v.u;
-                if (res->nfs_ok == 0 || v.u > s->max) {
+                if (s->n == 0 || v.u > s->max) {
                     s->max = v.u;
                     s->max_rank = r->rank;
                 }
                 s->sum += v.u;
+                s->n++;
             }
             ++c;
         }
@@ -124,7 +127,7 @@ static void summarise_fs(struct pyn_results *res)
     }
     for (int k = 0; k < PYN_FS_SLOTS; ++k)
         for (int c = 0; c < PYN_FS_NCOUNTERS; ++c)
-            res->fs[k][c].mean = res->nfs_ok ? (double)res->fs[k][c].sum / res->nfs_ok : 0;
+            res->fs[k][c].mean = res->fs[k][c].n ? (double)res->fs[k][c].sum / res->fs[k][c].n : 0;
 }
 
 static void summarise_stage(struct pyn_results *res)

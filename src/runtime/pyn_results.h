@@ -9,6 +9,7 @@
 #include "pyn_fractal.h"
 #include "pyn_fs.h"
 #include "pyn_job.h"
+#include "pyn_loadtime.h"
 #include "pyn_manifest.h"
 #include "pyn_options.h"
 #include "pyn_phase.h"
@@ -35,10 +36,10 @@ struct pyn_rank_record {
     int32_t libraries_loaded;
     int32_t modules_imported;
     int32_t modules_visited;
-    int32_t stopped;   /* no error of its own: it stopped because another rank failed */
-    uint64_t checksum; /* fold of the module checksums, as the manifest's total */
-    int32_t fs_ok;     /* fs[] holds counts (the auditor was loaded); else all zero */
-    int32_t fs_reserved;
+    int32_t stopped;                       /* no error of its own: it stopped because another rank failed */
+    uint64_t checksum;                     /* fold of the module checksums, as the manifest's total */
+    int32_t fs_ok;                         /* fs[] holds counts (the auditor was loaded); else all zero */
+    int32_t bindings_ok;                   /* fs[].bindings holds counts (the opt-in binding counter was loaded too) */
     struct pyn_fs_counts fs[PYN_FS_SLOTS]; /* by phase, then "other" (docs/metrics.md) */
     double phase_s[PYN_PHASE_COUNT];       /* startup_s holds the reported startup (see startup_source) */
     double startup_exec_s;                 /* process creation to main, no clock agreement needed */
@@ -52,6 +53,7 @@ struct pyn_rank_record {
     struct pyn_placement_record placement;
     struct pyn_stage_record stage;     /* --stage's cost on this rank (docs/staging.md) */
     struct pyn_fractal_record fractal; /* the MPI capability test on this rank (pyn_fractal.h) */
+    struct pyn_load_record load;       /* where the loading time went (pyn_loadtime.h) */
 };
 
 /* One field summarised across the ranks that measured it (pyn_stats_compute:
@@ -102,6 +104,7 @@ struct pyn_fs_stat {
     uint64_t sum, min, max;
     double mean;
     int max_rank;
+    int n; /* ranks that counted it (bindings: fewer than nfs_ok when not opted in) */
 };
 
 /* The per-slot fields of pyn_fields (struct pyn_fs_counts: opens, enoent,
@@ -141,6 +144,9 @@ struct pyn_results {
     double span_s[PYN_PHASE_COUNT];
     struct pyn_stage_summary stage;
     struct pyn_fractal_summary fractal; /* the MPI capability test, as rank 0 saw it */
+    /* The slowest rank's slowest libraries (pyn_run_trace.h), slowest first; none when not timed. */
+    const struct pyn_load_library *slowest_libs;
+    int nslowest_libs, slowest_libs_rank;
 };
 
 /* Fills the derived fields (nhosts, counts, passed, stats, fs, stage) from

@@ -35,6 +35,7 @@
 #include "pyn_run_env.h"
 #include "pyn_run_metrics.h"
 #include "pyn_run_options.h"
+#include "pyn_run_trace.h"
 #include "pyn_rusage.h"
 #include "pyn_stage.h"
 #include "pyn_startup.h"
@@ -112,10 +113,9 @@ static int check_outputs(const struct pyn_run *run)
     const char *pilot_out = o->stage == PYN_STAGE_CACHE ? o->pilot_map : NULL;
     const char *pilot_in = o->stage == PYN_STAGE_PILOT ? o->pilot_map : NULL;
     const struct pyn_output outs[] = {
-        {"--json", o->json_path},
-        {"--csv", o->csv_path},
-        {"--pilot-map", pilot_out},
-        {"--fractal-image", o->fractal_image},
+        {"--json", o->json_path},   {"--csv", o->csv_path},
+        {"--pilot-map", pilot_out}, {"--fractal-image", o->fractal_image},
+        {"--trace", o->trace_path},
     };
     const struct pyn_manifest *m = run->manifest;
     size_t nins = 3 + m->nlibraries + m->nmarkers, n = 0;
@@ -256,6 +256,7 @@ static int watchdog_setup(struct pyn_run *run)
 void pyn_start_capture(struct pyn_start *start)
 {
     start->epoch_s = pyn_clock_realtime_s();
+    start->monotonic_ns = pyn_clock_monotonic_ns();
     start->age_ok = pyn_clock_process_age_s(&start->age_s, &start->age_resolution_s) == 0;
 }
 
@@ -287,7 +288,7 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
      * breaks, and the driver's python3 runs under the user's LC_CTYPE. */
     locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     locale_t caller_locale = c_locale ? uselocale(c_locale) : (locale_t)0;
-    uint64_t t0 = pyn_clock_monotonic_ns();
+    uint64_t t0 = run->phase_start_ns[PYN_PHASE_MPI_INIT] = pyn_clock_monotonic_ns();
     MPI_Init(argc, argv);
     run->rec.phase_s[PYN_PHASE_MPI_INIT] = seconds_since(t0);
     if (c_locale) {
@@ -330,6 +331,8 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     if (run->status == PYN_EXIT_OK)
         run->status = pyn_run_agree_status(run, check_outputs(run));
     if (run->status == PYN_EXIT_OK)
+        run->status = pyn_run_agree_status(run, pyn_run_trace_check(run));
+    if (run->status == PYN_EXIT_OK)
         run->status =
             pyn_run_agree_status(run, pyn_run_metrics_setup(&run->metrics, run->comm, &run->opt, run->manifest,
                                                             run->mode->name, &run->rec, run->prog, stderr));
@@ -351,6 +354,8 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     run->info.pilot_map = stage_options.pilot_map;
     run->info.stage_chunk_bytes = stage_options.chunk_bytes;
     record_startup(run, start->epoch_s, start->age_s, start->age_resolution_s, start->age_ok ? 0 : -1);
+    if (start->age_ok)
+        run->phase_start_ns[PYN_PHASE_STARTUP] = start->monotonic_ns - (uint64_t)(start->age_s * 1e9);
     double slowest = pyn_startup_slowest(run->comm, &run->rec, run->info.launch_time, run->prog, stderr);
     if (run->rank == 0) {
         pyn_compat_print_header(stdout, run->info.run_on, run->nranks);
@@ -373,13 +378,14 @@ static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
                                               sizeof err);
         if (rc)
             pyn_run_fail(run, rc, "%s", err);
+        run->rec.load.objects_before_import = (int32_t)pyn_loader_count_objects();
         /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
         pyn_fatal_arm(run->prog, run->rank, run->rec.host, "import");
     }
     pyn_coll_barrier(run->comm);
     pyn_fs_set_phase(phase);
     pyn_run_metrics_phase_begin(&run->metrics);
-    run->phase_t0_ns = pyn_clock_monotonic_ns();
+    run->phase_t0_ns = run->phase_start_ns[phase] = pyn_clock_monotonic_ns();
     pyn_progress_arm(&run->progress, run->phase_t0_ns, run->manifest->nmodules);
     return !run->rec.failed && !pyn_interrupt_caught(NULL);
 }
@@ -448,6 +454,7 @@ static void run_free(struct pyn_run *run)
     free(run->values);
     free(run->imported);
     pyn_job_free(run->job);
+    free(run->load_libs);
     free(run);
 }
 

@@ -46,6 +46,9 @@ struct pyn_mode {
      * DT_NEEDED of the executable), so --cold is refused (mapped pages
      * cannot be evicted) and --help does not offer it. */
     int loads_before_main;
+    /* 1: the import runs an interpreter around the loader (CPython's import
+     * system): the report's interpreter_s is the import less the loads. */
+    int interpreter;
     const void *data; /* the mode's own constants, for its hooks: pyn_run_mode_data() */
 
     /* After set-up (options, manifest, staging), outside every phase: what
@@ -80,8 +83,9 @@ struct pyn_mode {
 
 /* When the run's first line ran: the end of the startup phase. */
 struct pyn_start {
-    double epoch_s; /* CLOCK_REALTIME, to compare with a launch time */
-    double age_s;   /* the process's age, from the kernel */
+    double epoch_s;        /* CLOCK_REALTIME, to compare with a launch time */
+    uint64_t monotonic_ns; /* the same moment on CLOCK_MONOTONIC (the trace's clock) */
+    double age_s;          /* the process's age, from the kernel */
     double age_resolution_s;
     int age_ok;
 };

@@ -10,12 +10,15 @@
 #include "pyn_fractal_mpi.h"
 #include "pyn_fs.h"
 #include "pyn_interrupt.h"
+#include "pyn_loadtime.h"
+#include "pyn_run_trace.h"
 #include "pyn_run_report.h"
 #include "pyn_tool.h"
 
 #include <errno.h>
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Collective: the leaders remove their hosts' copies. Returns 0 or -errno with err. */
@@ -32,8 +35,40 @@ static int finish(struct pyn_run *run)
 {
     struct pyn_results res = {.info = &run->info, .fractal = run->fractal};
     snprintf(res.fs_error, sizeof res.fs_error, "%s", run->fs_error);
+    snprintf(res.report_error, sizeof res.report_error, "%s", run->trace_error);
+    res.slowest_libs = run->slowest_libs;
+    res.nslowest_libs = run->nslowest_libs;
+    res.slowest_libs_rank = run->slowest_libs_rank;
     memcpy(res.span_s, run->span_s, sizeof res.span_s);
     return pyn_run_report(&res, &run->rec, run->opt.csv_path, run->opt.json_path, run->prog, run->comm, stdout, stderr);
+}
+
+/* Where the loading time went, from the auditor's events (outside every
+ * timed phase). */
+static void split_load_time(struct pyn_run *run)
+{
+    struct pyn_load_record *out = &run->rec.load;
+    const struct pyn_audit_state *s = pyn_fs_state();
+    const struct pyn_manifest *m = run->manifest;
+    size_t n = m->nlibraries + m->nmarkers;
+    uint64_t *hashes = s && !s->dropped ? malloc((n ? n : 1) * sizeof *hashes) : NULL;
+    struct pyn_load_library *libs = hashes ? malloc((n ? n : 1) * sizeof *libs) : NULL;
+    if (!libs) {
+        pyn_loadtime_unmeasured(out, PYN_LOAD_NO_AUDITOR);
+        free(hashes);
+        return;
+    }
+    for (size_t i = 0; i < m->nlibraries; ++i)
+        hashes[i] = pyn_audit_hash(m->libraries[i].file);
+    for (size_t i = 0; i < m->nmarkers; ++i)
+        hashes[m->nlibraries + i] = pyn_audit_hash(m->markers[i].file);
+    size_t nlibs = 0;
+    pyn_loadtime_split(s->events, s->nevents, hashes, n, run->rec.phase_s, run->mode->interpreter, out, libs, &nlibs,
+                       NULL, NULL);
+    out->clock_vdso = s->clock_source == PYN_AUDIT_CLOCK_VDSO;
+    free(hashes);
+    run->load_libs = libs;
+    run->nload_libs = nlibs;
 }
 
 /* After the phases: verification, the MPI capability test, staging's
@@ -43,7 +78,11 @@ int pyn_run_end_report(struct pyn_run *run)
     int status = run->status;
     if (run->manifest && status == PYN_EXIT_OK) {
         char fs_err[PYN_ERROR_MAX];
-        run->rec.fs_ok = pyn_fs_tally(run->manifest, run->rec.fs, fs_err, sizeof fs_err) == 0;
+        int bindings_ok = 0;
+        run->rec.fs_ok = pyn_fs_tally(run->manifest, run->rec.fs, &bindings_ok, fs_err, sizeof fs_err) == 0;
+        run->rec.bindings_ok = bindings_ok;
+        split_load_time(run);
+        pyn_run_load_details(run);
         if (!run->rec.fs_ok)
             snprintf(run->fs_error, sizeof run->fs_error, "%s", fs_err);
         if (run->visited)

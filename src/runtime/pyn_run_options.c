@@ -83,6 +83,13 @@ void pyn_run_options_setup(struct pyn_run_options *o, const struct pyn_option *m
             "--fractal-image", "FILE", &o->fractal_image, "fractal_image",
             "write the MPI capability test's image (the original's output.bmp: 400 x 400, 24-bit BMP) to FILE "
             "(atomically, rank 0; checked before the run starts)"),
+        PYN_OPTION_PATH("--trace", "FILE", &o->trace_path, "trace",
+                        "write a timeline of the loading of the --trace-ranks ranks to FILE, in the Chrome trace-event "
+                        "JSON format that Perfetto and chrome://tracing open (atomically, rank 0; docs/why.md)"),
+        PYN_OPTION_STRING("--trace-ranks", "LIST", &o->trace_ranks, "trace_ranks",
+                          "the ranks --trace shows: rank numbers and \"slowest\" (the longest import), "
+                          "comma-separated, at most 16 (default 0,slowest)",
+                          .def = "0,slowest"),
         PYN_OPTION_FLAG("--help", &o->help, NULL, "print this help and exit"),
         PYN_OPTION_FLAG("--version", &o->version, NULL, "print the version and exit"),
         PYN_OPTIONS_END,

@@ -38,8 +38,13 @@ int pyn_run_report(struct pyn_results *res, const struct pyn_rank_record *rec, c
         pyn_compat_print_fractal(out, &res->fractal);
         pyn_report_text_print(res, out);
         pyn_report_text_print_errors(res, errs, prog);
-        status = res->passed ? PYN_EXIT_OK : PYN_EXIT_ERROR;
         char err[PYN_ERROR_MAX + 128];
+        /* An output written before the reports (--trace) that failed: the run failed. */
+        if (res->report_error[0]) {
+            fprintf(errs, "%s: rank 0: %s\n", prog, res->report_error);
+            res->passed = 0;
+        }
+        status = res->passed ? PYN_EXIT_OK : PYN_EXIT_ERROR;
         /* The result lines are the run's first output: lost (a full disk, a closed pipe), the run failed. */
         int out_rc = pyn_flush_check(out);
         if (out_rc) {

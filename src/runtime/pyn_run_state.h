@@ -47,6 +47,13 @@ struct pyn_run {
     struct pyn_run_metrics metrics;     /* faults, page cache, placement; the host's communicator */
     struct pyn_fractal_summary fractal; /* the MPI capability test after the visit (pyn_fractal_mpi.h) */
     struct pyn_job *job;                /* rank 0: the job, gathered at set-up (pyn_job_mpi.h); else NULL */
+    /* When each phase began on CLOCK_MONOTONIC (startup: main less the process's age): the trace's. */
+    uint64_t phase_start_ns[PYN_PHASE_COUNT];
+    struct pyn_load_library *load_libs; /* this rank's libraries as loaded (pyn_loadtime_split) */
+    size_t nload_libs;
+    struct pyn_load_library slowest_libs[PYN_SLOWEST_LIBRARIES]; /* the slowest rank's, slowest first */
+    int nslowest_libs, slowest_libs_rank;
+    char trace_error[PYN_ERROR_MAX + 64]; /* rank 0: --trace could not be written */
 };
 
 /* The visit every C mode shares (struct pyn_mode's visit when NULL): the

@@ -493,7 +493,7 @@ int pyn_stage_run(struct pyn_stage **out, const struct pyn_stage_options *opt, c
     if (opt->kind == PYN_STAGE_BCAST)
         MPI_Comm_split(MPI_COMM_WORLD, st->leader ? 0 : MPI_UNDEFINED, rank, &st->leaders);
     pyn_coll_barrier(MPI_COMM_WORLD);
-    uint64_t t0 = pyn_clock_monotonic_ns();
+    uint64_t t0 = rec->start_ns = pyn_clock_monotonic_ns();
     if (opt->kind == PYN_STAGE_BCAST)
         rc = stage_bcast(st, opt, m, library_dir, rank, rec, err, errlen);
     else if (opt->kind == PYN_STAGE_CACHE || opt->kind == PYN_STAGE_PILOT)

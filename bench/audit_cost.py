@@ -1,34 +1,54 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""What the file-system counting costs: a mode with and without its auditor.
+"""What the instrumentation costs: each mode with and without its auditor, interleaved.
 
-    bench/audit_cost.py BUILD_DIR [--mode dlopen] [--runs 9] [-- MODE_ARGS...]
+    bench/audit_cost.py BUILD_DIR [--runs 9] [--case "dlopen" --case "dlopen --lazy" ...] [--bindings]
 
-Copies BUILD_DIR/pynamic-mode-MODE to a twin whose DT_DEPAUDIT names a file
-that does not exist (same length, so nothing else in the binary moves), so
-ld.so loads no auditor (it says so on stderr and goes on). Runs the two
-alternately, one process each, RUNS times, and prints the median startup,
-import and visit of each, their page faults (minor, major) in import and visit and the peak RSS,
-and the ratios. Alternating in one session is what
-makes the ratio meaningful on a shared, noisy machine. The twin is removed
-afterwards.
+For each case (a mode and its arguments; default: dlopen, dlopen --lazy, linked, python, python-linked), copies
+BUILD_DIR/pynamic-mode-MODE to a twin whose DT_DEPAUDIT names a file that does not exist (same length, so nothing
+else in the binary moves): ld.so then loads no auditor (it says so on stderr and goes on), so the twin records
+no event, reads no clock and marks nothing. Runs every case's two programs one after the other, RUNS rounds, one
+process each, and prints per case the medians of startup (from a launch time taken just before the exec),
+import and visit, of the minor faults of import and
+visit and of the peak RSS, with and without, and their ratio: the median over rounds of each round's with /
+without, and the quartiles of those ratios (the noise), as a Markdown table (docs/metrics.md, "What the
+instrumentation costs"). Alternating in one session is what makes the ratios meaningful on a shared, noisy
+machine.
+
+--instructions counts instructions instead, with valgrind's callgrind, once per program: the same count on
+every run, so a cost below the clock's noise shows. Per phase, the instructions executed inside the mode's
+import and visit functions (ld.so's work in the dlopen calls and the auditor's hooks included), and before main
+(the whole process less main: ld.so's start-up, the libraries' initialisers, the exit). --bindings adds LD_AUDIT=BUILD_DIR/libpynamic-audit-bindings.so to the runs with the auditor: the cost
+of the opt-in binding counter on top. The twins are removed afterwards.
 """
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 AUDIT = b"$ORIGIN/libpynamic-audit.so"
 NO_AUDIT = b"$ORIGIN/libpynamic-audXt.so"
+DEFAULT_CASES = ("dlopen", "dlopen --lazy", "linked", "python", "python-linked")
+KEYS = ("startup_s", "import_s", "visit_s", "import_minflt", "visit_minflt", "maxrss_kib")
+# The functions that are a phase, per mode (callgrind's --toggle-collect): import, visit.
+PHASE_FUNCTIONS = {
+    "dlopen": ("import_modules", "pyn_run_visit_entries"),
+    "linked": ("find_modules", "pyn_run_visit_entries"),
+    "python": ("pyn_embed_import", "pyn_embed_visit"),
+    "python-linked": ("pyn_embed_import", "pyn_embed_visit"),
+}
 
 
-def run(exe, args, report):
-    proc = subprocess.run([exe, "--json", report, "--progress", "never", *args], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+def run(exe, args, report, env):
+    # Startup from a launch time taken just before the exec: nanoseconds, where the process's age from the
+    # kernel has a clock tick's resolution (10 ms). Both programs pay the same fork and exec around it.
+    launch = f"{time.time():.6f}"
+    proc = subprocess.run([exe, "--json", report, "--progress", "never", "--launch-time", launch, *args],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     if proc.returncode != 0:
         sys.exit(f"audit_cost: {exe} exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
     with open(report) as f:
@@ -36,21 +56,54 @@ def run(exe, args, report):
     row = r["ranks"][0]
     out = {k: row[k] for k in ("startup_s", "import_s", "visit_s")}
     for phase in ("import", "visit"):
-        for k in ("minflt", "majflt"):
-            out[f"{phase}_{k}"] = row["rusage"][phase][k]
+        out[f"{phase}_minflt"] = row["rusage"][phase]["minflt"]
+        if row["rusage"][phase]["majflt"]:
+            print(f"audit_cost: note: {exe}: {row['rusage'][phase]['majflt']} major faults in {phase}",
+                  file=sys.stderr)
     out["maxrss_kib"] = row["rusage"]["maxrss_kib"]
-    return out, r["fs"]["ranks_counted"]
+    return out, r["fs"]["ranks_counted"], row["bindings"] is not None
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("build")
-    p.add_argument("--mode", default="dlopen")
-    p.add_argument("--runs", type=int, default=9)
-    argv = sys.argv[1:]
-    args = argv[argv.index("--") + 1:] if "--" in argv else []
-    a = p.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
-    exe = os.path.join(a.build, f"pynamic-mode-{a.mode}")
+def instructions(exe, args, env, toggle):
+    """Instructions callgrind counts in the run of exe (only inside toggle's function, when given)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "cg.out")
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+        cmd += [f"--toggle-collect={toggle}"] if toggle else []
+        proc = subprocess.run(cmd + [exe, "--progress", "never", *args], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, env=env)
+        if proc.returncode != 0:
+            sys.exit(f"audit_cost: valgrind {exe} exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
+        for line in proc.stderr.splitlines():
+            if "Collected :" in line:
+                return int(line.split()[-1])
+    sys.exit(f"audit_cost: valgrind {exe}: no instruction count in its output")
+
+
+def count_instructions(a, cases, programs, env_with):
+    """--instructions: per case, before-main, import and visit instructions with / without."""
+    print(f"{a.build}: instructions (callgrind), with / without the auditor"
+          + (" (with: and the binding counter)" if a.bindings else ""))
+    print()
+    print("| case | before main | import | visit |")
+    print("| --- | --- | --- | --- |")
+    for case in cases:
+        if case[0] not in PHASE_FUNCTIONS:
+            sys.exit(f"audit_cost: --instructions: no phase functions known for mode {case[0]}")
+        exe = os.path.join(a.build, f"pynamic-mode-{case[0]}")
+        cells = []
+        counts = {}
+        for label, program, env in (("with", exe, env_with), ("without", programs[exe], os.environ)):
+            total = instructions(program, case[1:], env, None)
+            in_main = instructions(program, case[1:], env, "main")
+            imp, vis = (instructions(program, case[1:], env, f) for f in PHASE_FUNCTIONS[case[0]])
+            counts[label] = (total - in_main, imp, vis)
+        for w, o in zip(counts["with"], counts["without"]):
+            cells.append(f"{w:,} / {o:,} ({w / o:.4f})")
+        print(f"| `{' '.join(case)}` | " + " | ".join(cells) + " |")
+
+
+def make_twin(exe):
     with open(exe, "rb") as f:
         binary = f.read()
     if binary.count(AUDIT) != 1:
@@ -59,28 +112,76 @@ def main():
     with open(twin, "wb") as f:
         f.write(binary.replace(AUDIT, NO_AUDIT))
     os.chmod(twin, 0o755)
-    results = {"with auditor": [], "without": []}
+    return twin
+
+
+def paired_ratio(rows_with, rows_without, key):
+    """The median over rounds of with / without, each round's two runs side by side (a drift of the machine
+    between rounds cancels), and the quartiles of those ratios: the noise the median stands in."""
+    ratios = sorted(w[key] / o[key] for w, o in zip(rows_with, rows_without) if o[key])
+    if not ratios:
+        return float("nan"), float("nan"), float("nan")
+    q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
+    return statistics.median(ratios), q[0], q[2]
+
+
+def cell(with_v, without_v, ratio, seconds):
+    r, q1, q3 = ratio
+    quartiles = f"; {q1:.3f}-{q3:.3f}" if q1 == q1 else ""
+    if seconds:
+        return f"{with_v * 1e3:.1f} / {without_v * 1e3:.1f} ms ({r:.3f}{quartiles})"
+    return f"{with_v:,.0f} / {without_v:,.0f} ({r:.3f}{quartiles})"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("build")
+    p.add_argument("--runs", type=int, default=9)
+    p.add_argument("--case", action="append", help="a mode and its arguments, e.g. \"dlopen --lazy\" (repeatable)")
+    p.add_argument("--bindings", action="store_true", help="load the opt-in binding counter in the runs with it")
+    p.add_argument("--instructions", action="store_true", help="count instructions per phase with callgrind")
+    a = p.parse_args()
+    if a.runs < 1:
+        sys.exit(f"audit_cost: --runs {a.runs}: at least 1")
+    cases = [c.split() for c in (a.case or DEFAULT_CASES)]
+    env_with = dict(os.environ)
+    if a.bindings:
+        env_with["LD_AUDIT"] = os.path.join(os.path.abspath(a.build), "libpynamic-audit-bindings.so")
+    programs = {}
     try:
+        for case in cases:
+            exe = os.path.join(a.build, f"pynamic-mode-{case[0]}")
+            if exe not in programs:
+                programs[exe] = make_twin(exe)
+        if a.instructions:
+            count_instructions(a, cases, programs, env_with)
+            return
+        results = {" ".join(c): {"with": [], "without": []} for c in cases}
         with tempfile.TemporaryDirectory() as tmp:
             report = os.path.join(tmp, "r.json")
-            for i in range(a.runs):
-                for label, program, counted in (("with auditor", exe, 1), ("without", twin, 0)):
-                    times, ranks_counted = run(program, args, report)
-                    if ranks_counted != counted:
-                        sys.exit(f"audit_cost: {label}: {ranks_counted} ranks counted, expected {counted}")
-                    results[label].append(times)
+            for _ in range(a.runs):
+                for case in cases:
+                    exe = os.path.join(a.build, f"pynamic-mode-{case[0]}")
+                    for label, program, env in (("with", exe, env_with), ("without", programs[exe], os.environ)):
+                        values, counted, bound = run(program, case[1:], report, env)
+                        if counted != (label == "with") or bound != (label == "with" and a.bindings):
+                            sys.exit(f"audit_cost: {' '.join(case)} {label}: ranks counted {counted}, bindings "
+                                     f"{bound}: not what this run was meant to be")
+                        results[" ".join(case)][label].append(values)
     finally:
-        os.remove(twin)
-    print(f"{exe} {' '.join(args)}: median of {a.runs} alternating runs, one process each")
-    keys = list(results["with auditor"][0])
-    print(f"{'':14} " + " ".join(f"{k:>13}" for k in keys))
-    med = {}
-    for label, rows in results.items():
-        med[label] = {k: statistics.median(r[k] for r in rows) for k in keys}
-        print(f"{label:14} " + " ".join(f"{med[label][k]:13.4f}" if k.endswith("_s") else f"{med[label][k]:13.0f}"
-                                        for k in keys))
-    print(f"{'ratio':14} " + " ".join(f"{med['with auditor'][k] / med['without'][k]:13.3f}" if med["without"][k]
-                                      else f"{'-':>13}" for k in keys))
+        for twin in programs.values():
+            if os.path.exists(twin):
+                os.remove(twin)
+    print(f"{a.build}: medians of {a.runs} alternating runs, one process each, with / without the auditor"
+          + (" (with: and the binding counter)" if a.bindings else ""))
+    print()
+    print("| case | startup | import | visit | import minor faults | visit minor faults | peak RSS KiB |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, runs in results.items():
+        med = {label: {k: statistics.median(r[k] for r in rows) for k in KEYS} for label, rows in runs.items()}
+        cells = [cell(med["with"][k], med["without"][k], paired_ratio(runs["with"], runs["without"], k),
+                      k.endswith("_s")) for k in KEYS]
+        print(f"| `{name}` | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

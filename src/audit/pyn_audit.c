@@ -174,12 +174,52 @@ static void record(uint32_t kind, const char *path, uint64_t bytes)
         state.capacity = cap;
     }
     struct pyn_audit_event *e = &state.events[state.nevents++];
-    e->name_hash = path ? pyn_audit_hash(path) : 0;
     e->kind = kind | (path && is_local(path) ? PYN_AUDIT_LOCAL : 0u);
     e->phase = state.phase;
     e->bytes = bytes;
     e->t_ns = t;
-    e->path = kind == PYN_AUDIT_PROBE ? keep_path(path) : 0;
+    e->path = 0;
+    e->name_hash = 0;
+    /* As little as can be here, inside ld.so's work: a probe's path is kept and hashed by the runtime after the
+     * run (pyn_audit_event_hash); a search is named by the probes that follow it. */
+    if (kind == PYN_AUDIT_PROBE)
+        e->path = keep_path(path);
+    if (path && kind != PYN_AUDIT_SEARCH && !e->path)
+        e->name_hash = pyn_audit_hash(path);
+}
+
+/* Grows the buffers by what the next phase will record and touches their
+ * pages, so that its page faults are not the auditor's (pyn_fs_reserve). */
+static void reserve(uint64_t events, uint64_t path_bytes)
+{
+    uint64_t need = state.nevents + events;
+    if (need > state.capacity) {
+        uint64_t cap = state.capacity ? state.capacity : 16384;
+        while (cap < need)
+            cap *= 2;
+        void *p = grow(state.events, state.capacity * sizeof *state.events, cap * sizeof *state.events);
+        if (!p)
+            return;
+        state.events = p;
+        state.capacity = cap;
+    }
+    need = state.paths_len + path_bytes;
+    if (need > state.paths_capacity) {
+        uint64_t cap = state.paths_capacity ? state.paths_capacity : 65536;
+        while (cap < need)
+            cap *= 2;
+        void *p = grow(state.paths, state.paths_capacity, cap);
+        if (!p)
+            return;
+        state.paths = p;
+        state.paths_capacity = cap;
+    }
+    volatile char *ev = (volatile char *)(state.events + state.nevents);
+    for (uint64_t i = 0; i < events * sizeof *state.events; i += 4096)
+        ev[i] = 0;
+    volatile char *pa = (volatile char *)(state.paths + state.paths_len);
+    for (uint64_t i = 0; i < path_bytes; i += 4096)
+        pa[i] = 0;
 }
 
 /* The runtime's mark around each dlopen call (pyn_fs_mark_call). */
@@ -265,6 +305,7 @@ EXPORT unsigned int la_version(unsigned int version)
 {
 #ifndef PYN_AUDIT_BINDINGS
     state.mark = mark;
+    state.reserve = reserve;
 #endif
     return version < LAV_CURRENT ? version : LAV_CURRENT;
 }

@@ -48,7 +48,7 @@ enum pyn_audit_kind {
 #define PYN_AUDIT_PHASE_OTHER 0xffffffffu
 
 struct pyn_audit_event {
-    uint64_t name_hash; /* pyn_audit_hash of the path's last component; 0 for CONSISTENT, PREINIT, RETURN */
+    uint64_t name_hash; /* pyn_audit_hash of the path's last component; 0: see pyn_audit_event_hash */
     uint32_t kind;      /* enum pyn_audit_kind */
     uint32_t phase;
     uint64_t bytes; /* PYN_AUDIT_OPEN: header read plus file bytes mapped */
@@ -91,6 +91,8 @@ struct pyn_audit_map_entry {
 /* The runtime's mark: records kind (PYN_AUDIT_CALL with the name given to
  * dlopen, or PYN_AUDIT_RETURN with NULL) as the auditor's own events. */
 typedef void (*pyn_audit_mark_fn)(uint32_t kind, const char *name);
+/* Before a phase: room for that many more events and path bytes, touched. */
+typedef void (*pyn_audit_reserve_fn)(uint64_t events, uint64_t path_bytes);
 
 struct pyn_audit_state {
     uint64_t magic;
@@ -102,9 +104,10 @@ struct pyn_audit_state {
     uint64_t nobjects, object_capacity, objects_dropped;
     char *paths; /* the probes' paths, one after another (for the trace's failed probes) */
     uint64_t paths_len, paths_capacity, paths_dropped;
-    uint64_t searches;      /* la_objsearch LA_SER_ORIG calls (one per name looked up) */
-    pyn_audit_mark_fn mark; /* set by the auditor */
-    uint32_t clock_source;  /* enum pyn_audit_clock */
+    uint64_t searches;            /* la_objsearch LA_SER_ORIG calls (one per name looked up) */
+    pyn_audit_mark_fn mark;       /* set by the auditor */
+    pyn_audit_reserve_fn reserve; /* set by the auditor */
+    uint32_t clock_source;        /* enum pyn_audit_clock */
     uint32_t reserved;
     /* Written by the runtime before the import phase, read by the auditor. */
     const char *volatile local_prefix; /* "/dev/shm/pynamic-stage.../" or NULL */
@@ -129,6 +132,16 @@ static inline uint64_t pyn_audit_hash(const char *path)
     for (const unsigned char *p = (const unsigned char *)base; *p; ++p)
         h = (h ^ *p) * UINT64_C(0x100000001b3);
     return h;
+}
+
+/* An event's object: its name_hash, or for a probe whose path the auditor
+ * kept, the hash of that path (computed here, after the run, rather than
+ * inside ld.so's work); 0 for the events that name nothing. */
+static inline uint64_t pyn_audit_event_hash(const struct pyn_audit_state *s, const struct pyn_audit_event *e)
+{
+    if (e->name_hash || !e->path || e->path > s->paths_len)
+        return e->name_hash;
+    return pyn_audit_hash(s->paths + e->path - 1);
 }
 
 #endif

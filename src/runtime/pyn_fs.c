@@ -71,6 +71,13 @@ void pyn_fs_mark_call(const char *name)
         s->mark(PYN_AUDIT_CALL, name ? name : "");
 }
 
+void pyn_fs_reserve(uint64_t events, uint64_t path_bytes)
+{
+    const struct pyn_audit_state *s = pyn_audit_link;
+    if (s && s->reserve)
+        s->reserve(events, path_bytes);
+}
+
 void pyn_fs_mark_return(void)
 {
     const struct pyn_audit_state *s = pyn_audit_link;
@@ -155,7 +162,8 @@ int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_S
     uint64_t probes[PYN_FS_SLOTS] = {0};
     for (uint64_t i = 0; i < s->nevents; ++i) {
         const struct pyn_audit_event *e = &s->events[i];
-        if (!GENERATED(e->name_hash))
+        uint64_t hash = pyn_audit_event_hash(s, e);
+        if (!GENERATED(hash))
             continue;
         int slot = slot_of(e->phase);
         if (e->kind & PYN_AUDIT_LOCAL) {

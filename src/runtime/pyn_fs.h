@@ -42,6 +42,11 @@ const struct pyn_audit_state *pyn_fs_state(void);
 void pyn_fs_mark_call(const char *name);
 void pyn_fs_mark_return(void);
 
+/* Before a phase, outside its clock: makes the auditor grow its buffers by
+ * that many events and path bytes and touch their pages, so that the
+ * phase's page faults are the loader's, not the instrument's. */
+void pyn_fs_reserve(uint64_t events, uint64_t path_bytes);
+
 /* Tags what the loader does from now on with phase (enum pyn_phase), or
  * PYN_FS_OTHER. One store: cheap enough at a phase's edges. */
 void pyn_fs_set_phase(int slot);

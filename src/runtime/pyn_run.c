@@ -367,6 +367,19 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     return true;
 }
 
+/* The auditor's room for the import's events, touched before the clock
+ * starts (pyn_fs_reserve): per generated file a search, a probe per RUNPATH
+ * directory and its open, a dlopen's two marks and its consistency, with a
+ * little over for the hwcaps subdirectories' first probes; the probes' paths. */
+static void reserve_import_events(const struct pyn_run *run)
+{
+    const struct pyn_manifest *m = run->manifest;
+    uint64_t files = m->nlibraries + m->nmarkers;
+    uint64_t dirs = m->config.search_dirs > 0 ? (uint64_t)m->config.search_dirs : 1;
+    uint64_t probes = files * dirs + 16;
+    pyn_fs_reserve(files * 5 + probes + 64, probes * (strlen(pyn_run_library_dir(run)) + 64));
+}
+
 /* Starts a phase on every rank together (a barrier, then the clock).
  * Returns true when this rank should do the phase's work: it has not failed. */
 static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
@@ -379,6 +392,7 @@ static bool phase_begin(struct pyn_run *run, enum pyn_phase phase)
         if (rc)
             pyn_run_fail(run, rc, "%s", err);
         run->rec.load.objects_before_import = (int32_t)pyn_loader_count_objects();
+        reserve_import_events(run);
         /* A library the loader cannot map cleanly kills the rank inside dlopen: say which, and loading what. */
         pyn_fatal_arm(run->prog, run->rank, run->rec.host, "import");
     }

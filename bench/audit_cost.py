@@ -5,9 +5,9 @@
     bench/audit_cost.py BUILD_DIR [--runs 9] [--case "dlopen" --case "dlopen --lazy" ...] [--bindings]
 
 For each case (a mode and its arguments; default: dlopen, dlopen --lazy, linked, python, python-linked), copies
-BUILD_DIR/pynamic-mode-MODE to a twin whose DT_DEPAUDIT names a file that does not exist (same length, so nothing
-else in the binary moves): ld.so then loads no auditor (it says so on stderr and goes on), so the twin records
-no event, reads no clock and marks nothing. Runs every case's two programs one after the other, RUNS rounds, one
+BUILD_DIR/pynamic-mode-MODE to a twin whose DT_DEPAUDIT entry is turned into a DT_CHECKSUM (a tag ld.so only
+records; nothing else in the binary moves): ld.so then loads no auditor and tries none, so the twin records no
+event, reads no clock and marks nothing. Runs every case's two programs one after the other, RUNS rounds, one
 process each, and prints per case the medians of startup (from a launch time taken just before the exec),
 import and visit, of the minor faults of import and
 visit and of the peak RSS, with and without, and their ratio: the median over rounds of each round's with /
@@ -17,24 +17,30 @@ machine.
 
 --instructions counts instructions instead, with valgrind's callgrind, once per program: the same count on
 every run, so a cost below the clock's noise shows. Per phase, the instructions executed inside the mode's
-import and visit functions (ld.so's work in the dlopen calls and the auditor's hooks included), and before main
-(the whole process less main: ld.so's start-up, the libraries' initialisers, the exit). --bindings adds LD_AUDIT=BUILD_DIR/libpynamic-audit-bindings.so to the runs with the auditor: the cost
+import and visit functions (ld.so's work in the dlopen calls and the auditor's hooks included), and in ld.so's
+start-up (_dl_start, where it maps and relocates, and _dl_init, the initialisers).
+
+--bindings adds LD_AUDIT=BUILD_DIR/libpynamic-audit-bindings.so to the runs with the auditor: the cost
 of the opt-in binding counter on top. The twins are removed afterwards.
 """
 import argparse
 import json
 import os
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 
-AUDIT = b"$ORIGIN/libpynamic-audit.so"
-NO_AUDIT = b"$ORIGIN/libpynamic-audXt.so"
+DT_DEPAUDIT = 0x6FFFFEFB
+DT_CHECKSUM = 0x6FFFFDF8  # a value ld.so only records: the twin's dynamic section keeps its size and order
+PT_DYNAMIC = 2
 DEFAULT_CASES = ("dlopen", "dlopen --lazy", "linked", "python", "python-linked")
 KEYS = ("startup_s", "import_s", "visit_s", "import_minflt", "visit_minflt", "maxrss_kib")
-# The functions that are a phase, per mode (callgrind's --toggle-collect): import, visit.
+# ld.so's start-up (mapping, relocation: _dl_start; the initialisers: _dl_init), callgrind's --toggle-collect.
+STARTUP_FUNCTIONS = ("_dl_start", "_dl_init")
+# The functions that are a phase, per mode: import, visit.
 PHASE_FUNCTIONS = {
     "dlopen": ("import_modules", "pyn_run_visit_entries"),
     "linked": ("find_modules", "pyn_run_visit_entries"),
@@ -64,12 +70,12 @@ def run(exe, args, report, env):
     return out, r["fs"]["ranks_counted"], row["bindings"] is not None
 
 
-def instructions(exe, args, env, toggle):
-    """Instructions callgrind counts in the run of exe (only inside toggle's function, when given)."""
+def instructions(exe, args, env, toggles):
+    """Instructions callgrind counts in the run of exe inside the functions toggles names."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cg.out")
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
-        cmd += [f"--toggle-collect={toggle}"] if toggle else []
+        cmd += [f"--toggle-collect={t}" for t in toggles]
         proc = subprocess.run(cmd + [exe, "--progress", "never", *args], stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True, env=env)
         if proc.returncode != 0:
@@ -85,7 +91,7 @@ def count_instructions(a, cases, programs, env_with):
     print(f"{a.build}: instructions (callgrind), with / without the auditor"
           + (" (with: and the binding counter)" if a.bindings else ""))
     print()
-    print("| case | before main | import | visit |")
+    print("| case | start-up (ld.so) | import | visit |")
     print("| --- | --- | --- | --- |")
     for case in cases:
         if case[0] not in PHASE_FUNCTIONS:
@@ -94,23 +100,45 @@ def count_instructions(a, cases, programs, env_with):
         cells = []
         counts = {}
         for label, program, env in (("with", exe, env_with), ("without", programs[exe], os.environ)):
-            total = instructions(program, case[1:], env, None)
-            in_main = instructions(program, case[1:], env, "main")
-            imp, vis = (instructions(program, case[1:], env, f) for f in PHASE_FUNCTIONS[case[0]])
-            counts[label] = (total - in_main, imp, vis)
+            startup = instructions(program, case[1:], env, STARTUP_FUNCTIONS)
+            imp, vis = (instructions(program, case[1:], env, [f]) for f in PHASE_FUNCTIONS[case[0]])
+            counts[label] = (startup, imp, vis)
         for w, o in zip(counts["with"], counts["without"]):
             cells.append(f"{w:,} / {o:,} ({w / o:.4f})")
         print(f"| `{' '.join(case)}` | " + " | ".join(cells) + " |")
 
 
+def without_depaudit(exe, binary):
+    """binary (an ELF64 little-endian executable) with its one DT_DEPAUDIT entry retagged DT_CHECKSUM."""
+    if binary[:4] != b"\x7fELF" or binary[4] != 2 or binary[5] != 1:
+        sys.exit(f"audit_cost: {exe}: not a 64-bit little-endian ELF file")
+    phoff, = struct.unpack_from("<Q", binary, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", binary, 0x36)
+    for i in range(phnum):
+        p_type, _, p_offset, _, _, p_filesz = struct.unpack_from("<IIQQQQ", binary, phoff + i * phentsize)
+        if p_type != PT_DYNAMIC:
+            continue
+        out = bytearray(binary)
+        found = 0
+        for at in range(p_offset, p_offset + p_filesz, 16):
+            tag, = struct.unpack_from("<q", binary, at)
+            if tag == DT_DEPAUDIT:
+                struct.pack_into("<q", out, at, DT_CHECKSUM)
+                found += 1
+            if tag == 0:
+                break
+        if found != 1:
+            sys.exit(f"audit_cost: {exe} has {found} DT_DEPAUDIT entries, expected 1")
+        return bytes(out)
+    sys.exit(f"audit_cost: {exe} has no dynamic section")
+
+
 def make_twin(exe):
     with open(exe, "rb") as f:
         binary = f.read()
-    if binary.count(AUDIT) != 1:
-        sys.exit(f"audit_cost: {exe} does not name {AUDIT.decode()} exactly once")
     twin = exe + ".no-audit"
     with open(twin, "wb") as f:
-        f.write(binary.replace(AUDIT, NO_AUDIT))
+        f.write(without_depaudit(exe, binary))
     os.chmod(twin, 0o755)
     return twin
 

@@ -3,11 +3,13 @@
  * the objects already loaded cost each later load (docs/metrics.md, "Objects
  * loaded before the import"). bench/objects_before_import.py builds and runs it.
  *
- *   dlopen_loop [--mpi] LIBDIR MODULE...
+ *   dlopen_loop [--mpi] [--modules-only] LIBDIR MODULE...
  *
  * With --mpi, MPI_Init runs first (MPICH maps its plugins and transports).
  * Then, as pynamic-mode-dlopen does, LIBDIR/libmodulebegin.so and each
- * MODULE are dlopen'ed (RTLD_NOW | RTLD_LOCAL) by path; prints the objects
+ * MODULE are dlopen'ed (RTLD_NOW | RTLD_LOCAL) by path (--modules-only: the
+ * modules alone, the first bringing in the utilities, with RTLD_GLOBAL so
+ * that each module's call of the one before it resolves); prints the objects
  * mapped before the loop and the loop's seconds. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -31,11 +33,13 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+static int global; /* --modules-only */
+
 static int load(const char *dir, const char *file)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    if (!dlopen(path, RTLD_NOW | RTLD_LOCAL)) {
+    if (!dlopen(path, RTLD_NOW | (global ? RTLD_GLOBAL : RTLD_LOCAL))) {
         fprintf(stderr, "dlopen_loop: %s\n", dlerror());
         return -1;
     }
@@ -44,19 +48,27 @@ static int load(const char *dir, const char *file)
 
 int main(int argc, char **argv)
 {
-    int mpi = argc > 1 && strcmp(argv[1], "--mpi") == 0;
-    if (argc < 3 + mpi) {
-        fprintf(stderr, "usage: dlopen_loop [--mpi] LIBDIR MODULE...\n");
+    int first = 1, mpi = 0, modules_only = 0;
+    for (; first < argc && argv[first][0] == '-'; ++first) {
+        if (strcmp(argv[first], "--mpi") == 0)
+            mpi = 1;
+        else if (strcmp(argv[first], "--modules-only") == 0)
+            modules_only = global = 1;
+        else
+            break;
+    }
+    if (argc < first + 2) {
+        fprintf(stderr, "usage: dlopen_loop [--mpi] [--modules-only] LIBDIR MODULE...\n");
         return 2;
     }
     if (mpi)
         MPI_Init(&argc, &argv);
     int objects = 0;
     dl_iterate_phdr(count_one, &objects);
-    const char *dir = argv[1 + mpi];
+    const char *dir = argv[first];
     double t0 = now();
-    int rc = load(dir, "libmodulebegin.so");
-    for (int i = 2 + mpi; rc == 0 && i < argc; ++i)
+    int rc = modules_only ? 0 : load(dir, "libmodulebegin.so");
+    for (int i = first + 1; rc == 0 && i < argc; ++i)
         rc = load(dir, argv[i]);
     double t = now() - t0;
     if (rc == 0)

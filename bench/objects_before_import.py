@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """What the objects already loaded cost the import: the dlopen mode's loads with and without MPI_Init first.
 
-    bench/objects_before_import.py BUILD_DIR [--runs 9]
+    bench/objects_before_import.py BUILD_DIR [--runs 9] [--modules-only]
 
 Builds bench/dlopen_loop.c with mpicc.mpich in a temporary directory, then runs it alternately without and with
 MPI_Init before the loop (one process each, RUNS times): libmodulebegin.so and every module of BUILD_DIR's tree
-dlopen'ed by path, RTLD_NOW | RTLD_LOCAL, as pynamic-mode-dlopen does. Prints the objects mapped before the loop
+dlopen'ed by path, RTLD_NOW | RTLD_LOCAL, as pynamic-mode-dlopen does (--modules-only: the modules alone, the
+first one bringing in the utilities, RTLD_GLOBAL so that each module's call of the one before it resolves). Prints the objects mapped before the loop
 and the loop's median seconds for each, and their ratio (docs/metrics.md, "Objects loaded before the import").
 """
 import argparse
@@ -23,6 +24,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("build")
     p.add_argument("--runs", type=int, default=9)
+    p.add_argument("--modules-only", action="store_true", help="dlopen the modules without libmodulebegin first")
     a = p.parse_args()
     if a.runs < 1:
         sys.exit(f"objects_before_import: --runs {a.runs}: at least 1")
@@ -40,7 +42,8 @@ def main():
         exe = os.path.join(tmp, "dlopen_loop")
         subprocess.run([mpicc, "-O2", "-Wall", "-Werror", "-o", exe, source, "-ldl"], check=True)
         for _ in range(a.runs):
-            for label, extra in (("without MPI_Init", []), ("after MPI_Init", ["--mpi"])):
+            only = ["--modules-only"] if a.modules_only else []
+            for label, extra in (("without MPI_Init", only), ("after MPI_Init", ["--mpi", *only])):
                 proc = subprocess.run([exe, *extra, libdir, *modules], capture_output=True, text=True)
                 if proc.returncode != 0:
                     sys.exit(f"objects_before_import: {label}: exit {proc.returncode}: {proc.stderr.strip()}")

@@ -98,36 +98,18 @@ static void get_modules_per_s(const struct pyn_rank_record *r, int slot, struct 
     v->d = isfinite(t) && t > 0 ? r->modules_imported / t : NAN;
 }
 
-/* Why a load split is null, in words (pyn_loadtime_why). */
-static void get_startup_init_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
-{
-    (void)slot;
-    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_STARTUP].init_why);
-}
-
-static void get_import_init_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
-{
-    (void)slot;
-    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_IMPORT].init_why);
-}
-
-static void get_startup_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
-{
-    (void)slot;
-    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_STARTUP].why);
-}
-
-static void get_import_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
-{
-    (void)slot;
-    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_IMPORT].why);
-}
-
-static void get_interpreter_why(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)
-{
-    (void)slot;
-    v->s = pyn_loadtime_why(r->load.phase[PYN_LOAD_IMPORT].interpreter_why);
-}
+/* Why a load split is null, in words (pyn_loadtime_why): one getter per slot and reason field. */
+#define LOAD_WHY_GETTER(name, load_slot, member)                                                                       \
+    static void name(const struct pyn_rank_record *r, int slot, struct pyn_field_value *v)                             \
+    {                                                                                                                  \
+        (void)slot;                                                                                                    \
+        v->s = pyn_loadtime_why(r->load.phase[load_slot].member);                                                      \
+    }
+LOAD_WHY_GETTER(get_startup_why, PYN_LOAD_STARTUP, why)
+LOAD_WHY_GETTER(get_startup_init_why, PYN_LOAD_STARTUP, init_why)
+LOAD_WHY_GETTER(get_import_why, PYN_LOAD_IMPORT, why)
+LOAD_WHY_GETTER(get_import_init_why, PYN_LOAD_IMPORT, init_why)
+LOAD_WHY_GETTER(get_interpreter_why, PYN_LOAD_IMPORT, interpreter_why)
 
 /* --- text and spans ----------------------------------------------------------------------------------------- */
 

@@ -57,23 +57,19 @@ int main(void)
         /* Start-up: ld.so and the vDSO announced, then libA searched (two candidates), mapped, relocated, init. */
         ev(PYN_AUDIT_OPEN, OTHER, BEFORE, 100),
         ev(PYN_AUDIT_OPEN, OTHER, BEFORE, 110),
-        ev(PYN_AUDIT_SEARCH, LIB_A, BEFORE, 120),
         ev(PYN_AUDIT_PROBE, LIB_A, BEFORE, 130),
         ev(PYN_AUDIT_PROBE, LIB_A, BEFORE, 150),
         ev(PYN_AUDIT_OPEN, LIB_A, BEFORE, 180),
         ev(PYN_AUDIT_CONSISTENT, 0, BEFORE, 300),
         ev(PYN_AUDIT_PREINIT, 0, BEFORE, 360),
         /* MPI_Init's own dlopen, not marked: not a load of ours. */
-        ev(PYN_AUDIT_SEARCH, OTHER, PYN_PHASE_MPI_INIT, 500),
         ev(PYN_AUDIT_PROBE, OTHER, PYN_PHASE_MPI_INIT, 510),
         ev(PYN_AUDIT_OPEN, OTHER, PYN_PHASE_MPI_INIT, 520),
         ev(PYN_AUDIT_CONSISTENT, 0, PYN_PHASE_MPI_INIT, 530),
         /* Import: a dlopen that maps B (one candidate) and C (three), then relocates. */
         ev(PYN_AUDIT_CALL, LIB_B, IMPORT, 1000),
-        ev(PYN_AUDIT_SEARCH, LIB_B, IMPORT, 1005),
         ev(PYN_AUDIT_PROBE, LIB_B, IMPORT, 1010),
         ev(PYN_AUDIT_OPEN, LIB_B, IMPORT, 1040),
-        ev(PYN_AUDIT_SEARCH, LIB_C, IMPORT, 1050),
         ev(PYN_AUDIT_PROBE, LIB_C, IMPORT, 1060),
         ev(PYN_AUDIT_PROBE, LIB_C, IMPORT, 1065),
         ev(PYN_AUDIT_PROBE, LIB_C, IMPORT, 1070),
@@ -140,9 +136,11 @@ int main(void)
 
     /* A load that maps one library (dlopen --load-each): its relocation is that library's. */
     const struct pyn_audit_event one[] = {
-        ev(PYN_AUDIT_CALL, LIB_B, IMPORT, 100),   ev(PYN_AUDIT_SEARCH, LIB_B, IMPORT, 101),
-        ev(PYN_AUDIT_PROBE, LIB_B, IMPORT, 102),  ev(PYN_AUDIT_OPEN, LIB_B, IMPORT, 110),
-        ev(PYN_AUDIT_CONSISTENT, 0, IMPORT, 115), ev(PYN_AUDIT_RETURN, 0, IMPORT, 175),
+        ev(PYN_AUDIT_CALL, LIB_B, IMPORT, 100),
+        ev(PYN_AUDIT_PROBE, LIB_B, IMPORT, 102),
+        ev(PYN_AUDIT_OPEN, LIB_B, IMPORT, 110),
+        ev(PYN_AUDIT_CONSISTENT, 0, IMPORT, 115),
+        ev(PYN_AUDIT_RETURN, 0, IMPORT, 175),
     };
     pyn_loadtime_split(one, sizeof one / sizeof one[0], hashes, 3, phase_s, 0, &rec, libs, &nlibs, NULL, NULL);
     CHECK(nlibs == 1 && libs[0].library == 1 && near(libs[0].relocate_s, 60 * NS),

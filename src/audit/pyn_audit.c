@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* libpynamic-audit.so: an rtld-audit library (man 7 rtld-audit) that sees
- * what ld.so does for each object: every name it starts to search for and
- * every candidate path it is about to open (la_objsearch), every object it
+ * what ld.so does for each object: every candidate path it is about to
+ * open (la_objsearch), every object it
  * maps (la_objopen), the moment every new object is mapped
  * (la_activity LA_ACT_CONSISTENT) and the start-up's last step before main
  * (la_preinit). It records these as timed events; the runtime turns them
@@ -94,7 +94,6 @@ static struct pyn_audit_state state = {
     .magic = PYN_AUDIT_MAGIC,
     .abi_version = PYN_AUDIT_ABI_VERSION,
     .phase = PYN_AUDIT_PHASE_BEFORE_MAIN,
-    .clock_source = PYN_AUDIT_CLOCK_SYSCALL,
 };
 
 static int published;
@@ -181,10 +180,10 @@ static void record(uint32_t kind, const char *path, uint64_t bytes)
     e->path = 0;
     e->name_hash = 0;
     /* As little as can be here, inside ld.so's work: a probe's path is kept and hashed by the runtime after the
-     * run (pyn_audit_event_hash); a search is named by the probes that follow it. */
+     * run (pyn_audit_event_hash). */
     if (kind == PYN_AUDIT_PROBE)
         e->path = keep_path(path);
-    if (path && kind != PYN_AUDIT_SEARCH && !e->path)
+    if (path && !e->path)
         e->name_hash = pyn_audit_hash(path);
 }
 
@@ -380,7 +379,6 @@ EXPORT char *la_objsearch(const char *name, uintptr_t *cookie, unsigned int flag
     (void)cookie;
     if (flag == LA_SER_ORIG) {
         state.searches++;
-        record(PYN_AUDIT_SEARCH, name, 0);
         /* A cached name: ld.so opens the returned path as it is, no search. */
         const char *cached = map_lookup(name);
         if (cached) {
@@ -409,7 +407,6 @@ static void find_vdso_clock(const struct link_map *map)
 #endif
     if (fn) {
         vdso_gettime = (int (*)(long, struct kernel_timespec *))fn;
-        state.clock_source = PYN_AUDIT_CLOCK_VDSO;
     }
 }
 

@@ -4,7 +4,7 @@
  * libc, so everything here is plain data and static inline code.
  *
  * The auditor records one event per step ld.so takes for an object (a
- * search begun, a probe of a candidate path, an object opened and mapped,
+ * probe of a candidate path, an object opened and mapped,
  * every new object mapped, start-up's initialisers done) into a buffer of
  * its own, with a CLOCK_MONOTONIC time and the phase the runtime says the
  * run is in. The runtime adds the start and the return of each dlopen call
@@ -31,7 +31,6 @@
 enum pyn_audit_kind {
     PYN_AUDIT_PROBE = 1,      /* ld.so is about to open() this candidate path */
     PYN_AUDIT_OPEN = 2,       /* ld.so opened and mapped an object (la_objopen) */
-    PYN_AUDIT_SEARCH = 3,     /* ld.so starts looking for a name it has not loaded (la_objsearch LA_SER_ORIG) */
     PYN_AUDIT_CONSISTENT = 4, /* every new object is mapped (la_activity LA_ACT_CONSISTENT) */
     PYN_AUDIT_PREINIT = 5,    /* start-up's initialisers ran; main is next (la_preinit) */
     PYN_AUDIT_CALL = 6,       /* the program calls dlopen (the runtime's mark); name_hash: its argument */
@@ -107,19 +106,12 @@ struct pyn_audit_state {
     uint64_t searches;            /* la_objsearch LA_SER_ORIG calls (one per name looked up) */
     pyn_audit_mark_fn mark;       /* set by the auditor */
     pyn_audit_reserve_fn reserve; /* set by the auditor */
-    uint32_t clock_source;        /* enum pyn_audit_clock */
-    uint32_t reserved;
     /* Written by the runtime before the import phase, read by the auditor. */
     const char *volatile local_prefix; /* "/dev/shm/pynamic-stage.../" or NULL */
     uint64_t local_prefix_len;
     const struct pyn_audit_map_entry *volatile map; /* sorted by name_hash, or NULL */
     uint64_t map_len;
 };
-
-/* How the auditor reads CLOCK_MONOTONIC (it has no libc): through the
- * vDSO's clock_gettime, found when ld.so announces the vDSO, or with a
- * system call until then or when the vDSO has none. */
-enum pyn_audit_clock { PYN_AUDIT_CLOCK_SYSCALL = 1, PYN_AUDIT_CLOCK_VDSO = 2 };
 
 /* FNV-1a over the last path component: both sides classify by file name. */
 static inline uint64_t pyn_audit_hash(const char *path)

@@ -43,6 +43,22 @@ const char *pyn_fs_slot_name(int slot)
     return slot >= 0 && slot < PYN_FS_SLOTS ? slot_names[slot] : NULL;
 }
 
+uint64_t *pyn_fs_generated_hashes(const struct pyn_manifest *m, size_t *n)
+{
+    *n = m->nlibraries + m->nmarkers;
+    uint64_t *hashes = malloc((*n ? *n : 1) * sizeof *hashes);
+    for (size_t i = 0; hashes && i < *n; ++i)
+        hashes[i] = pyn_audit_hash(pyn_fs_generated_file(m, i));
+    return hashes;
+}
+
+const char *pyn_fs_generated_file(const struct pyn_manifest *m, size_t i)
+{
+    if (i < m->nlibraries)
+        return m->libraries[i].file;
+    return i - m->nlibraries < m->nmarkers ? m->markers[i - m->nlibraries].file : NULL;
+}
+
 int pyn_fs_available(const char **why)
 {
     const struct pyn_audit_state *s = pyn_audit_link;
@@ -147,16 +163,12 @@ int pyn_fs_tally(const struct pyn_manifest *m, struct pyn_fs_counts out[PYN_FS_S
     }
     const struct pyn_audit_state *b = bindings_state();
     /* The generated files: the libraries and the markers. */
-    size_t nnames = m->nlibraries + m->nmarkers;
-    uint64_t *names = malloc((nnames ? nnames : 1) * sizeof *names);
+    size_t nnames;
+    uint64_t *names = pyn_fs_generated_hashes(m, &nnames);
     if (!names) {
         pyn_format_middle(err, errlen, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < m->nlibraries; ++i)
-        names[i] = pyn_audit_hash(m->libraries[i].file);
-    for (size_t i = 0; i < m->nmarkers; ++i)
-        names[m->nlibraries + i] = pyn_audit_hash(m->markers[i].file);
     qsort(names, nnames, sizeof *names, cmp_u64);
 #define GENERATED(h) bsearch(&(h), names, nnames, sizeof *names, cmp_u64)
     uint64_t probes[PYN_FS_SLOTS] = {0};

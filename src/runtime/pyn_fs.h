@@ -28,6 +28,14 @@ struct pyn_fs_counts {
 /* "startup", "mpi_init", "import", "visit", "other". */
 const char *pyn_fs_slot_name(int slot);
 
+/* The generated files (the manifest's libraries, then its markers) in one
+ * order, by which the auditor's events are told apart (pyn_audit_hash of
+ * the file name) and the load split's rows are indexed: the hashes, malloc'd
+ * (*n of them; NULL when out of memory), and the file of index i (NULL past
+ * the end). */
+uint64_t *pyn_fs_generated_hashes(const struct pyn_manifest *m, size_t *n);
+const char *pyn_fs_generated_file(const struct pyn_manifest *m, size_t i);
+
 /* True when the auditor is loaded and speaks our ABI; else why not in why. */
 int pyn_fs_available(const char **why);
 

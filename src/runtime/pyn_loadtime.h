@@ -97,7 +97,7 @@ typedef void (*pyn_load_sink)(void *ctx, const struct pyn_load_interval *iv);
 /* Per-rank result: what the record carries. */
 struct pyn_load_record {
     int32_t objects_before_import; /* objects mapped in the process when the import began (dl_iterate_phdr) */
-    int32_t clock_vdso;            /* the auditor read the clock through the vDSO */
+    int32_t reserved;
     struct pyn_load_split phase[PYN_LOAD_SLOTS];
 };
 

@@ -136,10 +136,9 @@ static void print_slowest_libraries(const struct pyn_results *res, FILE *out)
     int shared = 0;
     for (int i = 0; i < res->nslowest_libs; ++i) {
         const struct pyn_load_library *l = &res->slowest_libs[i];
-        const char *name = l->library < m->nlibraries                 ? m->libraries[l->library].file
-                           : l->library - m->nlibraries < m->nmarkers ? m->markers[l->library - m->nlibraries].file
-                                                                      : "?";
-        fprintf(out, "%-10s %-24s", pyn_loadtime_slot_name(l->slot) ? pyn_loadtime_slot_name(l->slot) : "-", name);
+        const char *name = pyn_fs_generated_file(m, l->library);
+        fprintf(out, "%-10s %-24s", pyn_loadtime_slot_name(l->slot) ? pyn_loadtime_slot_name(l->slot) : "-",
+                name ? name : "?");
         print_seconds(out, l->search_s);
         print_seconds(out, l->map_s);
         if (isnan(l->relocate_s))

@@ -49,23 +49,17 @@ static void split_load_time(struct pyn_run *run)
 {
     struct pyn_load_record *out = &run->rec.load;
     const struct pyn_audit_state *s = pyn_fs_state();
-    const struct pyn_manifest *m = run->manifest;
-    size_t n = m->nlibraries + m->nmarkers;
-    uint64_t *hashes = s && !s->dropped ? malloc((n ? n : 1) * sizeof *hashes) : NULL;
+    size_t n = 0;
+    uint64_t *hashes = s && !s->dropped ? pyn_fs_generated_hashes(run->manifest, &n) : NULL;
     struct pyn_load_library *libs = hashes ? malloc((n ? n : 1) * sizeof *libs) : NULL;
     if (!libs) {
         pyn_loadtime_unmeasured(out, PYN_LOAD_NO_AUDITOR);
         free(hashes);
         return;
     }
-    for (size_t i = 0; i < m->nlibraries; ++i)
-        hashes[i] = pyn_audit_hash(m->libraries[i].file);
-    for (size_t i = 0; i < m->nmarkers; ++i)
-        hashes[m->nlibraries + i] = pyn_audit_hash(m->markers[i].file);
     size_t nlibs = 0;
     pyn_loadtime_split(s->events, s->nevents, hashes, n, run->rec.phase_s, run->mode->interpreter, out, libs, &nlibs,
                        NULL, NULL);
-    out->clock_vdso = s->clock_source == PYN_AUDIT_CLOCK_VDSO;
     free(hashes);
     run->load_libs = libs;
     run->nload_libs = nlibs;

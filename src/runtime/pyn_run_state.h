@@ -16,6 +16,7 @@
 #include "pyn_run_options.h"
 #include "pyn_stage.h"
 #include "pyn_step.h"
+#include "pyn_trace.h"
 
 #include <mpi.h>
 #include <stdbool.h>
@@ -53,6 +54,8 @@ struct pyn_run {
     size_t nload_libs;
     struct pyn_load_library slowest_libs[PYN_SLOWEST_LIBRARIES]; /* the slowest rank's, slowest first */
     int nslowest_libs, slowest_libs_rank;
+    int trace_ranks[PYN_TRACE_MAX_RANKS]; /* --trace-ranks, parsed at set-up (pyn_run_trace_check) */
+    int ntrace_ranks, trace_slowest;
     char trace_error[PYN_ERROR_MAX + 64]; /* rank 0: --trace could not be written */
 };
 

@@ -69,14 +69,10 @@ static double common_offset_us(const struct pyn_run *run)
 
 static void trace(struct pyn_run *run, int slowest)
 {
-    int ranks[PYN_TRACE_MAX_RANKS], n = 0, with_slowest = 0;
     char err[PYN_ERROR_MAX];
-    /* Checked at start-up (pyn_run_trace_check): cannot fail here. */
-    if (pyn_trace_ranks_parse(run->opt.trace_ranks, run->nranks, ranks, &n, &with_slowest, err, sizeof err))
-        n = 0;
-    int traced = with_slowest && run->rank == slowest;
-    for (int i = 0; i < n; ++i)
-        traced |= ranks[i] == run->rank;
+    int traced = run->trace_slowest && run->rank == slowest;
+    for (int i = 0; i < run->ntrace_ranks; ++i)
+        traced |= run->trace_ranks[i] == run->rank;
     double offset = common_offset_us(run);
     char *mine = NULL;
     if (traced) {
@@ -140,11 +136,11 @@ void pyn_run_load_details(struct pyn_run *run)
         trace(run, slowest);
 }
 
-int pyn_run_trace_check(const struct pyn_run *run)
+int pyn_run_trace_check(struct pyn_run *run)
 {
-    int ranks[PYN_TRACE_MAX_RANKS], n, slowest;
     char err[PYN_ERROR_MAX];
-    if (pyn_trace_ranks_parse(run->opt.trace_ranks, run->nranks, ranks, &n, &slowest, err, sizeof err) == 0)
+    if (pyn_trace_ranks_parse(run->opt.trace_ranks, run->nranks, run->trace_ranks, &run->ntrace_ranks,
+                              &run->trace_slowest, err, sizeof err) == 0)
         return PYN_EXIT_OK;
     if (run->rank == 0)
         fprintf(stderr, "%s: %s\n", run->prog, err);

@@ -14,7 +14,8 @@
 void pyn_run_load_details(struct pyn_run *run);
 
 /* --trace-ranks against the job's size, on every rank before anything is
- * timed. Returns an exit status; rank 0 prints the usage error. */
-int pyn_run_trace_check(const struct pyn_run *run);
+ * timed, kept in run for pyn_run_load_details. Returns an exit status; rank
+ * 0 prints the usage error. */
+int pyn_run_trace_check(struct pyn_run *run);
 
 #endif

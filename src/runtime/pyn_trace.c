@@ -2,6 +2,7 @@
 #include "pyn_trace.h"
 
 #include "pyn_file.h"
+#include "pyn_fs.h"
 #include "pyn_version.h"
 #include "pyn_loadtime.h"
 #include "pyn_tool.h"
@@ -90,15 +91,6 @@ static void slice(struct builder *b, const char *name, const char *cat, uint64_t
     add(b, ev);
 }
 
-static const char *library_name(const struct pyn_manifest *m, long i)
-{
-    if (i < 0)
-        return NULL;
-    if ((size_t)i < m->nlibraries)
-        return m->libraries[i].file;
-    return (size_t)i - m->nlibraries < m->nmarkers ? m->markers[i - (long)m->nlibraries].file : NULL;
-}
-
 static const char *const part_names[] = {
     [PYN_LOAD_PART_SEARCH] = "search", [PYN_LOAD_PART_MAP] = "map",   [PYN_LOAD_PART_RELOCATE] = "relocate",
     [PYN_LOAD_PART_INIT] = "init",     [PYN_LOAD_PART_CALL] = "load",
@@ -107,7 +99,7 @@ static const char *const part_names[] = {
 static void on_interval(void *ctx, const struct pyn_load_interval *iv)
 {
     struct builder *b = ctx;
-    const char *lib = library_name(b->in->manifest, iv->library);
+    const char *lib = iv->library < 0 ? NULL : pyn_fs_generated_file(b->in->manifest, (size_t)iv->library);
     const char *slot = pyn_loadtime_slot_name(iv->slot);
     if (iv->part == PYN_LOAD_PART_FAILED_PROBE) {
         const struct pyn_audit_state *a = b->in->audit;
@@ -164,22 +156,16 @@ char *pyn_trace_rank_events(const struct pyn_trace_rank *in)
             slice(&b, phase_names[p], "phase", in->phase_start_ns[p], in->phase_s[p], NULL);
     if (in->stage_start_ns && isfinite(in->stage_s))
         slice(&b, "stage", "stage", in->stage_start_ns, in->stage_s, NULL);
-    const struct pyn_manifest *m = in->manifest;
-    size_t n = m->nlibraries + m->nmarkers;
-    if (in->audit && n) {
-        uint64_t *hashes = malloc(n * sizeof *hashes);
-        struct pyn_load_library *libs = malloc(n * sizeof *libs);
+    if (in->audit) {
+        size_t n = 0;
+        uint64_t *hashes = pyn_fs_generated_hashes(in->manifest, &n);
+        struct pyn_load_library *libs = malloc((n ? n : 1) * sizeof *libs);
         if (hashes && libs) {
-            for (size_t i = 0; i < m->nlibraries; ++i)
-                hashes[i] = pyn_audit_hash(m->libraries[i].file);
-            for (size_t i = 0; i < m->nmarkers; ++i)
-                hashes[m->nlibraries + i] = pyn_audit_hash(m->markers[i].file);
+            /* The same walk as the report's split (pyn_run_end.c), with a sink for its intervals. */
             struct pyn_load_record rec;
             size_t nlibs = 0;
-            double phase_s[PYN_PHASE_COUNT];
-            memcpy(phase_s, in->phase_s, sizeof phase_s);
-            pyn_loadtime_split(in->audit->events, in->audit->nevents, hashes, n, phase_s, in->interpreter, &rec, libs,
-                               &nlibs, on_interval, &b);
+            pyn_loadtime_split(in->audit->events, in->audit->nevents, hashes, n, in->phase_s, in->interpreter, &rec,
+                               libs, &nlibs, on_interval, &b);
         } else {
             b.failed = 1;
         }

@@ -1,27 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""What the instrumentation costs: each mode with and without its auditor, interleaved.
+"""What the instrumentation costs: each mode as built, with --audit and with no auditor at all, interleaved.
 
     bench/audit_cost.py BUILD_DIR [--runs 9] [--case "dlopen" --case "dlopen --lazy" ...] [--bindings]
 
 For each case (a mode and its arguments; default: dlopen, dlopen --lazy, linked, python, python-linked), copies
 BUILD_DIR/pynamic-mode-MODE to a twin whose DT_DEPAUDIT entry is turned into a DT_CHECKSUM (a tag ld.so only
 records; nothing else in the binary moves): ld.so then loads no auditor and tries none, so the twin records no
-event, reads no clock and marks nothing. Runs every case's two programs one after the other, RUNS rounds, one
-process each, and prints per case the medians of startup (from a launch time taken just before the exec),
-import and visit, of the minor faults of import and
-visit and of the peak RSS, with and without, and their ratio: the median over rounds of each round's with /
-without, and the quartiles of those ratios (the noise), as a Markdown table (docs/metrics.md, "What the
-instrumentation costs"). Alternating in one session is what makes the ratios meaningful on a shared, noisy
-machine.
+event, reads no clock and marks nothing. Runs, one after the other, every case's three programs: the default
+run (the executable as built: ld.so loads the auditor, which turns itself off), the run with --audit, and the
+twin; RUNS rounds, one process each. Prints two Markdown tables (docs/metrics.md, "What the instrumentation
+costs"), the default run against the twin and the --audit run against the twin: per case the medians of startup
+(from a launch time taken just before the exec), import and visit, of the minor faults of import and visit and
+of the peak RSS, and their ratio: the median over rounds of each round's ratio, and the quartiles of those
+ratios (the noise). Alternating in one session is what makes the ratios meaningful on a shared, noisy machine.
 
 --instructions counts instructions instead, with valgrind's callgrind, once per program: the same count on
 every run, so a cost below the clock's noise shows. Per phase, the instructions executed inside the mode's
 import and visit functions (ld.so's work in the dlopen calls and the auditor's hooks included), and in ld.so's
 start-up (_dl_start, where it maps and relocates, and _dl_init, the initialisers).
 
---bindings adds LD_AUDIT=BUILD_DIR/libpynamic-audit-bindings.so to the runs with the auditor: the cost
-of the opt-in binding counter on top. The twins are removed afterwards.
+--bindings adds LD_AUDIT=BUILD_DIR/libpynamic-audit-bindings.so to the --audit runs: the cost of the opt-in
+binding counter on top. The twins are removed afterwards.
 """
 import argparse
 import json
@@ -47,6 +47,18 @@ PHASE_FUNCTIONS = {
     "python": ("pyn_embed_import", "pyn_embed_visit"),
     "python-linked": ("pyn_embed_import", "pyn_embed_visit"),
 }
+
+
+TITLES = {"default": "the default run", "audit": "--audit"}
+
+
+def table_head(a, label, what, columns):
+    """A Markdown table's title line and header: one arm against the twin."""
+    print(f"{a.build}: {what}, {TITLES[label]} / no auditor"
+          + (" (and the binding counter)" if a.bindings and label == "audit" else ""))
+    print()
+    print("| case | " + " | ".join(columns) + " |")
+    print("| --- " * (len(columns) + 1) + "|")
 
 
 def run(exe, args, report, env):
@@ -86,26 +98,30 @@ def instructions(exe, args, env, toggles):
     sys.exit(f"audit_cost: valgrind {exe}: no instruction count in its output")
 
 
-def count_instructions(a, cases, programs, env_with):
-    """--instructions: per case, before-main, import and visit instructions with / without."""
-    print(f"{a.build}: instructions (callgrind), with / without the auditor"
-          + (" (with: and the binding counter)" if a.bindings else ""))
-    print()
-    print("| case | start-up (ld.so) | import | visit |")
-    print("| --- | --- | --- | --- |")
+def arms(exe, twin, case, env_audit):
+    """The three programs of a case: (label, command, environment)."""
+    return (("default", [exe, *case[1:]], os.environ), ("audit", [exe, "--audit", *case[1:]], env_audit),
+            ("without", [twin, *case[1:]], os.environ))
+
+
+def count_instructions(a, cases, programs, env_audit):
+    """--instructions: per case, before-main, import and visit instructions, each arm against the twin."""
+    counts = {}
     for case in cases:
         if case[0] not in PHASE_FUNCTIONS:
             sys.exit(f"audit_cost: --instructions: no phase functions known for mode {case[0]}")
         exe = os.path.join(a.build, f"pynamic-mode-{case[0]}")
-        cells = []
-        counts = {}
-        for label, program, env in (("with", exe, env_with), ("without", programs[exe], os.environ)):
-            startup = instructions(program, case[1:], env, STARTUP_FUNCTIONS)
-            imp, vis = (instructions(program, case[1:], env, [f]) for f in PHASE_FUNCTIONS[case[0]])
-            counts[label] = (startup, imp, vis)
-        for w, o in zip(counts["with"], counts["without"]):
-            cells.append(f"{w:,} / {o:,} ({w / o:.4f})")
-        print(f"| `{' '.join(case)}` | " + " | ".join(cells) + " |")
+        for label, cmd, env in arms(exe, programs[exe], case, env_audit):
+            startup = instructions(cmd[0], cmd[1:], env, STARTUP_FUNCTIONS)
+            imp, vis = (instructions(cmd[0], cmd[1:], env, [f]) for f in PHASE_FUNCTIONS[case[0]])
+            counts[" ".join(case), label] = (startup, imp, vis)
+    for label in ("default", "audit"):
+        table_head(a, label, "instructions (callgrind)", ("start-up (ld.so)", "import", "visit"))
+        for case in cases:
+            name = " ".join(case)
+            cells = [f"{w:,} / {o:,} ({w / o:.4f})" for w, o in zip(counts[name, label], counts[name, "without"])]
+            print(f"| `{name}` | " + " | ".join(cells) + " |")
+        print()
 
 
 def without_depaudit(exe, binary):
@@ -172,9 +188,9 @@ def main():
     if a.runs < 1:
         sys.exit(f"audit_cost: --runs {a.runs}: at least 1")
     cases = [c.split() for c in (a.case or DEFAULT_CASES)]
-    env_with = dict(os.environ)
+    env_audit = dict(os.environ)
     if a.bindings:
-        env_with["LD_AUDIT"] = os.path.join(os.path.abspath(a.build), "libpynamic-audit-bindings.so")
+        env_audit["LD_AUDIT"] = os.path.join(os.path.abspath(a.build), "libpynamic-audit-bindings.so")
     programs = {}
     try:
         for case in cases:
@@ -182,17 +198,17 @@ def main():
             if exe not in programs:
                 programs[exe] = make_twin(exe)
         if a.instructions:
-            count_instructions(a, cases, programs, env_with)
+            count_instructions(a, cases, programs, env_audit)
             return
-        results = {" ".join(c): {"with": [], "without": []} for c in cases}
+        results = {" ".join(c): {"default": [], "audit": [], "without": []} for c in cases}
         with tempfile.TemporaryDirectory() as tmp:
             report = os.path.join(tmp, "r.json")
             for _ in range(a.runs):
                 for case in cases:
                     exe = os.path.join(a.build, f"pynamic-mode-{case[0]}")
-                    for label, program, env in (("with", exe, env_with), ("without", programs[exe], os.environ)):
-                        values, counted, bound = run(program, case[1:], report, env)
-                        if counted != (label == "with") or bound != (label == "with" and a.bindings):
+                    for label, cmd, env in arms(exe, programs[exe], case, env_audit):
+                        values, counted, bound = run(cmd[0], cmd[1:], report, env)
+                        if counted != (label == "audit") or bound != (label == "audit" and a.bindings):
                             sys.exit(f"audit_cost: {' '.join(case)} {label}: ranks counted {counted}, bindings "
                                      f"{bound}: not what this run was meant to be")
                         results[" ".join(case)][label].append(values)
@@ -200,16 +216,15 @@ def main():
         for twin in programs.values():
             if os.path.exists(twin):
                 os.remove(twin)
-    print(f"{a.build}: medians of {a.runs} alternating runs, one process each, with / without the auditor"
-          + (" (with: and the binding counter)" if a.bindings else ""))
-    print()
-    print("| case | startup | import | visit | import minor faults | visit minor faults | peak RSS KiB |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for name, runs in results.items():
-        med = {label: {k: statistics.median(r[k] for r in rows) for k in KEYS} for label, rows in runs.items()}
-        cells = [cell(med["with"][k], med["without"][k], paired_ratio(runs["with"], runs["without"], k),
-                      k.endswith("_s")) for k in KEYS]
-        print(f"| `{name}` | " + " | ".join(cells) + " |")
+    for label in ("default", "audit"):
+        table_head(a, label, f"medians of {a.runs} alternating runs, one process each",
+                   ("startup", "import", "visit", "import minor faults", "visit minor faults", "peak RSS KiB"))
+        for name, runs in results.items():
+            med = {arm: {k: statistics.median(r[k] for r in rows) for k in KEYS} for arm, rows in runs.items()}
+            cells = [cell(med[label][k], med["without"][k], paired_ratio(runs[label], runs["without"], k),
+                          k.endswith("_s")) for k in KEYS]
+            print(f"| `{name}` | " + " | ".join(cells) + " |")
+        print()
 
 
 if __name__ == "__main__":

@@ -6,14 +6,15 @@ module count on log-log axes with the fitted exponent of each mode: 1 is linear 
 
     bench/scaling.py --out bench/results/scaling [--modules 50 100 200 400] [--utilities 50] [--functions 20]
                      [--pad 50] [--repeat 5] [--modes dlopen linked python python-linked python-driver]
-                     [--module-chain] [--original N=DIR ...] [--plots-only]
+                     [--module-chain] [--original N=DIR ...] [--plots-only] [--audit]
 
 Tree i is `N_i+U F -e -u U F -n PAD` (N_i modules, U utilities, F functions on average), configured from this
 checkout into OUT/trees/N_i (the `demo` preset with PYNAMIC_CONFIG set, tests off) and built. --module-chain
 adds that generator option to every tree, to show what a module-to-module DT_NEEDED chain does to the same
 series (docs/modes.md). Every run writes a JSON report, kept in OUT/reports/; OUT/scaling.csv has one row per
 run (written atomically): the phases as rank 0 times them (the original's lines: import and visit barrier to
-barrier; startup), and the loader's counts in the phase that loads (opens, failed probes, bindings). Then:
+barrier; startup), and, with --audit (passed on to our modes but the driver), the loader's counts in the phase
+that loads (opens, failed probes, bindings; empty without). Then:
 
     OUT/import-vs-modules.png    the import phase against modules, one line per mode (median of repeats)
     OUT/loading-vs-modules.png   startup + import (the linked modes load before main) against modules
@@ -85,6 +86,8 @@ def command(build, mode):
 def run(args, build, n, mode, repeat):
     report = os.path.join(args.out, "reports", f"{n}-{mode}-{repeat}.json")
     cmd = command(build, mode) + [f"{time.time():.6f}", "--json", report, "--progress", "never"]
+    if args.audit and mode != "python-driver":  # a stock python3 loads no auditor
+        cmd.append("--audit")
     sh(cmd, f"{mode} on {n} modules", cwd=build)
     with open(report) as f:
         r = json.load(f)
@@ -241,6 +244,8 @@ def main():
     p.add_argument("--original", nargs="+", default=[], metavar="N=DIR")
     p.add_argument("--python", default="/usr/bin/python3", help="the original's interpreter (default %(default)s)")
     p.add_argument("--plots-only", action="store_true")
+    p.add_argument("--audit", action="store_true",
+                   help="run our modes (not the driver) with --audit: the opens, enoent and bindings columns")
     args = p.parse_args()
     args.out = os.path.abspath(args.out)
     csv_path = os.path.join(args.out, "scaling.csv")

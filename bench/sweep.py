@@ -157,7 +157,8 @@ def sweep(args, build):
                             for rep in range(args.repeat):
                                 name = f"{fs}-{mode}-{stage}-{cache}-{ranks}-{rep}"
                                 report = os.path.join(args.out, "reports", f"{name}.json")
-                                cmd = [args.launcher, args.numproc_flag, ranks, exe, "--json", report,
+                                # --audit: the loader's counts (the ops columns), and what --stage cache needs.
+                                cmd = [args.launcher, args.numproc_flag, ranks, exe, "--audit", "--json", report,
                                        "--progress", "never"] + where
                                 if stage != "none":
                                     cmd += ["--stage", stage]

@@ -148,7 +148,7 @@ def run_mode(build, mode, tmp, args=(), env=None):
     if os.path.exists(report):
         os.remove(report)
     exe = os.path.join(build, f"pynamic-mode-{mode}")
-    run([exe, "--json", report, "--progress", "never", *args], f"{mode} on {build}", tmp, env)
+    run([exe, "--audit", "--json", report, "--progress", "never", *args], f"{mode} on {build}", tmp, env)
     with open(report) as f:
         r = json.load(f)
     if not r["result"]["passed"]:
@@ -629,7 +629,7 @@ def exp_relocations(a, out, tmp):
         report = os.path.join(tmp, "report.json")
         lib_dir = os.path.realpath(os.path.join(build, "lib"))
         for bind_now in (False, True):
-            got = ld_statistics([exe, "--json", report, "--progress", "never"], tmp, bind_now)
+            got = ld_statistics([exe, "--audit", "--json", report, "--progress", "never"], tmp, bind_now)
             with open(report) as f:
                 st = json.load(f)["static"]
             objects = []

@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # pynamic_mode_test(NAME MODE TARGET [RANKS n] [LAUNCHER exe] [NUMPROC_FLAG flag] [PREFLAGS ...]
-#                   [INTERPRETER exe] [LABELS ...] [CHECK ...] [ARGS ...] [FIXTURES ...] [TIMEOUT s])
+#                   [INTERPRETER exe] [LABELS ...] [CHECK ...] [ARGS ...] [FIXTURES ...] [TIMEOUT s]
+#                   [NO_AUDIT])
 #   Runs a mode through run_mode.py and checks it against the manifest.
 #   RANKS absent: one process without a launcher (label serial); with RANKS,
 #   under LAUNCHER (default MPIEXEC_EXECUTABLE and its flags; label parallel).
 #   INTERPRETER: the program is a script run by exe (run_mode.py
 #   --interpreter), and TARGET is the script's path rather than a target.
 #   CHECK: options for run_mode.py; ARGS: options for the mode itself. A
-#   pynamic-mode-* target runs with --timeout (half the test's TIMEOUT) first.
+#   pynamic-mode-* target runs with --timeout (half the test's TIMEOUT) and
+#   --audit first (the auditor's counts and split are checked), or without
+#   --audit with NO_AUDIT (the default run: they must be null, with why).
 #   Every test gets a TIMEOUT (default 120 s) and PROCESSORS.
 #
 # pynamic_launch(PREFIX [RANKS n] [LAUNCHER exe] [NUMPROC_FLAG flag] [PREFLAGS ...])
@@ -58,8 +61,8 @@ function(pynamic_launch prefix)
 endfunction()
 
 function(pynamic_mode_test name mode target)
-  cmake_parse_arguments(T "" "RANKS;LAUNCHER;NUMPROC_FLAG;TIMEOUT;INTERPRETER" "PREFLAGS;LABELS;CHECK;ARGS;FIXTURES"
-                        ${ARGN})
+  cmake_parse_arguments(T "NO_AUDIT" "RANKS;LAUNCHER;NUMPROC_FLAG;TIMEOUT;INTERPRETER"
+                        "PREFLAGS;LABELS;CHECK;ARGS;FIXTURES" ${ARGN})
   pynamic_launch(launch RANKS "${T_RANKS}" LAUNCHER "${T_LAUNCHER}" NUMPROC_FLAG "${T_NUMPROC_FLAG}"
                  PREFLAGS ${T_PREFLAGS})
   if(NOT T_TIMEOUT)
@@ -77,6 +80,9 @@ function(pynamic_mode_test name mode target)
     if(target MATCHES "^pynamic-mode-")
       math(EXPR _watchdog_s "${T_TIMEOUT} / 2")
       set(watchdog --timeout ${_watchdog_s})
+      if(NOT T_NO_AUDIT)
+        list(APPEND watchdog --audit)
+      endif()
     endif()
   endif()
   add_test(NAME ${name}

@@ -38,7 +38,7 @@ K = 4
 
 def import_counts(exe, workdir, name, extra=()):
     path = os.path.join(workdir, f"{name}.json")
-    run_ok([exe, "--json", path, "--progress", "never", *extra], f"run {name}", timeout=600)
+    run_ok([exe, "--audit", "--json", path, "--progress", "never", *extra], f"run {name}", timeout=600)
     report = load_report(path)
     fs = report["ranks"][0]["fs"]
     check(fs is not None, f"{name}: no file-system counts: {report['fs']['error']}")

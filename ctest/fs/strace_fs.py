@@ -51,7 +51,7 @@ def main():
     names = {lib["file"] for lib in manifest["libraries"]} | {m["file"] for m in manifest.get("markers", [])}
 
     cmd = [args.strace, "-f", "-s", "256", "-e", "trace=openat,open,write", "-o", trace] + command + \
-          ["--json", report_path, "--progress", "never"]
+          ["--audit", "--json", report_path, "--progress", "never"]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
     if proc.returncode != 0:
         fail(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")

@@ -100,8 +100,11 @@ def check_report(report, manifest, args, launch_time, report_path):
         check(s["max_host"] == report["ranks"][s["max_rank"]]["host"], f"summary.{metric}.max_host")
     for key in ("import_s", "visit_s"):
         positive(report["spans"][key], f"spans.{key}")
-    check_fs(report, totals, args.mode)
-    check_load(report, totals, args.mode, args.built_in)
+    audited = "--audit" in args.command
+    check(report["options"]["audit"] is audited, f"options.audit = {report['options']['audit']}, the command line "
+                                                  f"{'has' if audited else 'has no'} --audit")
+    check_fs(report, totals, args.mode, audited)
+    check_load(report, totals, args.mode, args.built_in, audited)
     check_fractal(report, args)
     check_stage(report, manifest, args)
     check_metrics(report, args)

@@ -62,7 +62,7 @@ def strict(args):
     rpath, cpath = os.path.join(args.workdir, "r.json"), os.path.join(args.workdir, "r.csv")
     # With the opt-in binding counter, so that every field has a value to remove or mistype.
     bindings = os.path.join(os.path.dirname(os.path.abspath(args.mode)), "libpynamic-audit-bindings.so")
-    run_ok([args.mode, "--json", rpath, "--csv", cpath, "--progress", "never"], "the run", timeout=50,
+    run_ok([args.mode, "--audit", "--json", rpath, "--csv", cpath, "--progress", "never"], "the run", timeout=50,
            env=dict(os.environ, LD_AUDIT=bindings))
     report = load_report(rpath)
     check(report["ranks"][0]["bindings"] is not None, f"LD_AUDIT={bindings}: no binding counts")

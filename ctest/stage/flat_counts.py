@@ -50,7 +50,7 @@ def staged_run(args, strategy, ranks):
     if ranks > 1:
         cmd += ["--launcher", args.launcher, f"--numproc-flag={args.numproc_flag}", f"--preflags={args.preflags}",
                 "--ranks", str(ranks)]
-    cmd += ["--"] + args.program + ["--stage", strategy]
+    cmd += ["--"] + args.program + ["--audit", "--stage", strategy]
     if strategy == "cache" and ranks == 1:
         cmd += ["--pilot-map", pilot_map]
     if strategy == "pilot":

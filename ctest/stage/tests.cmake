@@ -89,7 +89,7 @@ _pyn_stage_test(stage.dlopen.bcast-relative-dir.parallel dlopen pynamic-mode-dlo
 set_tests_properties(stage.dlopen.bcast-relative-dir.parallel PROPERTIES
                      WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
 # The driver under a stock python3: bcast (it puts the copies on sys.path);
-# cache and pilot need ld.so's auditor, which a stock python3 does not load.
+# cache and pilot need ld.so's auditor (--audit), which a stock python3 does not load.
 if(_py_driver)
   pynamic_driver_test(stage.driver.bcast.parallel RANKS ${_s_np} LABELS stage TIMEOUT 60
                       CHECK --stage-dir "${PYNAMIC_TEST_WORK}/stage.driver.bcast.parallel/stage-dir"
@@ -97,8 +97,8 @@ if(_py_driver)
   pynamic_driver_test(stage.driver.cache-needs-auditor.parallel RANKS ${_s_np} LABELS "stage;faults" TIMEOUT 60
                       CHECK --stage-dir "${PYNAMIC_TEST_WORK}/stage.driver.cache-needs-auditor.parallel/stage-dir"
                             --expect-exit 1
-                            --expect-stderr "rank 0 \\(.*\\): stage: --stage cache needs ld\\.so's auditor to apply the map, and libpynamic-audit\\.so was not loaded"
-                      ARGS --stage cache)
+                            --expect-stderr "rank 0 \\(.*\\): --audit: libpynamic-audit\\.so was not loaded"
+                      ARGS --audit --stage cache)
 endif()
 
 # --- shared-file-system operations flat in the rank count -----------------
@@ -322,7 +322,7 @@ if(NOT PYNAMIC_SANITIZERS)
       COMMAND "${Python3_EXECUTABLE}" "${PYNAMIC_RUN_MODE}" --manifest "${_s_tree}/generated/manifest.json"
               --workdir "${PYNAMIC_TEST_WORK}/${_name}" --mode dlopen --stage-dir "${PYNAMIC_TEST_WORK}/${_name}/stage-dir"
               --launcher "${MPIEXEC_EXECUTABLE}" "--numproc-flag=${MPIEXEC_NUMPROC_FLAG}" "--preflags=${_s_mpipre}"
-              --ranks ${_s_np} -- "${_s_tree}/pynamic-mode-dlopen" --stage ${_how})
+              --ranks ${_s_np} -- "${_s_tree}/pynamic-mode-dlopen" --audit --stage ${_how})
     set_tests_properties(${_name} PROPERTIES LABELS "stage;parallel" PROCESSORS ${_s_np} TIMEOUT 60
                          FIXTURES_REQUIRED stage_search_tree)
   endforeach()

@@ -53,7 +53,7 @@ def check(exe):
     if shown and len(shown) != len(STAGING):
         problems.append(f"{exe}: --help lists {', '.join(shown)} but not all of {', '.join(STAGING)}")
     cases = (
-        ("--stage", ["--stage", "cache"], "does not load the generated files at run time"),
+        ("--stage", ["--audit", "--stage", "cache"], "does not load the generated files at run time"),
         ("--cold", ["--cold"], "generated libraries are already mapped by this process"),
     )
     for option, args, refusal in cases:

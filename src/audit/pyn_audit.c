@@ -6,7 +6,8 @@
  * (la_activity LA_ACT_CONSISTENT) and the start-up's last step before main
  * (la_preinit). It records these as timed events; the runtime turns them
  * into per-phase counts and the loading time's split for the generated
- * libraries (docs/metrics.md).
+ * libraries (docs/metrics.md). It is on only in a run with --audit
+ * (audit_asked): any auditor slows what it measures.
  *
  * Built with -DPYN_AUDIT_BINDINGS it is libpynamic-audit-bindings.so
  * instead, the opt-in binding counter: la_objopen and la_symbind64 only,
@@ -26,6 +27,7 @@
 #include <link.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -300,9 +302,44 @@ static uint64_t mapped_bytes(const struct link_map *map)
 
 #endif
 
+#ifndef PYN_AUDIT_BINDINGS
+/* Whether the command line has the argument "--audit" before any "--" (the
+ * runtime's option parser takes options by their exact names, and none
+ * after "--"). Read from /proc/self/cmdline: ld.so gives an auditor no argv. */
+static int audit_asked(void)
+{
+    static const char want[] = "--audit";
+    long fd = raw_syscall6(SYS_openat, AT_FDCWD, (long)"/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0, 0, 0);
+    if (fd < 0)
+        return 0;
+    char buf[4096];
+    long n, pos = 0; /* characters of want matched in this argument so far; -1: not it */
+    int found = 0, done = 0;
+    while (!found && !done && (n = raw_syscall6(SYS_read, fd, (long)buf, sizeof buf, 0, 0, 0)) > 0)
+        for (long i = 0; i < n && !found && !done; ++i) {
+            if (buf[i] == '\0') {
+                found = pos == (long)sizeof want - 1;
+                done = pos == 2; /* "--": no options after it */
+                pos = 0;
+            } else if (pos >= 0 && pos < (long)sizeof want - 1 && buf[i] == want[pos]) {
+                ++pos;
+            } else {
+                pos = -1;
+            }
+        }
+    raw_syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+    return found;
+}
+#endif
+
 EXPORT unsigned int la_version(unsigned int version)
 {
 #ifndef PYN_AUDIT_BINDINGS
+    /* Off unless the run asks: even an auditor that does nothing costs the
+     * lazily bound linked import 10 % (docs/metrics.md). Returning 0 makes
+     * ld.so unload it before it sees any object. */
+    if (!audit_asked())
+        return 0;
     state.mark = mark;
     state.reserve = reserve;
 #endif

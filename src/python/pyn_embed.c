@@ -291,7 +291,8 @@ void pyn_embed_before_phase(struct pyn_run *run, enum pyn_phase phase)
 {
     (void)run;
     importer_counts(py.phase_counts);
-    pyn_pydlopen_mark(phase == PYN_PHASE_IMPORT);
+    /* Only with the auditor on: the default run's dlopen calls go straight to glibc's. */
+    pyn_pydlopen_mark(phase == PYN_PHASE_IMPORT && pyn_fs_state());
 }
 
 void pyn_embed_after_phase(struct pyn_run *run, enum pyn_phase phase, bool all_ok)

@@ -74,6 +74,11 @@ int pyn_fs_available(const char **why)
     return 1;
 }
 
+int pyn_fs_auditor_on(void)
+{
+    return pyn_audit_link != NULL;
+}
+
 const struct pyn_audit_state *pyn_fs_state(void)
 {
     const char *why;

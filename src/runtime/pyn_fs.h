@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* pyn_fs.h: per-phase counts of what the dynamic loader did to the
  * generated libraries, read from the rtld-audit library (src/audit/) the
- * modes are linked to load (DT_DEPAUDIT). docs/metrics.md says exactly what
- * each count sees and misses. */
+ * modes are linked to load (DT_DEPAUDIT), on in runs with --audit.
+ * docs/metrics.md says exactly what each count sees and misses. */
 #ifndef PYN_FS_H
 #define PYN_FS_H
 
@@ -38,6 +38,10 @@ const char *pyn_fs_generated_file(const struct pyn_manifest *m, size_t i);
 
 /* True when the auditor is loaded and speaks our ABI; else why not in why. */
 int pyn_fs_available(const char **why);
+
+/* True when an auditor published its state here, of whatever version: it
+ * is on (it turns itself off in a run without --audit). */
+int pyn_fs_auditor_on(void);
 
 /* The auditor's state when it is loaded and speaks our ABI, else NULL:
  * its timed events, for pyn_loadtime_split. */

@@ -10,6 +10,7 @@ static const char *const why_words[PYN_LOAD_WHY_COUNT] = {
     [PYN_LOAD_NO_LOAD] = "the loader loaded nothing in this phase",
     [PYN_LOAD_INIT_IN_RELOC] = "a dlopen gives no notification between relocation and the initialisers: "
                                "relocate_s includes them",
+    [PYN_LOAD_NOT_ASKED] = "not measured: the run was without --audit",
     [PYN_LOAD_NO_INTERPRETER] = "this mode runs no interpreter in its import",
 };
 

@@ -38,6 +38,7 @@ enum pyn_load_why {
     PYN_LOAD_NO_LOAD,        /* nothing was loaded in this phase */
     PYN_LOAD_INIT_IN_RELOC,  /* a dlopen: no notification between relocation and initialisers */
     PYN_LOAD_NO_INTERPRETER, /* not a Python mode */
+    PYN_LOAD_NOT_ASKED,      /* the run was without --audit */
     PYN_LOAD_WHY_COUNT,
 };
 

@@ -154,6 +154,16 @@ static void print_slowest_libraries(const struct pyn_results *res, FILE *out)
                 "");
 }
 
+/* Counted in every run, with the auditor or without. */
+static void print_objects_before(const struct pyn_stat *before, FILE *out)
+{
+    if (before && before->n > 0)
+        fprintf(out,
+                "%-10s %.0f objects were loaded before the import began (median over ranks); each new DT_NEEDED "
+                "name is compared with every one of them\n",
+                "", before->median);
+}
+
 /* Where the loading time went (docs/metrics.md): each loading phase's
  * split, medians over the ranks that timed it, and the loader's share of
  * the phase. */
@@ -164,12 +174,13 @@ static void print_load_table(const struct pyn_results *res, FILE *out)
     int any = 0;
     for (int k = 0; k < PYN_LOAD_SLOTS; ++k)
         any |= isfinite(load_median(res, pyn_loadtime_slot_name(k), "loader_s"));
+    const struct pyn_stat *before = pyn_results_stat(res, "load.objects_before_import");
     if (!any) {
         const char *why = res->nranks > 0 ? pyn_loadtime_why(res->ranks[0].load.phase[PYN_LOAD_IMPORT].why) : "no rank";
         fprintf(out, "loading time not split: %s\n", why);
+        print_objects_before(before, out);
         return;
     }
-    const struct pyn_stat *before = pyn_results_stat(res, "load.objects_before_import");
     fprintf(out, "%-10s %11s %11s %11s %11s %11s %11s  %s\n", "loading", "search", "map", "relocate", "init",
             "interpreter", "in loader", "(seconds, median over ranks)");
     int init_in_relocate = 0;
@@ -196,11 +207,7 @@ static void print_load_table(const struct pyn_results *res, FILE *out)
     }
     if (init_in_relocate)
         fprintf(out, "%-10s %s\n", "", pyn_loadtime_why(PYN_LOAD_INIT_IN_RELOC));
-    if (before && before->n > 0)
-        fprintf(out,
-                "%-10s %.0f objects were loaded before the import began (median over ranks); each new DT_NEEDED "
-                "name is compared with every one of them\n",
-                "", before->median);
+    print_objects_before(before, out);
     print_slowest_libraries(res, out);
 }
 

@@ -199,6 +199,28 @@ static int prepare(struct pyn_run *run, const char **positional, size_t npositio
     return PYN_EXIT_OK;
 }
 
+/* --audit against what ld.so did: the auditor (libpynamic-audit.so) turns
+ * itself on when it finds the argument --audit on the command line, and off
+ * otherwise (pyn_audit.c). Returns the exit status. */
+static int audit_check(const struct pyn_run *run)
+{
+    const char *why = NULL;
+    int active = pyn_fs_available(&why);
+    if (run->opt.audit && !active) {
+        fprintf(stderr, "%s: rank %d (%s): --audit: %s\n", run->prog, run->rank, run->rec.host, why);
+        return PYN_EXIT_ERROR;
+    }
+    if (!run->opt.audit && pyn_fs_auditor_on()) {
+        if (run->rank == 0)
+            fprintf(stderr,
+                    "%s: ld.so's auditor is on, yet --audit is not an option of this command line: is '--audit' "
+                    "the value of another option?\n",
+                    run->prog);
+        return PYN_EXIT_USAGE;
+    }
+    return PYN_EXIT_OK;
+}
+
 /* --- Staging (pyn_stage.h, docs/staging.md) -----------------------------------
  * Between set-up and the import phase, in a step of its own: its time is
  * reported apart (stage_s), never inside import. */
@@ -328,6 +350,8 @@ static bool run_begin(struct pyn_run **out, int *argc, char ***argv, const struc
     run->status = pyn_run_agree_status(run, watchdog_setup(run));
     if (run->status == PYN_EXIT_OK)
         run->status = pyn_run_agree_status(run, prepare(run, positional, npositional));
+    if (run->status == PYN_EXIT_OK)
+        run->status = pyn_run_agree_status(run, audit_check(run));
     if (run->status == PYN_EXIT_OK)
         run->status = pyn_run_agree_status(run, check_outputs(run));
     if (run->status == PYN_EXIT_OK)

@@ -53,7 +53,7 @@ static void split_load_time(struct pyn_run *run)
     uint64_t *hashes = s && !s->dropped ? pyn_fs_generated_hashes(run->manifest, &n) : NULL;
     struct pyn_load_library *libs = hashes ? malloc((n ? n : 1) * sizeof *libs) : NULL;
     if (!libs) {
-        pyn_loadtime_unmeasured(out, PYN_LOAD_NO_AUDITOR);
+        pyn_loadtime_unmeasured(out, run->opt.audit ? PYN_LOAD_NO_AUDITOR : PYN_LOAD_NOT_ASKED);
         free(hashes);
         return;
     }
@@ -78,7 +78,8 @@ int pyn_run_end_report(struct pyn_run *run)
         split_load_time(run);
         pyn_run_load_details(run);
         if (!run->rec.fs_ok)
-            snprintf(run->fs_error, sizeof run->fs_error, "%s", fs_err);
+            snprintf(run->fs_error, sizeof run->fs_error, "%s",
+                     run->opt.audit ? fs_err : "not measured: the run was without --audit");
         if (run->visited)
             pyn_run_verify_visit(run);
         pyn_run_metrics_finish(&run->metrics, &run->rec);

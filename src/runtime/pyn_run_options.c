@@ -83,6 +83,9 @@ void pyn_run_options_setup(struct pyn_run_options *o, const struct pyn_option *m
             "--fractal-image", "FILE", &o->fractal_image, "fractal_image",
             "write the MPI capability test's image (the original's output.bmp: 400 x 400, 24-bit BMP) to FILE "
             "(atomically, rank 0; checked before the run starts)"),
+        PYN_OPTION_FLAG("--audit", &o->audit, "audit",
+                        "let ld.so's auditor time and count what the loader does: the file-system counts, the loading "
+                        "time's split and --trace; off by default, as it slows what it measures (docs/metrics.md)"),
         PYN_OPTION_PATH("--trace", "FILE", &o->trace_path, "trace",
                         "write a timeline of the loading of the --trace-ranks ranks to FILE, in the Chrome trace-event "
                         "JSON format that Perfetto and chrome://tracing open (atomically, rank 0; docs/why.md)"),
@@ -220,6 +223,9 @@ int pyn_run_options_stage(const struct pyn_run_options *o, int mode_stages, cons
                  "--stage %s: mode %s does not load the generated files at run time (they are linked or built "
                  "in); use a mode that loads them in the import phase (dlopen, python, the driver)",
                  pyn_stage_kind_name(so->kind), mode_name);
+    else if ((so->kind == PYN_STAGE_CACHE || so->kind == PYN_STAGE_PILOT) && !o->audit)
+        snprintf(err, errlen, "--stage %s needs --audit: ld.so's auditor is what makes the loader use the map",
+                 pyn_stage_kind_name(so->kind));
     else if (so->kind == PYN_STAGE_BCAST && o->cold)
         snprintf(err, errlen,
                  "--cold with --stage bcast: the run loads node-local copies, not the tree --cold evicts; use "

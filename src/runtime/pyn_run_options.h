@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define PYN_RUN_OPTIONS_COUNT 20 /* the shared table's rows, without its end */
+#define PYN_RUN_OPTIONS_COUNT 21 /* the shared table's rows, without its end */
 
 /* --bind: indexed as pyn_bind_names ("core", "none"). */
 enum pyn_bind { PYN_BIND_CORE, PYN_BIND_NONE };
@@ -42,6 +42,7 @@ struct pyn_run_options {
     uint64_t stage_chunk;              /* bytes */
     const char *stage_chunk_text;
     const char *fractal_image; /* --fractal-image */
+    int audit;                 /* --audit: ld.so's auditor measures (libpynamic-audit.so) */
     const char *trace_path;    /* --trace */
     const char *trace_ranks;   /* --trace-ranks (pyn_trace_ranks_parse) */
     double timeout_s;          /* --timeout: the watchdog (pyn_watchdog.h); 0 off */

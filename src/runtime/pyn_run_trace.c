@@ -139,6 +139,11 @@ void pyn_run_load_details(struct pyn_run *run)
 int pyn_run_trace_check(struct pyn_run *run)
 {
     char err[PYN_ERROR_MAX];
+    if (run->opt.trace_path && !run->opt.audit) {
+        if (run->rank == 0)
+            fprintf(stderr, "%s: --trace needs --audit: the timeline is made of ld.so's auditor's events\n", run->prog);
+        return PYN_EXIT_USAGE;
+    }
     if (pyn_trace_ranks_parse(run->opt.trace_ranks, run->nranks, run->trace_ranks, &run->ntrace_ranks,
                               &run->trace_slowest, err, sizeof err) == 0)
         return PYN_EXIT_OK;

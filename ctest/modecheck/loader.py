@@ -21,13 +21,20 @@ def files_loaded(totals, mode):
     return totals["libraries"] + totals.get("markers", 0)
 
 
+def unmeasured_reason(mode, audited):
+    """The words a report gives for loader figures it could not have: without --audit the auditor turned itself
+    off; with it, only a stock python3 (the driver) has none. None: they must have been measured."""
+    if not audited:
+        return "without --audit"
+    return "auditor" if mode == "python-driver" else None
+
+
 def check_fs(report, totals, mode, audited):
     """audited: the program ran with --audit."""
     fs = report["fs"]
     strategy = report["stage"]["strategy"]
-    if mode == "python-driver" or not audited:
-        # A stock python3 loads no auditor, and without --audit it turns itself off: no counts, and a reason.
-        reason = "without --audit" if not audited else "auditor"
+    reason = unmeasured_reason(mode, audited)
+    if reason:
         check(fs["ranks_counted"] == 0 and reason in (fs["error"] or ""),
               f"fs: {fs['ranks_counted']} ranks counted ({fs['error']!r}), expected none and why ({reason!r})")
         check(all(r["fs"] is None and r["bindings"] is None for r in report["ranks"]),

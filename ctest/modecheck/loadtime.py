@@ -3,6 +3,8 @@
 start-up and the import into search, map, relocate, init and interpreter, against the phases it splits."""
 from pynamictest import check, close
 
+from .loader import unmeasured_reason
+
 # Modes whose import is dlopen calls the runtime or CPython makes; the linked ones find their modules loaded.
 IMPORT_LOADS = {"dlopen", "python", "linked", "python-linked"}
 INTERPRETER = {"python", "python-linked", "python-static", "python-bigexe"}
@@ -36,9 +38,8 @@ def check_load(report, totals, mode, built_in, audited):
         check(mode == "python-driver" or load["objects_before_import"] >= 5,
               f"{where}.objects_before_import = {load['objects_before_import']}: the executable, ld.so, the vDSO, "
               f"libc and MPI at least")
-        if mode == "python-driver" or not audited:
-            # A stock python3 loads no auditor, and without --audit it turns itself off: every split null, and why.
-            reason = "without --audit" if not audited else "auditor"
+        reason = unmeasured_reason(mode, audited)
+        if reason:
             for slot in ("startup", "import"):
                 check(load[slot]["loader_s"] is None and reason in load[slot]["why"],
                       f"{where}.{slot}: {load[slot]}, expected null with the reason ({reason!r})")

@@ -53,7 +53,7 @@ static void split_load_time(struct pyn_run *run)
     uint64_t *hashes = s && !s->dropped ? pyn_fs_generated_hashes(run->manifest, &n) : NULL;
     struct pyn_load_library *libs = hashes ? malloc((n ? n : 1) * sizeof *libs) : NULL;
     if (!libs) {
-        pyn_loadtime_unmeasured(out, run->opt.audit ? PYN_LOAD_NO_AUDITOR : PYN_LOAD_NOT_ASKED);
+        pyn_loadtime_unmeasured(out, PYN_LOAD_NO_AUDITOR);
         free(hashes);
         return;
     }
@@ -65,21 +65,34 @@ static void split_load_time(struct pyn_run *run)
     run->nload_libs = nlibs;
 }
 
+/* The loader's counts and the loading time's split (outside every timed
+ * phase). Without --audit there is nothing to read: both are null, with the
+ * same reason. */
+static void loader_figures(struct pyn_run *run)
+{
+    if (!run->opt.audit) {
+        run->rec.fs_ok = run->rec.bindings_ok = 0;
+        snprintf(run->fs_error, sizeof run->fs_error, "%s", pyn_loadtime_why(PYN_LOAD_NOT_ASKED));
+        pyn_loadtime_unmeasured(&run->rec.load, PYN_LOAD_NOT_ASKED);
+        return;
+    }
+    char fs_err[PYN_ERROR_MAX];
+    int bindings_ok = 0;
+    run->rec.fs_ok = pyn_fs_tally(run->manifest, run->rec.fs, &bindings_ok, fs_err, sizeof fs_err) == 0;
+    run->rec.bindings_ok = bindings_ok;
+    if (!run->rec.fs_ok)
+        snprintf(run->fs_error, sizeof run->fs_error, "%s", fs_err);
+    split_load_time(run);
+}
+
 /* After the phases: verification, the MPI capability test, staging's
  * removal, gather and reports. Returns the exit status, agreed. */
 int pyn_run_end_report(struct pyn_run *run)
 {
     int status = run->status;
     if (run->manifest && status == PYN_EXIT_OK) {
-        char fs_err[PYN_ERROR_MAX];
-        int bindings_ok = 0;
-        run->rec.fs_ok = pyn_fs_tally(run->manifest, run->rec.fs, &bindings_ok, fs_err, sizeof fs_err) == 0;
-        run->rec.bindings_ok = bindings_ok;
-        split_load_time(run);
+        loader_figures(run);
         pyn_run_load_details(run);
-        if (!run->rec.fs_ok)
-            snprintf(run->fs_error, sizeof run->fs_error, "%s",
-                     run->opt.audit ? fs_err : "not measured: the run was without --audit");
         if (run->visited)
             pyn_run_verify_visit(run);
         pyn_run_metrics_finish(&run->metrics, &run->rec);
